@@ -1,0 +1,15 @@
+//! Every schema change, for SQLite and PostgreSQL alike. Migrations are append-only: a released one is
+//! never edited, a change is a new file.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261129_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20261129_000001_initial::Migration)]
+    }
+}

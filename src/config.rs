@@ -1,0 +1,218 @@
+//! Settings: defaults, then `scanback.toml`, then `SCANBACK_*` variables, then command-line flags
+//! (each overriding the one before). Validated once at start so that a typo stops the program with a
+//! message that names the setting, instead of failing later on the first request.
+
+use std::path::{Path, PathBuf};
+
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use secrecy::{ExposeSecret, SecretString};
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, Deserialize)]
+pub struct Settings {
+    pub database_url: String,
+    pub listen: String,
+    pub public_url: String,
+    pub data_dir: PathBuf,
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+}
+
+/// Values given on the command line; `None` leaves the lower layers in charge.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Overrides {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub database_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub listen: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub data_dir: Option<PathBuf>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub smtp_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mail_from: Option<String>,
+}
+
+#[derive(Serialize)]
+struct Defaults {
+    database_url: &'static str,
+    listen: &'static str,
+    public_url: &'static str,
+    data_dir: &'static str,
+    mail_from: &'static str,
+}
+
+const DEFAULTS: Defaults = Defaults {
+    database_url: "sqlite://scanback-data/scanback.db?mode=rwc",
+    listen: "127.0.0.1:8080",
+    public_url: "http://127.0.0.1:8080",
+    data_dir: "scanback-data",
+    mail_from: "scanback <noreply@localhost>",
+};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("{0}")]
+    Load(#[from] Box<figment::Error>),
+    #[error("{setting}: {message}")]
+    Invalid { setting: &'static str, message: String },
+}
+
+fn invalid(setting: &'static str, message: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid { setting, message: message.into() }
+}
+
+impl Settings {
+    /// Loads and validates. `config_file` defaults to `scanback.toml` in the working directory; a
+    /// missing default file is fine, a missing file named on the command line is not.
+    pub fn load(config_file: Option<&Path>, overrides: &Overrides) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(DEFAULTS));
+        match config_file {
+            Some(path) if !path.exists() => {
+                return Err(invalid("config file", format!("{} does not exist", path.display())));
+            }
+            Some(path) => figment = figment.merge(Toml::file(path)),
+            None => figment = figment.merge(Toml::file("scanback.toml")),
+        }
+        let settings: Settings = figment
+            .merge(Env::prefixed("SCANBACK_").ignore(&["test_postgres_url"]))
+            .merge(Serialized::defaults(overrides))
+            .extract()
+            .map_err(Box::new)?;
+        settings.validated()
+    }
+
+    fn validated(mut self) -> Result<Settings, ConfigError> {
+        let db = self.database_url.trim().to_owned();
+        if !(db.starts_with("sqlite:") || db.starts_with("postgres://") || db.starts_with("postgresql://")) {
+            return Err(invalid(
+                "SCANBACK_DATABASE_URL",
+                format!("`{db}` is not a database URL: use sqlite://PATH?mode=rwc or postgres://USER@HOST/DB"),
+            ));
+        }
+        if db.starts_with("postgres") {
+            url::Url::parse(&db).map_err(|e| invalid("SCANBACK_DATABASE_URL", format!("`{db}` is not a valid URL: {e}")))?;
+        }
+        self.database_url = db;
+
+        let public = url::Url::parse(self.public_url.trim())
+            .map_err(|e| invalid("SCANBACK_PUBLIC_URL", format!("`{}` is not a valid URL: {e}", self.public_url)))?;
+        if !matches!(public.scheme(), "http" | "https") || public.host_str().is_none() {
+            return Err(invalid("SCANBACK_PUBLIC_URL", "must be an http:// or https:// URL with a host name"));
+        }
+        if public.query().is_some() || public.fragment().is_some() || public.path() != "/" {
+            return Err(invalid(
+                "SCANBACK_PUBLIC_URL",
+                "must be the bare origin (scheme, host, optional port) without a path: codes are served at /q/CODE",
+            ));
+        }
+        self.public_url = public.as_str().trim_end_matches('/').to_owned();
+
+        if self.listen.trim().is_empty() {
+            return Err(invalid("SCANBACK_LISTEN", "must be an address such as 127.0.0.1:8080"));
+        }
+        if let Some(smtp) = &self.smtp_url {
+            smtp_host_port(smtp.expose_secret())?;
+        }
+        lettre::message::Mailbox::from_str_checked(&self.mail_from)?;
+        Ok(self)
+    }
+
+    /// Checks what can only be checked on the network: the SMTP host name resolves.
+    pub async fn check_reachable(&self) -> Result<(), ConfigError> {
+        if let Some(smtp) = &self.smtp_url {
+            let (host, port) = smtp_host_port(smtp.expose_secret())?;
+            let mut addresses = tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|e| invalid("SCANBACK_SMTP_URL", format!("the SMTP host `{host}` cannot be resolved: {e}")))?;
+            if addresses.next().is_none() {
+                return Err(invalid("SCANBACK_SMTP_URL", format!("the SMTP host `{host}` has no address")));
+            }
+        }
+        Ok(())
+    }
+
+    pub fn outbox_dir(&self) -> PathBuf {
+        self.data_dir.join("outbox")
+    }
+
+    pub fn is_sqlite(&self) -> bool {
+        self.database_url.starts_with("sqlite:")
+    }
+}
+
+fn smtp_host_port(raw: &str) -> Result<(String, u16), ConfigError> {
+    let parsed = url::Url::parse(raw)
+        .map_err(|e| invalid("SCANBACK_SMTP_URL", format!("not a valid URL ({e}); use smtp://user:pass@host:port")))?;
+    let default_port = match parsed.scheme() {
+        "smtp" => 587,
+        "smtps" => 465,
+        other => {
+            return Err(invalid("SCANBACK_SMTP_URL", format!("scheme `{other}` is not supported; use smtp:// or smtps://")));
+        }
+    };
+    let host = parsed
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| invalid("SCANBACK_SMTP_URL", "has no host name"))?;
+    Ok((host.trim_matches(['[', ']']).to_owned(), parsed.port().unwrap_or(default_port)))
+}
+
+trait CheckedMailbox {
+    fn from_str_checked(s: &str) -> Result<(), ConfigError>;
+}
+
+impl CheckedMailbox for lettre::message::Mailbox {
+    fn from_str_checked(s: &str) -> Result<(), ConfigError> {
+        s.parse::<lettre::message::Mailbox>()
+            .map(|_| ())
+            .map_err(|e| invalid("SCANBACK_MAIL_FROM", format!("`{s}` is not a mail address ({e}); use `Name <addr@host>`")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn defaults() -> Settings {
+        Settings {
+            database_url: DEFAULTS.database_url.into(),
+            listen: DEFAULTS.listen.into(),
+            public_url: DEFAULTS.public_url.into(),
+            data_dir: DEFAULTS.data_dir.into(),
+            smtp_url: None,
+            mail_from: DEFAULTS.mail_from.into(),
+        }
+    }
+
+    fn refusal(f: impl FnOnce(&mut Settings)) -> String {
+        let mut s = defaults();
+        f(&mut s);
+        s.validated().map(|_| ()).unwrap_err().to_string()
+    }
+
+    #[test]
+    fn bad_values_are_refused_with_the_setting_named() {
+        let e = refusal(|s| s.database_url = "mysql://x".into());
+        assert!(e.contains("SCANBACK_DATABASE_URL"), "{e}");
+        let e = refusal(|s| s.public_url = "ftp://host".into());
+        assert!(e.contains("SCANBACK_PUBLIC_URL"), "{e}");
+        let e = refusal(|s| s.public_url = "https://host/app".into());
+        assert!(e.contains("bare origin"), "{e}");
+        let e = refusal(|s| s.smtp_url = Some("http://mail".into()));
+        assert!(e.contains("SCANBACK_SMTP_URL"), "{e}");
+        let e = refusal(|s| s.mail_from = "not a mailbox".into());
+        assert!(e.contains("SCANBACK_MAIL_FROM"), "{e}");
+    }
+
+    #[test]
+    fn the_defaults_are_valid_and_the_public_url_loses_its_trailing_slash() {
+        assert!(defaults().validated().is_ok());
+        let mut s = defaults();
+        s.public_url = "https://scan.example.com/".into();
+        assert_eq!(s.validated().unwrap().public_url, "https://scan.example.com");
+    }
+}

@@ -1,0 +1,234 @@
+//! What a customer reports, and the rules a report must satisfy before it is stored.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+/// Longest comment accepted; the page states it, so it must stay in step with the templates.
+pub const COMMENT_MAX_CHARS: usize = 2000;
+pub const EMAIL_MAX_CHARS: usize = 254;
+pub const LOT_MAX_CHARS: usize = 20;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    Defect,
+    Usability,
+    Praise,
+    Other,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [Kind::Defect, Kind::Usability, Kind::Praise, Kind::Other];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Defect => "defect",
+            Kind::Usability => "usability",
+            Kind::Praise => "praise",
+            Kind::Other => "other",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Rating(u8);
+
+impl Rating {
+    pub fn parse(s: &str) -> Option<Rating> {
+        match s.trim().parse::<u8>() {
+            Ok(n @ 1..=5) => Some(Rating(n)),
+            _ => None,
+        }
+    }
+    pub fn new(n: u8) -> Option<Rating> {
+        (1..=5).contains(&n).then_some(Rating(n))
+    }
+    pub fn get(self) -> u8 {
+        self.0
+    }
+}
+
+/// An email address as far as a web form can tell: one `@`, a dotted domain, no spaces. Whether it
+/// receives mail is only known when an answer is sent.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email(String);
+
+impl Email {
+    pub fn parse(s: &str) -> Option<Email> {
+        let s = s.trim();
+        if s.chars().count() > EMAIL_MAX_CHARS || s.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return None;
+        }
+        let (local, domain) = s.rsplit_once('@')?;
+        let domain_ok = domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains("..")
+            && !domain.contains('@');
+        if local.is_empty() || local.contains('@') || !domain_ok {
+            return None;
+        }
+        Some(Email(s.to_owned()))
+    }
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The form exactly as typed. Every field is kept as text so that an invalid submission can be shown
+/// back to the customer unchanged.
+#[derive(Clone, Debug, Default, serde::Deserialize, serde::Serialize)]
+pub struct FeedbackInput {
+    #[serde(default)]
+    pub kind: String,
+    #[serde(default)]
+    pub rating: String,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub email: String,
+    /// Present only when the box is ticked (HTML sends nothing for an unticked checkbox).
+    #[serde(default)]
+    pub consent: Option<String>,
+    #[serde(default)]
+    pub lot: String,
+}
+
+/// A validated report, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewFeedback {
+    pub kind: Kind,
+    pub rating: Rating,
+    pub comment: String,
+    pub email: Option<Email>,
+    pub lot: Option<String>,
+}
+
+/// Which field is wrong and why, as a message key the web layer translates.
+pub type FieldErrors = BTreeMap<&'static str, &'static str>;
+
+impl FeedbackInput {
+    pub fn validate(&self) -> Result<NewFeedback, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let kind = Kind::parse(self.kind.trim());
+        if kind.is_none() {
+            errors.insert("kind", "error-kind-required");
+        }
+        let rating = if self.rating.trim().is_empty() {
+            errors.insert("rating", "error-rating-required");
+            None
+        } else {
+            let r = Rating::parse(&self.rating);
+            if r.is_none() {
+                errors.insert("rating", "error-rating-range");
+            }
+            r
+        };
+        // Normalise line endings so the limit counts what the customer sees.
+        let comment = self.comment.replace("\r\n", "\n").trim().to_owned();
+        if comment.chars().count() > COMMENT_MAX_CHARS {
+            errors.insert("comment", "error-comment-too-long");
+        }
+        if comment.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
+            errors.insert("comment", "error-comment-invalid");
+        }
+        let email_text = self.email.trim();
+        let consent = self.consent.as_deref().is_some_and(|v| !v.is_empty());
+        let email = if email_text.is_empty() {
+            None
+        } else {
+            let e = Email::parse(email_text);
+            if e.is_none() {
+                errors.insert("email", "error-email-invalid");
+            } else if !consent {
+                errors.insert("consent", "error-consent-required");
+            }
+            e
+        };
+        let lot_text = self.lot.trim();
+        let lot = if lot_text.is_empty() {
+            None
+        } else if lot_text.chars().count() > LOT_MAX_CHARS
+            || !lot_text.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c))
+        {
+            errors.insert("lot", "error-lot-invalid");
+            None
+        } else {
+            Some(lot_text.to_owned())
+        };
+        match (kind, rating) {
+            (Some(kind), Some(rating)) if errors.is_empty() => Ok(NewFeedback { kind, rating, comment, email, lot }),
+            _ => Err(errors),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input() -> FeedbackInput {
+        FeedbackInput { kind: "defect".into(), rating: "2".into(), comment: "Handle gets hot".into(), ..Default::default() }
+    }
+
+    #[test]
+    fn a_complete_form_is_accepted() {
+        let ok = input().validate().unwrap();
+        assert_eq!(ok.kind, Kind::Defect);
+        assert_eq!(ok.rating.get(), 2);
+        assert_eq!(ok.email, None);
+    }
+
+    #[test]
+    fn each_wrong_field_is_named() {
+        let bad = FeedbackInput {
+            kind: "spam".into(),
+            rating: "9".into(),
+            comment: "x".repeat(COMMENT_MAX_CHARS + 1),
+            email: "not-an-email".into(),
+            consent: None,
+            lot: "lot with spaces".into(),
+        };
+        let errors = bad.validate().unwrap_err();
+        assert_eq!(errors.get("kind"), Some(&"error-kind-required"));
+        assert_eq!(errors.get("rating"), Some(&"error-rating-range"));
+        assert_eq!(errors.get("comment"), Some(&"error-comment-too-long"));
+        assert_eq!(errors.get("email"), Some(&"error-email-invalid"));
+        assert_eq!(errors.get("lot"), Some(&"error-lot-invalid"));
+    }
+
+    #[test]
+    fn an_email_needs_explicit_consent() {
+        let mut f = input();
+        f.email = "anna@example.com".into();
+        assert_eq!(f.validate().unwrap_err().get("consent"), Some(&"error-consent-required"));
+        f.consent = Some("yes".into());
+        assert_eq!(f.validate().unwrap().email.unwrap().as_str(), "anna@example.com");
+    }
+
+    #[test]
+    fn the_comment_limit_counts_characters_not_bytes() {
+        let mut f = input();
+        f.comment = "ж".repeat(COMMENT_MAX_CHARS);
+        assert!(f.validate().is_ok());
+    }
+
+    #[test]
+    fn emails_are_checked_for_shape() {
+        for good in ["a@b.co", "first.last+tag@example.com", "иван@пример.рф"] {
+            assert!(Email::parse(good).is_some(), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.co", "a@.co", "a b@c.co", "a@b..co", "a@b.co."] {
+            assert!(Email::parse(bad).is_none(), "{bad}");
+        }
+    }
+}

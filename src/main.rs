@@ -1,0 +1,158 @@
+//! The `scanback` command line: parse, load settings, call into the library.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+use scanback::commands;
+use scanback::config::{Overrides, Settings};
+
+#[derive(Parser)]
+#[command(name = "scanback", version, about = "Product feedback by durable QR codes")]
+struct Cli {
+    /// Settings file (default: ./scanback.toml if present).
+    #[arg(long, global = true)]
+    config: Option<PathBuf>,
+    #[arg(long, global = true)]
+    database_url: Option<String>,
+    #[arg(long, global = true)]
+    listen: Option<String>,
+    #[arg(long, global = true)]
+    public_url: Option<String>,
+    #[arg(long, global = true)]
+    data_dir: Option<PathBuf>,
+    #[arg(long, global = true)]
+    smtp_url: Option<String>,
+    #[arg(long, global = true)]
+    mail_from: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Apply migrations, then serve.
+    Serve {
+        /// Seed a demo manufacturer and product line on an empty database and print how to try it.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Apply migrations and exit.
+    Migrate,
+    /// Manufacturers.
+    Manufacturer {
+        #[command(subcommand)]
+        command: ManufacturerCommand,
+    },
+    /// Digests.
+    Digest {
+        #[command(subcommand)]
+        command: DigestCommand,
+    },
+    /// Write a code's artwork to a file, without a database.
+    Artwork {
+        code: String,
+        #[arg(long, default_value = "svg")]
+        format: String,
+        #[arg(long)]
+        size_mm: Option<f64>,
+        #[arg(long, default_value = "packaging-offset")]
+        profile: String,
+        #[arg(long)]
+        caption: Option<String>,
+        #[arg(long)]
+        invert: bool,
+        #[arg(short = 'o', long)]
+        output: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum ManufacturerCommand {
+    /// Create a manufacturer and its owner; prints JSON with the API token and initial password.
+    Create {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum DigestCommand {
+    /// Send every digest that is due; idempotent.
+    Run {
+        /// Send the current period's digests regardless of schedule.
+        #[arg(long)]
+        now: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    scanback::telemetry::init(level);
+    let overrides = Overrides {
+        database_url: cli.database_url.clone(),
+        listen: cli.listen.clone(),
+        public_url: cli.public_url.clone(),
+        data_dir: cli.data_dir.clone(),
+        smtp_url: cli.smtp_url.clone(),
+        mail_from: cli.mail_from.clone(),
+    };
+    let settings = match Settings::load(cli.config.as_deref(), &overrides) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("scanback: configuration error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("scanback: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli.command, settings)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("scanback: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { demo } => commands::serve(settings, demo).await,
+        Command::Migrate => commands::migrate(&settings).await,
+        Command::Manufacturer { command: ManufacturerCommand::Create { name, email } } => {
+            let created = commands::manufacturer_create(&settings, &name, &email).await?;
+            println!("{}", serde_json::to_string_pretty(&created)?);
+            Ok(())
+        }
+        Command::Digest { command: DigestCommand::Run { now } } => {
+            let report = commands::digest_run(&settings, now).await?;
+            println!("{}", serde_json::to_string(&report)?);
+            anyhow::ensure!(report.failed == 0, "{} digest(s) could not be delivered; they will be retried", report.failed);
+            Ok(())
+        }
+        Command::Artwork { code, format, size_mm, profile, caption, invert, output } => {
+            let spec = commands::artwork(
+                &settings,
+                &commands::ArtworkRequest { code: &code, format: &format, size_mm, profile: &profile, caption, invert, output: &output },
+            )?;
+            eprintln!(
+                "wrote {}: {} (QR version {}, EC {}, {:.2} mm modules, {:.1} mm with quiet zone)",
+                output.display(),
+                spec.text,
+                spec.version,
+                spec.ec_level,
+                spec.module_mm,
+                spec.total_mm
+            );
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! sea-orm entities, one per table. Relations are expressed in the queries that need them.
+
+pub mod api_token;
+pub mod digest_delivery;
+pub mod manufacturer;
+pub mod product_line;
+pub mod report;
+pub mod user;

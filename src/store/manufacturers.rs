@@ -1,0 +1,97 @@
+//! Manufacturers, their owners and their API tokens.
+
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use uuid::Uuid;
+
+use super::entities::{api_token, manufacturer, user};
+use super::{StoreError, hash_token, new_password, new_token, now, secrets};
+
+/// What `manufacturer create` hands out. The token and the password are shown once and kept only as
+/// hashes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct NewManufacturer {
+    pub manufacturer_id: Uuid,
+    pub name: String,
+    pub api_token: String,
+    pub owner_email: String,
+    pub owner_password: String,
+}
+
+#[tracing::instrument(skip_all, fields(name = %name))]
+pub async fn create(db: &DatabaseConnection, name: &str, owner_email: &str) -> Result<NewManufacturer, StoreError> {
+    let owner_email = owner_email.trim().to_lowercase();
+    let password = new_password();
+    let password_hash = secrets::hash_password(&password)?;
+    let token = new_token();
+    let manufacturer_id = Uuid::now_v7();
+    let created_at = now();
+    let txn = db.begin().await?;
+    manufacturer::Entity::insert(manufacturer::ActiveModel {
+        id: Set(manufacturer_id),
+        name: Set(name.trim().to_owned()),
+        created_at: Set(created_at),
+    })
+    .exec(&txn)
+    .await?;
+    user::Entity::insert(user::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        manufacturer_id: Set(manufacturer_id),
+        email: Set(owner_email.clone()),
+        password_hash: Set(password_hash),
+        role: Set("owner".to_owned()),
+        created_at: Set(created_at),
+    })
+    .exec(&txn)
+    .await
+    .map_err(|e| StoreError::from_insert(e, "a user with this email already exists"))?;
+    api_token::Entity::insert(api_token::ActiveModel {
+        id: Set(Uuid::now_v7()),
+        manufacturer_id: Set(manufacturer_id),
+        token_hash: Set(hash_token(&token)),
+        label: Set("initial".to_owned()),
+        created_at: Set(created_at),
+        revoked_at: Set(None),
+    })
+    .exec(&txn)
+    .await?;
+    txn.commit().await?;
+    Ok(NewManufacturer {
+        manufacturer_id,
+        name: name.trim().to_owned(),
+        api_token: token,
+        owner_email,
+        owner_password: password,
+    })
+}
+
+/// The manufacturer a bearer token belongs to, if the token is known and not revoked.
+#[tracing::instrument(skip_all)]
+pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<Option<Uuid>, StoreError> {
+    let found = api_token::Entity::find()
+        .filter(api_token::Column::TokenHash.eq(hash_token(token)))
+        .filter(api_token::Column::RevokedAt.is_null())
+        .one(db)
+        .await?;
+    Ok(found.map(|t| t.manufacturer_id))
+}
+
+pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<manufacturer::Model, StoreError> {
+    manufacturer::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn list(db: &DatabaseConnection) -> Result<Vec<manufacturer::Model>, StoreError> {
+    Ok(manufacturer::Entity::find().all(db).await?)
+}
+
+pub async fn owners(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<Vec<user::Model>, StoreError> {
+    Ok(user::Entity::find()
+        .filter(user::Column::ManufacturerId.eq(manufacturer_id))
+        .filter(user::Column::Role.eq("owner"))
+        .all(db)
+        .await?)
+}
+
+pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    use sea_orm::PaginatorTrait;
+    Ok(manufacturer::Entity::find().count(db).await? == 0)
+}

@@ -1,0 +1,84 @@
+//! Storage: the sea-orm entities and every query the rest of the program needs. SQLite and
+//! PostgreSQL run exactly the same code.
+
+pub mod digests;
+pub mod entities;
+pub mod manufacturers;
+pub mod product_lines;
+pub mod reports;
+mod secrets;
+
+use std::time::Duration;
+
+use migration::{Migrator, MigratorTrait};
+use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
+
+pub use secrets::{hash_password, hash_token, new_password, new_token, verify_password};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error(transparent)]
+    Db(#[from] DbErr),
+    #[error("{0}")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl StoreError {
+    /// Maps a unique-constraint violation to `Conflict`, leaving other database errors alone.
+    pub(crate) fn from_insert(err: DbErr, what: &str) -> StoreError {
+        match err.sql_err() {
+            Some(SqlErr::UniqueConstraintViolation(_)) => StoreError::Conflict(what.to_owned()),
+            _ => StoreError::Db(err),
+        }
+    }
+}
+
+pub fn is_unique_violation(err: &DbErr) -> bool {
+    matches!(err.sql_err(), Some(SqlErr::UniqueConstraintViolation(_)))
+}
+
+pub fn now() -> time::OffsetDateTime {
+    // Microsecond precision: PostgreSQL keeps no more, so a value read back equals the value written.
+    let now = time::OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1000 * 1000).unwrap_or(now)
+}
+
+/// Opens the pool. SQLite files get WAL (readers never wait for the writer), `synchronous=FULL` (a
+/// committed report survives power loss), foreign keys and a busy timeout; PostgreSQL gets a pool
+/// sized for a small service.
+pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
+    let mut options = ConnectOptions::new(url.to_owned());
+    options
+        .sqlx_logging(false)
+        .connect_timeout(Duration::from_secs(10))
+        .acquire_timeout(Duration::from_secs(10));
+    if url.starts_with("sqlite:") {
+        let in_memory = url.contains(":memory:") || url.contains("mode=memory");
+        options
+            .max_connections(if in_memory { 1 } else { 8 })
+            .min_connections(1)
+            .map_sqlx_sqlite_opts(move |o| {
+                let o = o
+                    .foreign_keys(true)
+                    .busy_timeout(Duration::from_secs(10))
+                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full);
+                if in_memory { o } else { o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal) }
+            });
+    } else {
+        options.max_connections(16).min_connections(1);
+    }
+    Database::connect(options).await
+}
+
+pub async fn migrate(db: &DatabaseConnection) -> Result<(), DbErr> {
+    Migrator::up(db, None).await
+}
+
+/// Liveness: one round trip to the database.
+pub async fn ping(db: &DatabaseConnection) -> Result<(), DbErr> {
+    db.execute_unprepared("SELECT 1").await.map(|_| ())
+}

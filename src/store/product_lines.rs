@@ -1,0 +1,120 @@
+//! Product lines and their durable codes.
+
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, QueryFilter,
+    QueryOrder,
+};
+use uuid::Uuid;
+
+use super::entities::product_line::{self, Model};
+use super::{StoreError, is_unique_violation, now};
+use crate::domain::{Code, Gtin, LineStatus, ProductName};
+
+pub struct NewLine {
+    pub name: ProductName,
+    pub sku: Option<String>,
+    pub gtin: Option<Gtin>,
+}
+
+/// Inserts a line with a fresh code. A code collision (one in billions) is retried with another code;
+/// a GTIN already in use is a conflict the caller reports.
+#[tracing::instrument(skip_all, fields(%manufacturer_id))]
+pub async fn create(db: &DatabaseConnection, manufacturer_id: Uuid, line: NewLine) -> Result<Model, StoreError> {
+    for _ in 0..8 {
+        let code = Code::generate(&mut rand::rng());
+        let model = product_line::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            manufacturer_id: Set(manufacturer_id),
+            code: Set(code.to_string()),
+            name: Set(line.name.as_str().to_owned()),
+            sku: Set(line.sku.clone()),
+            gtin: Set(line.gtin.as_ref().map(|g| g.as_str().to_owned())),
+            status: Set(LineStatus::Active.as_str().to_owned()),
+            created_at: Set(now()),
+            retired_at: Set(None),
+        };
+        match product_line::Entity::insert(model.clone()).exec(db).await {
+            Ok(_) => {
+                return product_line::Entity::find()
+                    .filter(product_line::Column::Code.eq(code.as_str()))
+                    .one(db)
+                    .await?
+                    .ok_or(StoreError::NotFound);
+            }
+            Err(e) if is_unique_violation(&e) => {
+                if let Some(gtin) = &line.gtin {
+                    let taken = product_line::Entity::find()
+                        .filter(product_line::Column::Gtin.eq(gtin.as_str()))
+                        .one(db)
+                        .await?;
+                    if taken.is_some() {
+                        return Err(StoreError::Conflict("a product line with this GTIN already exists".into()));
+                    }
+                }
+                tracing::warn!("code collision, retrying with a new code");
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Err(StoreError::Unexpected(anyhow::anyhow!("could not find an unused code after 8 attempts")))
+}
+
+pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<Vec<Model>, StoreError> {
+    Ok(product_line::Entity::find()
+        .filter(product_line::Column::ManufacturerId.eq(manufacturer_id))
+        .order_by_asc(product_line::Column::CreatedAt)
+        .order_by_asc(product_line::Column::Id)
+        .all(db)
+        .await?)
+}
+
+/// A line of this manufacturer. Another manufacturer's line is `NotFound`, never "forbidden", so ids
+/// reveal nothing.
+pub async fn get(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Result<Model, StoreError> {
+    product_line::Entity::find_by_id(id)
+        .filter(product_line::Column::ManufacturerId.eq(manufacturer_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+pub async fn find_by_code(db: &DatabaseConnection, code: &Code) -> Result<Option<Model>, StoreError> {
+    Ok(product_line::Entity::find()
+        .filter(product_line::Column::Code.eq(code.as_str()))
+        .one(db)
+        .await?)
+}
+
+pub struct Changes {
+    pub name: Option<ProductName>,
+    pub sku: Option<Option<String>>,
+}
+
+pub async fn update(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    id: Uuid,
+    changes: Changes,
+) -> Result<Model, StoreError> {
+    let line = get(db, manufacturer_id, id).await?;
+    let mut active = line.into_active_model();
+    if let Some(name) = changes.name {
+        active.name = Set(name.into_inner());
+    }
+    if let Some(sku) = changes.sku {
+        active.sku = Set(sku);
+    }
+    Ok(active.update(db).await?)
+}
+
+/// Retiring keeps the code resolving (the page says the line is no longer made); it is idempotent.
+pub async fn retire(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Result<Model, StoreError> {
+    let line = get(db, manufacturer_id, id).await?;
+    if line.status == LineStatus::Retired.as_str() {
+        return Ok(line);
+    }
+    let mut active = line.into_active_model();
+    active.status = Set(LineStatus::Retired.as_str().to_owned());
+    active.retired_at = Set(Some(now()));
+    Ok(active.update(db).await?)
+}

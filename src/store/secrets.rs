@@ -1,0 +1,68 @@
+//! Secrets handed out once (API tokens, initial passwords) and how they are kept.
+
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+
+/// A 256-bit bearer token. Prefixed so that leaked tokens are recognisable in logs and by scanners.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("sbk_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Tokens carry 256 random bits, so a plain SHA-256 is as strong as a slow hash here and keeps the
+/// per-request check cheap; passwords, which people choose, get argon2 instead.
+pub fn hash_token(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// An initial password: 20 characters from an unambiguous alphabet (about 100 bits).
+pub fn new_password() -> String {
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    let mut rng = rand::rng();
+    (0..20)
+        .map(|_| {
+            let i = (rng.next_u32() as usize) % ALPHABET.len();
+            ALPHABET.get(i).copied().unwrap_or(b'x') as char
+        })
+        .collect()
+}
+
+pub fn hash_password(password: &str) -> anyhow::Result<String> {
+    use argon2::password_hash::PasswordHasher;
+    let hash = argon2::Argon2::default()
+        .hash_password(password.as_bytes())
+        .map_err(|e| anyhow::anyhow!("hashing the password failed: {e}"))?;
+    Ok(hash.to_string())
+}
+
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::PasswordVerifier;
+    use argon2::password_hash::phc::PasswordHash;
+    match PasswordHash::new(stored) {
+        Ok(parsed) => argon2::Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok(),
+        Err(_) => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_password_verifies_against_its_hash_only() {
+        let hash = hash_password("correct horse").unwrap();
+        assert!(verify_password("correct horse", &hash));
+        assert!(!verify_password("wrong horse", &hash));
+    }
+
+    #[test]
+    fn tokens_are_distinct_and_hash_stably() {
+        let a = new_token();
+        assert_ne!(a, new_token());
+        assert_eq!(hash_token(&a), hash_token(&a));
+        assert_eq!(hash_token(&a).len(), 64);
+    }
+}

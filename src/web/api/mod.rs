@@ -1,0 +1,41 @@
+//! The JSON API for manufacturers, under `/api/v1`, with bearer tokens.
+
+mod artwork;
+mod auth;
+mod product_lines;
+mod reports;
+
+use actix_web::web;
+
+pub use auth::Manufacturer;
+
+use crate::web::error::ApiError;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::scope("/api/v1")
+            .app_data(json_config())
+            .app_data(query_config())
+            .app_data(path_config())
+            .configure(product_lines::routes)
+            .configure(artwork::routes)
+            .configure(reports::routes)
+            .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
+    );
+}
+
+fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(64 * 1024)
+        .error_handler(|err, _req| ApiError::BadRequest(format!("the request body is not valid JSON for this call: {err}")).into())
+}
+
+fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default()
+        .error_handler(|err, _req| ApiError::BadRequest(format!("invalid query string: {err}")).into())
+}
+
+fn path_config() -> web::PathConfig {
+    // A malformed id can never name an existing resource.
+    web::PathConfig::default().error_handler(|_err, _req| ApiError::NotFound("resource").into())
+}

@@ -1,0 +1,129 @@
+//! Errors at the web edge, turned into responses in one place: JSON with a stable snake_case code for
+//! the API, a page in the visitor's language for public routes. The log keeps the whole cause; the
+//! response says what a person can act on.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+use crate::domain::Locale;
+use crate::store::StoreError;
+use crate::web::pages;
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("a valid API token is required: send `Authorization: Bearer <token>`")]
+    Unauthorized,
+    #[error("{0} not found")]
+    NotFound(&'static str),
+    #[error("{message}")]
+    Invalid { field: Option<&'static str>, message: String },
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("an unexpected error happened; it has been logged")]
+    Unexpected(#[from] anyhow::Error),
+}
+
+impl ApiError {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError::Invalid { field: Some(field), message: message.into() }
+    }
+
+    fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthorized => "unauthorized",
+            ApiError::NotFound(_) => "not_found",
+            ApiError::Invalid { .. } => "invalid",
+            ApiError::Conflict(_) => "conflict",
+            ApiError::BadRequest(_) => "bad_request",
+            ApiError::Unexpected(_) => "internal",
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::NotFound => ApiError::NotFound("resource"),
+            StoreError::Conflict(m) => ApiError::Conflict(m),
+            other => ApiError::Unexpected(anyhow::Error::new(other)),
+        }
+    }
+}
+
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        if let ApiError::Unexpected(e) = self {
+            tracing::error!(error = ?e, "API request failed");
+        }
+        let field = match self {
+            ApiError::Invalid { field, .. } => *field,
+            _ => None,
+        };
+        let mut res = HttpResponse::build(self.status_code());
+        if matches!(self, ApiError::Unauthorized) {
+            res.insert_header(("WWW-Authenticate", "Bearer realm=\"scanback\""));
+        }
+        res.json(serde_json::json!({
+            "error": { "code": self.code(), "message": self.to_string(), "field": field }
+        }))
+    }
+}
+
+/// Errors on public pages. Each renders a page in the visitor's language.
+#[derive(Debug, thiserror::Error)]
+pub enum PageError {
+    #[error("unknown code")]
+    UnknownCode { locale: Locale, code: String },
+    #[error("mistyped code")]
+    MistypedCode { locale: Locale, code: String },
+    #[error("request body too large")]
+    TooLarge { locale: Locale },
+    #[error("bad request")]
+    BadRequest { locale: Locale },
+    #[error("unexpected: {source}")]
+    Unexpected { locale: Locale, source: anyhow::Error },
+}
+
+impl PageError {
+    pub fn unexpected(locale: Locale, source: impl Into<anyhow::Error>) -> PageError {
+        PageError::Unexpected { locale, source: source.into() }
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            PageError::UnknownCode { .. } | PageError::MistypedCode { .. } => StatusCode::NOT_FOUND,
+            PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            PageError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            PageError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (locale, heading, body, arg) = match self {
+            PageError::UnknownCode { locale, code } => (*locale, "notfound-title", "notfound-body", Some(code.as_str())),
+            PageError::MistypedCode { locale, code } => (*locale, "mistyped-title", "mistyped-body", Some(code.as_str())),
+            PageError::TooLarge { locale } => (*locale, "toolarge-title", "toolarge-body", None),
+            PageError::BadRequest { locale } => (*locale, "error-title", "error-body", None),
+            PageError::Unexpected { locale, source } => {
+                tracing::error!(error = ?source, "public page failed");
+                (*locale, "error-title", "error-body", None)
+            }
+        };
+        pages::message(self.status_code(), locale, heading, body, arg)
+    }
+}

@@ -1,0 +1,11 @@
+//! actix-web: public scan pages, the JSON API, health. Handlers stay short: they parse, call
+//! `domain` and `store`, and shape the response.
+
+pub mod api;
+pub mod error;
+pub mod health;
+pub mod i18n;
+pub mod pages;
+pub mod public;
+pub mod startup;
+pub mod state;

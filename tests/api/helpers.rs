@@ -1,0 +1,218 @@
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+
+use scanback::config::Settings;
+use scanback::store::manufacturers::NewManufacturer;
+use scanback::web::startup::Application;
+use sea_orm::{ConnectionTrait, DatabaseConnection};
+use serde_json::Value;
+
+pub struct TestApp {
+    pub address: String,
+    pub port: u16,
+    pub settings: Settings,
+    pub db: DatabaseConnection,
+    pub client: reqwest::Client,
+    pub mail: MailServer,
+    /// Keeps the data folder (SQLite file, outbox) alive for the test.
+    pub dir: tempfile::TempDir,
+}
+
+/// A fresh, empty database: a SQLite file in `dir`, or a new PostgreSQL database named after a UUID.
+pub async fn fresh_database_url(dir: &Path) -> String {
+    match std::env::var("SCANBACK_TEST_POSTGRES_URL") {
+        Ok(base) if !base.is_empty() => {
+            let name = format!("scanback_test_{}", uuid::Uuid::new_v4().simple());
+            let admin = sea_orm::Database::connect(&base).await.expect("connect to PostgreSQL");
+            admin.execute_unprepared(&format!("CREATE DATABASE \"{name}\"")).await.expect("create test database");
+            admin.close().await.ok();
+            let mut url = url::Url::parse(&base).expect("SCANBACK_TEST_POSTGRES_URL is a URL");
+            url.set_path(&name);
+            url.to_string()
+        }
+        _ => format!("sqlite://{}?mode=rwc", dir.join("scanback.db").display()),
+    }
+}
+
+pub async fn spawn_app() -> TestApp {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mail = MailServer::start();
+    let database_url = fresh_database_url(dir.path()).await;
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    let settings = Settings {
+        database_url,
+        listen: format!("127.0.0.1:{port}"),
+        public_url: format!("http://127.0.0.1:{port}"),
+        data_dir: dir.path().join("data"),
+        smtp_url: Some(format!("smtp://127.0.0.1:{}", mail.port).into()),
+        mail_from: "scanback <noreply@scanback.test>".into(),
+    };
+    let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
+    let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
+    tokio::spawn(app.run_until_stopped());
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client");
+    TestApp { address: format!("http://127.0.0.1:{port}"), port, settings, db, client, mail, dir }
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    pub async fn create_manufacturer(&self, name: &str) -> NewManufacturer {
+        let email = format!("owner-{}@{}.test", uuid::Uuid::new_v4().simple(), name.to_lowercase().replace(' ', "-"));
+        scanback::store::manufacturers::create(&self.db, name, &email).await.expect("create manufacturer")
+    }
+
+    pub async fn post_line(&self, token: &str, body: &Value) -> reqwest::Response {
+        self.client
+            .post(self.url("/api/v1/product-lines"))
+            .bearer_auth(token)
+            .json(body)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// A manufacturer with one product line; returns (manufacturer, line JSON).
+    pub async fn manufacturer_with_line(&self, line_name: &str) -> (NewManufacturer, Value) {
+        let m = self.create_manufacturer("Acme Cookware").await;
+        let res = self.post_line(&m.api_token, &serde_json::json!({ "name": line_name })).await;
+        assert_eq!(res.status(), 201);
+        (m, res.json().await.expect("json"))
+    }
+
+    pub async fn get_scan_page(&self, code: &str, accept_language: Option<&str>) -> reqwest::Response {
+        let mut req = self.client.get(self.url(&format!("/q/{code}")));
+        if let Some(lang) = accept_language {
+            req = req.header("Accept-Language", lang);
+        }
+        req.send().await.expect("request")
+    }
+
+    pub async fn post_feedback(&self, code: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/q/{code}")))
+            .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn reports(&self, token: &str, line_id: &str) -> Vec<Value> {
+        let res = self
+            .client
+            .get(self.url(&format!("/api/v1/reports?product_line={line_id}")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("json")
+    }
+
+    /// Runs the real binary against this app's database and mail server.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_scanback"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SCANBACK_DATABASE_URL", &self.settings.database_url)
+            .env("SCANBACK_PUBLIC_URL", &self.settings.public_url)
+            .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
+            .env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{}", self.mail.port))
+            .env("SCANBACK_MAIL_FROM", &self.settings.mail_from)
+            .output()
+            .expect("run scanback")
+    }
+}
+
+/// One message as the SMTP server received it.
+#[derive(Clone, Debug)]
+pub struct ReceivedMail {
+    pub from: String,
+    pub to: Vec<String>,
+    pub data: String,
+}
+
+#[derive(Clone, Default)]
+struct Collector {
+    mails: Arc<Mutex<Vec<ReceivedMail>>>,
+    current: Option<ReceivedMail>,
+}
+
+impl mailin_embedded::Handler for Collector {
+    fn data_start(&mut self, _domain: &str, from: &str, _is8bit: bool, to: &[String]) -> mailin_embedded::Response {
+        self.current = Some(ReceivedMail { from: from.to_owned(), to: to.to_vec(), data: String::new() });
+        mailin_embedded::response::OK
+    }
+
+    fn data(&mut self, buf: &[u8]) -> std::io::Result<()> {
+        if let Some(m) = self.current.as_mut() {
+            m.data.push_str(&String::from_utf8_lossy(buf));
+        }
+        Ok(())
+    }
+
+    fn data_end(&mut self) -> mailin_embedded::Response {
+        if let Some(m) = self.current.take() {
+            self.mails.lock().expect("lock").push(m);
+        }
+        mailin_embedded::response::OK
+    }
+}
+
+/// A real SMTP server (mailin-embedded) on a random port, in a background thread.
+pub struct MailServer {
+    pub port: u16,
+    mails: Arc<Mutex<Vec<ReceivedMail>>>,
+}
+
+impl MailServer {
+    pub fn start() -> MailServer {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        let port = listener.local_addr().expect("addr").port();
+        let collector = Collector::default();
+        let mails = collector.mails.clone();
+        let mut server = mailin_embedded::Server::new(collector);
+        server.with_name("smtp.test").with_num_threads(2).with_tcp_listener(listener);
+        std::thread::spawn(move || {
+            let _ = server.serve();
+        });
+        MailServer { port, mails }
+    }
+
+    pub fn received(&self) -> Vec<ReceivedMail> {
+        self.mails.lock().expect("lock").clone()
+    }
+}
+
+/// Decodes a QR image with zxing-cpp (a decoder nobody here wrote). Returns (text, ec level, version).
+pub fn decode_qr(png: &Path) -> Vec<Value> {
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/qr_decode.py");
+    let out = Command::new("python3").arg(&script).arg(png).output().expect("run python3 qr_decode.py");
+    assert!(out.status.success(), "decoder failed: {}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("decoder output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+pub fn rasterise_svg(svg: &Path, png: &Path, dpi: u32) {
+    let out = Command::new("rsvg-convert")
+        .args(["--dpi-x", &dpi.to_string(), "--dpi-y", &dpi.to_string(), "--background-color", "white", "-o"])
+        .arg(png)
+        .arg(svg)
+        .output()
+        .expect("run rsvg-convert (apt-get install librsvg2-bin)");
+    assert!(out.status.success(), "rsvg-convert failed: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Form fields of a valid submission.
+pub fn valid_form() -> Vec<(&'static str, &'static str)> {
+    vec![("kind", "defect"), ("rating", "2"), ("comment", "The handle gets too hot to hold.")]
+}

@@ -1,0 +1,11 @@
+//! Integration tests: the real application on a random port, a fresh database per test (SQLite file,
+//! or PostgreSQL when SCANBACK_TEST_POSTGRES_URL is set), a real SMTP server, real QR decoders.
+
+mod cli;
+mod digest;
+mod end_to_end;
+mod health;
+mod helpers;
+mod product_lines;
+mod reports;
+mod scan_page;
