@@ -1,7 +1,8 @@
 //! EPS (EPSF-3.0, PostScript level 2): CMYK ground and marks, merged row runs in one path, bounding box
 //! in points. Spot-colour profiles write the marks as a Separation with the CMYK alternate.
 //!
-//! Captions use the printer's Helvetica in StandardEncoding: only printable ASCII; anything else is '?'.
+//! Captions use the printer's Helvetica re-encoded to ISOLatin1Encoding: ASCII and Latin-1 letters;
+//! anything else (Cyrillic, typographic dashes and quotes, emoji...) is printed as '?'.
 
 use super::text::{num, ps_string, push_uint};
 use super::{Colour, Layout, Profile, Symbol, row_runs};
@@ -22,8 +23,12 @@ pub(super) fn render(
 ) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let side = lay.total_mm * PT;
-    let (font_mm, band_mm) =
-        caption.map_or((0.0, 0.0), |_| super::svg::caption_metrics(lay.total_mm));
+    let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
+        (
+            super::svg::caption_font_mm(lay.total_mm, c),
+            super::svg::caption_band_mm(lay.total_mm),
+        )
+    });
     let band = band_mm * PT;
     let height = side + band;
     let m = side / lay.span() as f64;
@@ -93,7 +98,9 @@ pub(super) fn render(
     if let Some(cap) = caption {
         let size = font_mm * PT;
         out.push_str(&format!(
-            "/Helvetica findfont {} scalefont setfont\n{} {} moveto {} dup stringwidth pop 2 div neg 0 rmoveto show\n",
+            "/Helvetica findfont dup length dict begin {{ 1 index /FID ne {{ def }} {{ pop pop }} ifelse }} forall\n\
+             /Encoding ISOLatin1Encoding def currentdict end /Helvetica-ISOLatin1 exch definefont\n\
+             {} scalefont setfont\n{} {} moveto {} dup stringwidth pop 2 div neg 0 rmoveto show\n",
             num(size, 3),
             num(side / 2.0, 3),
             num(band * 0.38, 3),

@@ -218,8 +218,12 @@ pub(super) fn render(
 ) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let side = lay.total_mm as f32 * PT;
-    let (font_mm, band_mm) =
-        caption.map_or((0.0, 0.0), |_| super::svg::caption_metrics(lay.total_mm));
+    let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
+        (
+            super::svg::caption_font_mm(lay.total_mm, c),
+            super::svg::caption_band_mm(lay.total_mm),
+        )
+    });
     let band = band_mm as f32 * PT;
     let mut doc = Doc::new(p.spot.as_deref(), &mark, false);
     let mut c = Content::new();

@@ -6,7 +6,7 @@ use std::str::FromStr;
 use pdf_writer::{Content, Rect};
 
 use super::pdf::{Doc, PT, draw_code, fill_cmyk, fill_mark, stroke_registration, text_centred};
-use super::svg::caption_metrics;
+use super::svg::{caption_band_mm, caption_font_mm};
 use super::text::num;
 use super::{ArtworkError, Options, Plan, plan};
 
@@ -99,7 +99,7 @@ pub fn sheet(
     // One grid for the whole sheet, sized by the largest code.
     let largest = plans.iter().map(|p| p.layout.total_mm).fold(0.0, f64::max);
     let band = if plans.iter().any(|p| p.options.caption.is_some()) {
-        caption_metrics(largest).1
+        caption_band_mm(largest)
     } else {
         0.0
     };
@@ -143,7 +143,7 @@ pub fn sheet(
                 if let Some(cap) = &pl.options.caption {
                     c.save_state();
                     fill_mark(&mut c, &doc, &mk);
-                    let font = caption_metrics(largest).0;
+                    let font = caption_font_mm(side, cap);
                     text_centred(
                         &mut c,
                         cap,

@@ -1,20 +1,36 @@
 //! SVG: physical size in mm, a viewBox in modules (quiet zone included), one background rectangle and
 //! one path of merged row runs.
 
-use super::text::{num, push_uint, xml_escape};
+use super::text::{helvetica_width_em, num, push_uint, winansi, xml_escape};
 use super::{Layout, Profile, Symbol, row_runs};
 
-/// Caption font size and band height, in mm, for a code of `total_mm`.
-pub(super) fn caption_metrics(total_mm: f64) -> (f64, f64) {
+/// Caption band height in mm for a code of `total_mm`.
+pub(super) fn caption_band_mm(total_mm: f64) -> f64 {
+    (total_mm * 0.07).clamp(2.0, 12.0) * 1.8
+}
+
+/// Caption font size in mm: in proportion to the code, shrunk (down to 1 mm) so that the caption is no
+/// wider than the code (measured in Helvetica; other sans-serif fonts are close).
+pub(super) fn caption_font_mm(total_mm: f64, caption: &str) -> f64 {
     let font = (total_mm * 0.07).clamp(2.0, 12.0);
-    (font, font * 1.8)
+    let em = helvetica_width_em(&winansi(caption));
+    if em > 0.0 {
+        font.min(total_mm * 0.92 / em).max(1.0)
+    } else {
+        font
+    }
 }
 
 pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile, caption: Option<&str>) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let span = lay.span();
     let quiet = lay.quiet_zone_modules as usize;
-    let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |_| caption_metrics(lay.total_mm));
+    let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
+        (
+            caption_font_mm(lay.total_mm, c),
+            caption_band_mm(lay.total_mm),
+        )
+    });
     let band = band_mm / lay.module_mm; // in modules
     let view_h = span as f64 + band;
 

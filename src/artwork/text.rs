@@ -97,7 +97,8 @@ pub(super) fn winansi(s: &str) -> Vec<u8> {
         .collect()
 }
 
-/// Printable ASCII only, for PostScript's StandardEncoding Helvetica; anything else becomes '?'.
+/// A PostScript string literal for a font re-encoded to ISOLatin1Encoding: printable ASCII as is,
+/// Latin-1 letters as octal escapes; anything else (Cyrillic, dashes, emoji...) becomes '?'.
 pub(super) fn ps_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('(');
@@ -109,6 +110,7 @@ pub(super) fn ps_string(s: &str) -> String {
             }
             ' '..='~' => out.push(c),
             '\t' => out.push(' '),
+            '\u{a0}'..='\u{ff}' => out.push_str(&format!("\\{:03o}", c as u32)),
             _ => out.push('?'),
         }
     }
@@ -207,7 +209,7 @@ mod tests {
     fn escaping() {
         assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
         assert_eq!(winansi("Café €5 Привет"), b"Caf\xe9 \x805 ??????".to_vec());
-        assert_eq!(ps_string("a(b)\\ é"), "(a\\(b\\)\\\\ ?)");
+        assert_eq!(ps_string("a(b)\\ é—"), "(a\\(b\\)\\\\ \\351?)");
     }
 
     #[test]
