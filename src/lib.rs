@@ -6,6 +6,7 @@ pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod mail;
+pub mod photos;
 pub mod store;
 pub mod telemetry;
 pub mod web;

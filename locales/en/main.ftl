@@ -47,3 +47,30 @@ error-body = Your report was not saved. Please try again in a minute.
 toolarge-title = Too much data
 toolarge-body = The form was too large to accept. Please shorten the text and try again.
 footer = Feedback service by scanback. No cookies, no tracking.
+optional = (optional)
+category-label = What is it about? (optional)
+category-none = Not sure / skip
+recommend-legend = How likely are you to recommend it to a friend?
+recommend-hint = 0 = not at all, 10 = definitely.
+photos-label = Photos (optional)
+photos-hint = { $max ->
+    [one] Up to one photo
+   *[other] Up to { $max } photos
+}, JPEG, PNG or WebP, at most 10 MB each. Location and camera data are removed.
+usage-label = How long have you had it? (optional)
+usage-none = Prefer not to say
+usage-lt1m = Less than a month
+usage-1to6m = 1 to 6 months
+usage-6to12m = 6 to 12 months
+usage-1to3y = 1 to 3 years
+usage-gt3y = More than 3 years
+lot-hint = The lot number is printed next to the QR code or on the bottom of the product, often starting with L.
+error-category-invalid = Choose a topic that matches what happened, or leave it empty.
+error-recommend-range = Choose a number from 0 to 10.
+error-usage-invalid = Choose one of the listed periods.
+error-photo-format = A photo could not be used: it must be a JPEG, PNG or WebP picture.
+error-photo-too-large = A photo is larger than 10 MB. Please choose a smaller one.
+error-photo-pixels = A photo has too many pixels to process. Please choose a smaller one.
+error-photo-count = Please attach at most 3 photos.
+error-rate-limited = Many reports came from your connection in a short time. Please wait a minute and send again; what you typed is kept below.
+error-spam = The form could not be accepted. Please check it and send it again.

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use super::form::{FormConfig, USAGE_PERIODS};
+
 /// Longest comment accepted; the page states it, so it must stay in step with the templates.
 pub const COMMENT_MAX_CHARS: usize = 2000;
 pub const EMAIL_MAX_CHARS: usize = 254;
@@ -101,6 +103,19 @@ pub struct FeedbackInput {
     pub consent: Option<String>,
     #[serde(default)]
     pub lot: String,
+    #[serde(default)]
+    pub category: String,
+    /// 0–10 "would you recommend", when the line asks it.
+    #[serde(default)]
+    pub recommend: String,
+    #[serde(default)]
+    pub usage: String,
+    /// Carried from a GS1 Digital Link (`/21/...`); not typed by people.
+    #[serde(default)]
+    pub serial: String,
+    /// Honeypot: hidden from people, filled in by form-spamming bots.
+    #[serde(default)]
+    pub website: String,
 }
 
 /// A validated report, ready to store.
@@ -111,13 +126,23 @@ pub struct NewFeedback {
     pub comment: String,
     pub email: Option<Email>,
     pub lot: Option<String>,
+    pub category: Option<String>,
+    pub recommend: Option<u8>,
+    pub usage: Option<&'static str>,
+    pub serial: Option<String>,
 }
 
 /// Which field is wrong and why, as a message key the web layer translates.
 pub type FieldErrors = BTreeMap<&'static str, &'static str>;
 
+/// GS1 AI 10 and 21 values: up to 20 characters; we accept the common, unambiguous subset.
+fn gs1_value(s: &str) -> bool {
+    let n = s.chars().count();
+    (1..=LOT_MAX_CHARS).contains(&n) && s.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c))
+}
+
 impl FeedbackInput {
-    pub fn validate(&self) -> Result<NewFeedback, FieldErrors> {
+    pub fn validate(&self, config: &FormConfig) -> Result<NewFeedback, FieldErrors> {
         let mut errors = FieldErrors::new();
         let kind = Kind::parse(self.kind.trim());
         if kind.is_none() {
@@ -157,16 +182,59 @@ impl FeedbackInput {
         let lot_text = self.lot.trim();
         let lot = if lot_text.is_empty() {
             None
-        } else if lot_text.chars().count() > LOT_MAX_CHARS
-            || !lot_text.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c))
-        {
+        } else if !gs1_value(lot_text) {
             errors.insert("lot", "error-lot-invalid");
             None
         } else {
             Some(lot_text.to_owned())
         };
+        let category_text = self.category.trim();
+        let category = match (kind, category_text.is_empty()) {
+            (_, true) | (None, _) => None,
+            (Some(k), false) => {
+                if config.categories.for_kind(k).iter().any(|c| c.key == category_text) {
+                    Some(category_text.to_owned())
+                } else {
+                    errors.insert("category", "error-category-invalid");
+                    None
+                }
+            }
+        };
+        let recommend = match self.recommend.trim() {
+            "" => None,
+            text if config.ask_recommend => match text.parse::<u8>() {
+                Ok(n @ 0..=10) => Some(n),
+                _ => {
+                    errors.insert("recommend", "error-recommend-range");
+                    None
+                }
+            },
+            // A score the form never asked for is not stored.
+            _ => None,
+        };
+        let usage = match self.usage.trim() {
+            "" => None,
+            text => match USAGE_PERIODS.iter().find(|p| **p == text) {
+                Some(p) => Some(*p),
+                None => {
+                    errors.insert("usage", "error-usage-invalid");
+                    None
+                }
+            },
+        };
+        let serial_text = self.serial.trim();
+        let serial = if serial_text.is_empty() {
+            None
+        } else if gs1_value(serial_text) {
+            Some(serial_text.to_owned())
+        } else {
+            errors.insert("lot", "error-lot-invalid");
+            None
+        };
         match (kind, rating) {
-            (Some(kind), Some(rating)) if errors.is_empty() => Ok(NewFeedback { kind, rating, comment, email, lot }),
+            (Some(kind), Some(rating)) if errors.is_empty() => {
+                Ok(NewFeedback { kind, rating, comment, email, lot, category, recommend, usage, serial })
+            }
             _ => Err(errors),
         }
     }
@@ -182,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_complete_form_is_accepted() {
-        let ok = input().validate().unwrap();
+        let ok = input().validate(&FormConfig::default()).unwrap();
         assert_eq!(ok.kind, Kind::Defect);
         assert_eq!(ok.rating.get(), 2);
         assert_eq!(ok.email, None);
@@ -197,29 +265,52 @@ mod tests {
             email: "not-an-email".into(),
             consent: None,
             lot: "lot with spaces".into(),
+            category: "no-such".into(),
+            ..Default::default()
         };
-        let errors = bad.validate().unwrap_err();
+        let errors = bad.validate(&FormConfig::default()).unwrap_err();
         assert_eq!(errors.get("kind"), Some(&"error-kind-required"));
         assert_eq!(errors.get("rating"), Some(&"error-rating-range"));
         assert_eq!(errors.get("comment"), Some(&"error-comment-too-long"));
         assert_eq!(errors.get("email"), Some(&"error-email-invalid"));
         assert_eq!(errors.get("lot"), Some(&"error-lot-invalid"));
+        assert_eq!(errors.get("category"), None, "no category check without a valid kind");
+    }
+
+    #[test]
+    fn a_category_must_belong_to_the_chosen_kind() {
+        let mut f = input();
+        f.category = "coating".into();
+        assert_eq!(f.validate(&FormConfig::default()).unwrap().category.as_deref(), Some("coating"));
+        f.category = "cooking".into();
+        assert_eq!(f.validate(&FormConfig::default()).unwrap_err().get("category"), Some(&"error-category-invalid"));
+    }
+
+    #[test]
+    fn the_recommend_score_is_kept_only_when_asked() {
+        let mut f = input();
+        f.recommend = "9".into();
+        assert_eq!(f.validate(&FormConfig::default()).unwrap().recommend, None);
+        let asking = FormConfig { ask_recommend: true, ..FormConfig::default() };
+        assert_eq!(f.validate(&asking).unwrap().recommend, Some(9));
+        f.recommend = "11".into();
+        assert_eq!(f.validate(&asking).unwrap_err().get("recommend"), Some(&"error-recommend-range"));
     }
 
     #[test]
     fn an_email_needs_explicit_consent() {
         let mut f = input();
         f.email = "anna@example.com".into();
-        assert_eq!(f.validate().unwrap_err().get("consent"), Some(&"error-consent-required"));
+        assert_eq!(f.validate(&FormConfig::default()).unwrap_err().get("consent"), Some(&"error-consent-required"));
         f.consent = Some("yes".into());
-        assert_eq!(f.validate().unwrap().email.unwrap().as_str(), "anna@example.com");
+        assert_eq!(f.validate(&FormConfig::default()).unwrap().email.unwrap().as_str(), "anna@example.com");
     }
 
     #[test]
     fn the_comment_limit_counts_characters_not_bytes() {
         let mut f = input();
         f.comment = "ж".repeat(COMMENT_MAX_CHARS);
-        assert!(f.validate().is_ok());
+        assert!(f.validate(&FormConfig::default()).is_ok());
     }
 
     #[test]

@@ -2,13 +2,16 @@
 
 pub mod code;
 pub mod feedback;
+pub mod form;
 pub mod gtin;
 pub mod locale;
 pub mod product;
 pub mod period;
+pub mod visitor;
 
 pub use code::{Code, CodeError};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
+pub use form::FormConfig;
 pub use gtin::Gtin;
 pub use locale::Locale;
 pub use product::{LineStatus, ProductName};

@@ -3,9 +3,13 @@
 
 pub mod digests;
 pub mod entities;
+pub mod line_cache;
 pub mod manufacturers;
+pub mod photo_files;
 pub mod product_lines;
+pub mod report_writer;
 pub mod reports;
+pub mod scan_counts;
 mod secrets;
 
 use std::time::Duration;

@@ -32,6 +32,7 @@ pub async fn create(db: &DatabaseConnection, manufacturer_id: Uuid, line: NewLin
             status: Set(LineStatus::Active.as_str().to_owned()),
             created_at: Set(now()),
             retired_at: Set(None),
+            form_config: Set(None),
         };
         match product_line::Entity::insert(model.clone()).exec(db).await {
             Ok(_) => {
@@ -104,6 +105,20 @@ pub async fn update(
     if let Some(sku) = changes.sku {
         active.sku = Set(sku);
     }
+    Ok(active.update(db).await?)
+}
+
+/// Replaces the line's form settings (validated by the caller).
+pub async fn set_form(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    id: Uuid,
+    form: &crate::domain::FormConfig,
+) -> Result<Model, StoreError> {
+    let line = get(db, manufacturer_id, id).await?;
+    let json = serde_json::to_string(form).map_err(|e| StoreError::Unexpected(e.into()))?;
+    let mut active = line.into_active_model();
+    active.form_config = Set(Some(json));
     Ok(active.update(db).await?)
 }
 

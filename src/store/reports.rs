@@ -1,25 +1,37 @@
 //! Customer reports.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::entities::report::{self, Model};
+use super::entities::report_photo;
+use super::report_writer::NewReport;
 use super::{StoreError, now};
 use crate::domain::{Locale, NewFeedback};
 
-/// Stores a report. Returns only after the database has committed it, so the thank-you page is never
-/// shown for a report that could still be lost.
-#[tracing::instrument(skip_all, fields(line = %line_id))]
-pub async fn insert(
-    db: &DatabaseConnection,
+/// A photo already written to the data directory.
+pub struct StoredPhoto {
+    pub path: String,
+    pub thumb_path: String,
+    pub width: u32,
+    pub height: u32,
+    pub bytes: u64,
+}
+
+/// The rows for one report, ready for the [`super::report_writer::ReportWriter`].
+pub fn build(
+    id: Uuid,
     manufacturer_id: Uuid,
     line_id: Uuid,
     feedback: &NewFeedback,
     locale: Locale,
-) -> Result<Model, StoreError> {
-    let model = report::ActiveModel {
-        id: Set(Uuid::now_v7()),
+    fingerprint: Option<String>,
+    photos: Vec<StoredPhoto>,
+) -> NewReport {
+    let created_at = now();
+    let report = report::ActiveModel {
+        id: Set(id),
         product_line_id: Set(line_id),
         manufacturer_id: Set(manufacturer_id),
         kind: Set(feedback.kind.as_str().to_owned()),
@@ -29,9 +41,41 @@ pub async fn insert(
         lot: Set(feedback.lot.clone()),
         locale: Set(locale.tag().to_owned()),
         status: Set("new".to_owned()),
-        created_at: Set(now()),
+        created_at: Set(created_at),
+        category: Set(feedback.category.clone()),
+        nps: Set(feedback.recommend.map(i16::from)),
+        usage_period: Set(feedback.usage.map(str::to_owned)),
+        serial: Set(feedback.serial.clone()),
+        fingerprint: Set(fingerprint),
     };
-    Ok(report::Entity::insert(model).exec_with_returning(db).await?)
+    let photos = photos
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| report_photo::ActiveModel {
+            id: Set(Uuid::now_v7()),
+            report_id: Set(id),
+            position: Set(i as i16),
+            path: Set(p.path),
+            thumb_path: Set(p.thumb_path),
+            width: Set(p.width as i32),
+            height: Set(p.height as i32),
+            bytes: Set(p.bytes as i64),
+            created_at: Set(created_at),
+        })
+        .collect();
+    NewReport { report, photos }
+}
+
+/// Whether the same submission from the same client was stored since `since` (a double tap, a
+/// resubmitted form after a slow network).
+pub async fn is_duplicate(db: &DatabaseConnection, line_id: Uuid, fingerprint: &str, since: OffsetDateTime) -> Result<bool, StoreError> {
+    let n = report::Entity::find()
+        .filter(report::Column::ProductLineId.eq(line_id))
+        .filter(report::Column::Fingerprint.eq(fingerprint))
+        .filter(report::Column::CreatedAt.gte(since))
+        .count(db)
+        .await?;
+    Ok(n > 0)
 }
 
 #[derive(Default)]
@@ -57,9 +101,27 @@ pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid, filter: &Filte
     if let Some(limit) = filter.limit {
         q = q.limit(limit);
     }
-    Ok(q
-        .order_by_desc(report::Column::CreatedAt)
-        .order_by_desc(report::Column::Id)
+    Ok(q.order_by_desc(report::Column::CreatedAt).order_by_desc(report::Column::Id).all(db).await?)
+}
+
+/// Photos of the given reports, in upload order.
+pub async fn photos(db: &DatabaseConnection, report_ids: &[Uuid]) -> Result<Vec<report_photo::Model>, StoreError> {
+    if report_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(report_photo::Entity::find()
+        .filter(report_photo::Column::ReportId.is_in(report_ids.iter().copied()))
+        .order_by_asc(report_photo::Column::ReportId)
+        .order_by_asc(report_photo::Column::Position)
         .all(db)
         .await?)
+}
+
+/// One report of this manufacturer.
+pub async fn get(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Result<Model, StoreError> {
+    report::Entity::find_by_id(id)
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
 }

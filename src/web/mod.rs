@@ -9,3 +9,4 @@ pub mod pages;
 pub mod public;
 pub mod startup;
 pub mod state;
+pub mod submission;

@@ -5,7 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, VARY};
 use askama::Template;
 
-use crate::domain::{Kind, Locale};
+use crate::domain::form::{MAX_PHOTOS, USAGE_PERIODS};
+use crate::domain::{FormConfig, Kind, Locale};
 use crate::domain::feedback::{COMMENT_MAX_CHARS, FeedbackInput, FieldErrors};
 use crate::web::i18n::{LangLink, Tr, switch_links};
 
@@ -57,7 +58,16 @@ pub struct ScanPage {
     pub comment_hint: String,
     pub consent_label: String,
     pub consent_checked: bool,
-    pub show_lot_field: bool,
+    /// The lot came with the code (GS1 Digital Link): shown, not asked.
+    pub known_lot: bool,
+    pub lot_hint: String,
+    pub category_groups: Vec<CategoryGroup>,
+    pub ask_recommend: bool,
+    pub recommend: Vec<Choice>,
+    pub ask_usage: bool,
+    pub usage: Vec<Choice>,
+    pub allow_photos: bool,
+    pub photos_hint: String,
 }
 
 impl ScanPage {
@@ -72,6 +82,12 @@ pub struct LineView<'a> {
     pub name: &'a str,
     pub manufacturer: &'a str,
     pub retired: bool,
+    pub form: &'a FormConfig,
+}
+
+pub struct CategoryGroup {
+    pub label: String,
+    pub options: Vec<Choice>,
 }
 
 /// The feedback form, empty or re-rendered with what was typed and the errors named.
@@ -84,6 +100,7 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
     let ratings = (1..=5)
         .map(|n: u8| Choice { value: n.to_string(), label: tr.t(&format!("rating-{n}")), checked: form.rating.trim() == n.to_string() })
         .collect();
+    let errors_has_lot = errors.contains_key("lot");
     let errors: Vec<FieldMessage> =
         errors.iter().map(|(field, key)| FieldMessage { field, message: tr.t(key) }).collect();
     ScanPage {
@@ -105,17 +122,41 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
         comment_hint: tr.t_num("comment-hint", "max", COMMENT_MAX_CHARS as i64),
         consent_label: tr.t_str("consent-label", "manufacturer", line.manufacturer),
         consent_checked: form.consent.as_deref().is_some_and(|v| !v.is_empty()),
-        show_lot_field: true,
+        known_lot: !form.lot.is_empty() && !errors_has_lot,
+        lot_hint: line.form.lot_hint(locale).map_or_else(|| tr.t("lot-hint"), str::to_owned),
+        category_groups: Kind::ALL
+            .into_iter()
+            .map(|k| CategoryGroup {
+                label: tr.t(&format!("kind-{}", k.as_str())),
+                options: line
+                    .form
+                    .categories
+                    .for_kind(k)
+                    .iter()
+                    .map(|c| Choice {
+                        value: c.key.clone(),
+                        label: c.label(locale).to_owned(),
+                        checked: form.kind == k.as_str() && form.category == c.key,
+                    })
+                    .collect(),
+            })
+            .collect(),
+        ask_recommend: line.form.ask_recommend,
+        recommend: (0..=10)
+            .map(|n: u8| Choice { value: n.to_string(), label: n.to_string(), checked: form.recommend.trim() == n.to_string() })
+            .collect(),
+        ask_usage: line.form.ask_usage,
+        usage: USAGE_PERIODS
+            .iter()
+            .map(|p| Choice { value: (*p).to_owned(), label: tr.t(&format!("usage-{p}")), checked: form.usage == *p })
+            .collect(),
+        allow_photos: line.form.allow_photos,
+        photos_hint: tr.t_num("photos-hint", "max", MAX_PHOTOS as i64),
     }
 }
 
 pub fn html(status: StatusCode, locale: Locale, body: String) -> HttpResponse {
-    HttpResponse::build(status)
-        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
-        .insert_header((CONTENT_LANGUAGE, locale.tag()))
-        .insert_header((VARY, "Accept-Language"))
-        .insert_header((CACHE_CONTROL, "no-store"))
-        .body(body)
+    html_bytes(status, locale, bytes::Bytes::from(body))
 }
 
 pub fn message(status: StatusCode, locale: Locale, heading_key: &str, body_key: &str, code: Option<&str>) -> HttpResponse {
@@ -133,6 +174,26 @@ pub fn message(status: StatusCode, locale: Locale, heading_key: &str, body_key: 
         link: None,
     };
     render(status, locale, &page)
+}
+
+/// A rendered page kept for reuse; a template that cannot render yields an empty body, logged.
+pub fn render_bytes(page: &impl Template) -> bytes::Bytes {
+    match page.render() {
+        Ok(body) => bytes::Bytes::from(body),
+        Err(e) => {
+            tracing::error!(error = %e, "template failed to render");
+            bytes::Bytes::new()
+        }
+    }
+}
+
+pub fn html_bytes(status: StatusCode, locale: Locale, body: bytes::Bytes) -> HttpResponse {
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, "text/html; charset=utf-8"))
+        .insert_header((CONTENT_LANGUAGE, locale.tag()))
+        .insert_header((VARY, "Accept-Language"))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(body)
 }
 
 pub fn render(status: StatusCode, locale: Locale, page: &impl Template) -> HttpResponse {

@@ -1,15 +1,25 @@
 //! The customer's side: the feedback page a QR code opens, the submission and the thank-you page.
 
-use actix_web::http::StatusCode;
-use actix_web::http::header::LOCATION;
-use actix_web::{HttpRequest, HttpResponse, web};
+use std::sync::Arc;
 
-use crate::domain::{Code, CodeError, FeedbackInput, LineStatus, Locale};
-use crate::store::{self, entities::product_line};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{LOCATION, USER_AGENT};
+use actix_web::{HttpRequest, HttpResponse, web};
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::domain::feedback::FieldErrors;
+use crate::domain::{Code, CodeError, FeedbackInput, Locale, visitor};
+use crate::photos::PhotoError;
+use crate::store::{self, line_cache::CachedLine};
 use crate::web::error::PageError;
 use crate::web::i18n::{Tr, request_locale, switch_links};
 use crate::web::pages::{self, LineView, Link, MessagePage};
 use crate::web::state::AppState;
+use crate::web::submission::{self, ReadError, Submission};
+
+/// The same submission from the same client within this window is stored once.
+const DUPLICATE_WINDOW: time::Duration = time::Duration::minutes(10);
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/Q/` is what the printed symbol carries (upper case fits QR's alphanumeric mode); `/q/` is what
@@ -25,45 +35,102 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     }
 }
 
-struct Line {
-    model: product_line::Model,
-    manufacturer: String,
-}
-
-impl Line {
-    fn view(&self) -> LineView<'_> {
-        LineView {
-            code: &self.model.code,
-            name: &self.model.name,
-            manufacturer: &self.manufacturer,
-            retired: self.model.status == LineStatus::Retired.as_str(),
-        }
+fn view(line: &CachedLine) -> LineView<'_> {
+    LineView {
+        code: &line.line.code,
+        name: &line.line.name,
+        manufacturer: &line.manufacturer,
+        retired: line.retired(),
+        form: &line.form,
     }
 }
 
-async fn find_line(state: &AppState, raw_code: &str, locale: Locale) -> Result<Line, PageError> {
+async fn find_line(state: &AppState, raw_code: &str, locale: Locale) -> Result<Arc<CachedLine>, PageError> {
     let shown: String = raw_code.chars().take(32).collect();
     let code = Code::parse(raw_code).map_err(|e| match e {
         CodeError::Mistyped => PageError::MistypedCode { locale, code: shown.clone() },
         CodeError::Malformed => PageError::UnknownCode { locale, code: shown.clone() },
     })?;
-    let model = store::product_lines::find_by_code(&state.db, &code)
+    state
+        .lines
+        .get(&state.db, &code)
         .await
         .map_err(|e| PageError::unexpected(locale, e))?
-        .ok_or(PageError::UnknownCode { locale, code: shown })?;
-    let manufacturer = store::manufacturers::get(&state.db, model.manufacturer_id)
-        .await
-        .map_err(|e| PageError::unexpected(locale, e))?
-        .name;
-    Ok(Line { model, manufacturer })
+        .ok_or(PageError::UnknownCode { locale, code: shown })
+}
+
+/// `lot` and `serial` arrive from a GS1 Digital Link redirect; they travel into the report.
+#[derive(serde::Deserialize, Default)]
+struct ScanQuery {
+    lot: Option<String>,
+    serial: Option<String>,
+}
+
+fn query(req: &HttpRequest) -> ScanQuery {
+    serde_urlencoded::from_str(req.query_string()).unwrap_or_default()
+}
+
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
 }
 
 #[tracing::instrument(skip_all, fields(code = %path))]
 async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, PageError> {
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
-    let page = pages::scan_page(locale, &line.view(), &FeedbackInput::default(), &Default::default());
+    let q = query(&req);
+    let lot = q.lot.as_deref().map(str::trim).filter(|l| !l.is_empty());
+    let headers = req.headers();
+    let bot = visitor::is_bot(
+        req.method() == actix_web::http::Method::HEAD,
+        headers.get(USER_AGENT).and_then(|v| v.to_str().ok()),
+        headers.get("sec-purpose").or_else(|| headers.get("purpose")).and_then(|v| v.to_str().ok()),
+    );
+    // Only lots that could be real are counted per lot; anything else counts against the line.
+    let counted_lot = lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
+    state.scans.record(line.line.id, &today().to_string(), counted_lot, bot);
+
+    if lot.is_none() && q.serial.is_none() {
+        let body = line
+            .page_slot(locale)
+            .get_or_init(|| {
+                let page = pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new());
+                pages::render_bytes(&page)
+            })
+            .clone();
+        return Ok(pages::html_bytes(StatusCode::OK, locale, body));
+    }
+    let form = FeedbackInput {
+        lot: lot.unwrap_or("").to_owned(),
+        serial: q.serial.unwrap_or_default(),
+        ..Default::default()
+    };
+    let page = pages::scan_page(locale, &view(&line), &form, &FieldErrors::new());
     Ok(pages::render(StatusCode::OK, locale, &page))
+}
+
+fn client_key(state: &AppState, req: &HttpRequest) -> String {
+    // The peer address, not X-Forwarded-For: a header a client sets cannot choose its own bucket.
+    let addr = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    visitor::client_key(&state.daily_key.for_day(today()), &addr)
+}
+
+fn fingerprint(client: &str, input: &FeedbackInput) -> String {
+    let mut h = Sha256::new();
+    for part in [client, &input.kind, &input.rating, &input.category, input.comment.trim(), input.email.trim(), input.lot.trim()] {
+        h.update(part.as_bytes());
+        h.update([0u8]);
+    }
+    hex::encode(&h.finalize()[..16])
+}
+
+fn photo_error_key(e: &PhotoError) -> &'static str {
+    match e {
+        PhotoError::UnsupportedFormat | PhotoError::Corrupt => "error-photo-format",
+        PhotoError::TooLarge => "error-photo-too-large",
+        PhotoError::TooManyPixels => "error-photo-pixels",
+        PhotoError::Encode(_) => "error-photo-format",
+    }
 }
 
 #[tracing::instrument(skip_all, fields(code = %path))]
@@ -71,24 +138,79 @@ async fn submit(
     state: web::Data<AppState>,
     req: HttpRequest,
     path: web::Path<String>,
-    form: web::Form<FeedbackInput>,
+    payload: web::Payload,
 ) -> Result<HttpResponse, PageError> {
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
-    let input = form.into_inner();
-    let feedback = match input.validate() {
-        Ok(f) => f,
-        Err(errors) => {
-            let page = pages::scan_page(locale, &line.view(), &input, &errors);
-            return Ok(pages::render(StatusCode::UNPROCESSABLE_ENTITY, locale, &page));
+    let Submission { input, photos, photo_error } = submission::read(&req, payload).await.map_err(|e| match e {
+        ReadError::TooLarge => PageError::TooLarge { locale },
+        ReadError::Unreadable(why) => {
+            tracing::info!(%why, "unreadable feedback form");
+            PageError::BadRequest { locale }
         }
+    })?;
+    let refuse = |status: StatusCode, errors: &FieldErrors| {
+        let page = pages::scan_page(locale, &view(&line), &input, errors);
+        Ok(pages::render(status, locale, &page))
     };
-    store::reports::insert(&state.db, line.model.manufacturer_id, line.model.id, &feedback, locale)
+
+    let client = client_key(&state, &req);
+    if state.submissions.check_key(&client).is_err() {
+        return refuse(StatusCode::TOO_MANY_REQUESTS, &FieldErrors::from([("form", "error-rate-limited")]));
+    }
+    if !input.website.trim().is_empty() {
+        // The honeypot is invisible to people; tell whoever filled it to send again rather than
+        // pretending to accept, so an unlucky autofill never loses a real report silently.
+        tracing::info!("honeypot field filled; submission refused");
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("form", "error-spam")]));
+    }
+    let validated = input.validate(&line.form);
+    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
+    if let Some(key) = photo_error {
+        errors.insert("photo", key);
+    }
+    if !photos.is_empty() && !line.form.allow_photos {
+        errors.insert("photo", "error-photo-count");
+    }
+    let feedback = match validated {
+        Ok(f) if errors.is_empty() => f,
+        _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+    };
+
+    let print = fingerprint(&client, &input);
+    let since = store::now() - DUPLICATE_WINDOW;
+    let duplicate = store::reports::is_duplicate(&state.db, line.line.id, &print, since)
         .await
         .map_err(|e| PageError::unexpected(locale, e))?;
+    if !duplicate {
+        let report_id = Uuid::now_v7();
+        // Decoding and re-encoding photos is CPU work: keep it off the async workers.
+        let data_dir = state.settings.data_dir.clone();
+        let stored = web::block(move || {
+            photos
+                .iter()
+                .enumerate()
+                .map(|(i, upload)| {
+                    let processed = crate::photos::process(&upload.bytes).map_err(Ok)?;
+                    store::photo_files::save(&data_dir, report_id, i, &processed).map_err(Err)
+                })
+                .collect::<Result<Vec<_>, Result<PhotoError, std::io::Error>>>()
+        })
+        .await
+        .map_err(|e| PageError::unexpected(locale, anyhow::anyhow!("photo task failed: {e}")))?;
+        let stored = match stored {
+            Ok(s) => s,
+            Err(Ok(photo_error)) => {
+                return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("photo", photo_error_key(&photo_error))]));
+            }
+            Err(Err(io)) => return Err(PageError::unexpected(locale, io)),
+        };
+        let new = store::reports::build(report_id, line.line.manufacturer_id, line.line.id, &feedback, locale, Some(print), stored);
+        state.reports.write(new).await.map_err(|e| PageError::unexpected(locale, e))?;
+    }
     let reply = if feedback.email.is_some() { "&reply=1" } else { "" };
     Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/q/{}/thanks?lang={}{reply}", line.model.code, locale.tag())))
+        .insert_header((LOCATION, format!("/q/{}/thanks?lang={}{reply}", line.line.code, locale.tag())))
         .finish())
 }
 
@@ -99,43 +221,21 @@ async fn thanks(state: web::Data<AppState>, req: HttpRequest, path: web::Path<St
     let tr = Tr(locale);
     let reply = req.query_string().split('&').any(|p| p == "reply=1");
     let who = &line.manufacturer;
-    let body = tr.t_args(
-        "thanks-body",
-        &[("product", line.model.name.clone().into()), ("manufacturer", who.clone().into())],
-    );
+    let body = tr.t_args("thanks-body", &[("product", line.line.name.clone().into()), ("manufacturer", who.clone().into())]);
     let next = tr.t_str(if reply { "thanks-reply" } else { "thanks-no-reply" }, "manufacturer", who);
+    let mut switch = switch_links("", locale);
+    if reply {
+        for l in &mut switch {
+            l.href.push_str("&reply=1");
+        }
+    }
     let page = MessagePage {
         lang: locale.tag(),
         tr,
-        switch: switch_links("", locale)
-            .into_iter()
-            .map(|mut l| {
-                if reply {
-                    l.href.push_str("&reply=1");
-                }
-                l
-            })
-            .collect(),
+        switch,
         heading: tr.t("thanks-title"),
         paragraphs: vec![body, next],
-        link: Some(Link { href: format!("/q/{}?lang={}", line.model.code, locale.tag()), label: tr.t("thanks-again") }),
+        link: Some(Link { href: format!("/q/{}?lang={}", line.line.code, locale.tag()), label: tr.t("thanks-again") }),
     };
     Ok(pages::render(StatusCode::OK, locale, &page))
-}
-
-/// Form bodies beyond this are refused before they are parsed: the form has no field that needs more.
-pub const FORM_LIMIT_BYTES: usize = 16 * 1024;
-
-pub fn form_config() -> web::FormConfig {
-    web::FormConfig::default().limit(FORM_LIMIT_BYTES).error_handler(|err, req| {
-        let locale = request_locale(req);
-        let page_error = match err {
-            actix_web::error::UrlencodedError::Overflow { .. } => PageError::TooLarge { locale },
-            other => {
-                tracing::info!(error = %other, "unreadable feedback form");
-                PageError::BadRequest { locale }
-            }
-        };
-        page_error.into()
-    })
 }

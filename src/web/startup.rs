@@ -2,10 +2,9 @@
 //! port 0 and `serve` runs exactly the same thing.
 
 use std::net::TcpListener;
-use std::sync::Arc;
 
 use actix_web::dev::Server;
-use actix_web::middleware::{DefaultHeaders, NormalizePath, TrailingSlash};
+use actix_web::middleware::{Compress, DefaultHeaders, NormalizePath, TrailingSlash};
 use actix_web::{App, HttpServer, web};
 use sea_orm::DatabaseConnection;
 use tracing_actix_web::TracingLogger;
@@ -17,6 +16,7 @@ use crate::web::{api, health, public};
 pub struct Application {
     port: u16,
     server: Server,
+    state: AppState,
 }
 
 impl Application {
@@ -31,17 +31,28 @@ impl Application {
     /// public URL that QR codes encode).
     pub fn with_listener(settings: Settings, db: DatabaseConnection, listener: TcpListener) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
-        let state = AppState { db, settings: Arc::new(settings) };
-        let server = run(listener, state)?;
-        Ok(Application { port, server })
+        let state = AppState::new(db, settings);
+        state.scans.spawn_flusher(state.db.clone());
+        let server = run(listener, state.clone())?;
+        Ok(Application { port, server, state })
     }
 
     pub fn port(&self) -> u16 {
         self.port
     }
 
+    /// The shared state, for callers that drive background work directly (tests flush scan counts).
+    pub fn state(&self) -> AppState {
+        self.state.clone()
+    }
+
+    /// Serves until a shutdown signal; then writes the scan counts still in memory.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
-        self.server.await
+        let result = self.server.await;
+        if let Err(e) = self.state.scans.flush(&self.state.db).await {
+            tracing::error!(error = %e, "scan counts could not be written at shutdown");
+        }
+        result
     }
 }
 
@@ -50,6 +61,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .wrap(TracingLogger::default())
+            .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(
                 // Public pages load nothing from anywhere else and run no script.
@@ -62,7 +74,6 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     )),
             )
             .app_data(data.clone())
-            .app_data(public::form_config())
             .route("/healthz", web::get().to(health::healthz))
             .configure(public::routes)
             .configure(api::routes)

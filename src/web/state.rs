@@ -1,12 +1,67 @@
-use std::sync::Arc;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex};
 
+use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
+use rand::RngCore;
 use sea_orm::DatabaseConnection;
+use time::Date;
 
 use crate::config::Settings;
+use crate::store::line_cache::LineCache;
+use crate::store::report_writer::ReportWriter;
+use crate::store::scan_counts::ScanCounter;
 
 /// Shared by every worker: cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
     pub db: DatabaseConnection,
     pub settings: Arc<Settings>,
+    pub lines: LineCache,
+    pub reports: ReportWriter,
+    pub scans: ScanCounter,
+    pub submissions: Arc<DefaultKeyedRateLimiter<String>>,
+    pub daily_key: Arc<DailyKey>,
+}
+
+/// Submissions one client may send: a burst of 10, then one every 30 seconds. Generous for a family
+/// behind one home router, useless for a script.
+pub fn submission_quota() -> Quota {
+    let per_30s = Quota::with_period(std::time::Duration::from_secs(30)).unwrap_or(Quota::per_minute(NonZeroU32::MIN));
+    per_30s.allow_burst(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN))
+}
+
+impl AppState {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> AppState {
+        AppState {
+            reports: ReportWriter::start(db.clone()),
+            db,
+            settings: Arc::new(settings),
+            lines: LineCache::default(),
+            scans: ScanCounter::default(),
+            submissions: Arc::new(RateLimiter::keyed(submission_quota())),
+            daily_key: Arc::new(DailyKey::default()),
+        }
+    }
+}
+
+/// A random key that changes at midnight UTC and lives only in memory: client addresses are hashed
+/// with it, so nothing stored or logged can be turned back into an address.
+#[derive(Default)]
+pub struct DailyKey {
+    current: Mutex<Option<(Date, [u8; 32])>>,
+}
+
+impl DailyKey {
+    pub fn for_day(&self, day: Date) -> [u8; 32] {
+        let Ok(mut current) = self.current.lock() else { return [0; 32] };
+        match *current {
+            Some((d, key)) if d == day => key,
+            _ => {
+                let mut key = [0u8; 32];
+                rand::rng().fill_bytes(&mut key);
+                *current = Some((day, key));
+                key
+            }
+        }
+    }
 }

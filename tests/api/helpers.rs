@@ -37,6 +37,10 @@ pub async fn fresh_database_url(dir: &Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    // `TEST_LOG=1 cargo test` shows the application's logs.
+    if std::env::var("TEST_LOG").is_ok() {
+        scanback::telemetry::init("info");
+    }
     let dir = tempfile::tempdir().expect("temp dir");
     let mail = MailServer::start();
     let database_url = fresh_database_url(dir.path()).await;

@@ -5,4 +5,6 @@ pub mod digest_delivery;
 pub mod manufacturer;
 pub mod product_line;
 pub mod report;
+pub mod report_photo;
+pub mod scan_count;
 pub mod user;

@@ -13,6 +13,8 @@ pub struct Model {
     pub status: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub retired_at: Option<TimeDateTimeWithTimeZone>,
+    /// JSON of `domain::form::FormConfig`; NULL means the defaults.
+    pub form_config: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

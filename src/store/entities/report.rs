@@ -15,6 +15,11 @@ pub struct Model {
     pub locale: String,
     pub status: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    pub category: Option<String>,
+    pub nps: Option<i16>,
+    pub usage_period: Option<String>,
+    pub serial: Option<String>,
+    pub fingerprint: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

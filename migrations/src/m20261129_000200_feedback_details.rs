@@ -1,0 +1,138 @@
+//! Richer reports (category, recommendation score, usage time, serial, de-duplication fingerprint),
+//! photos, per-line form settings, and daily scan counts.
+
+use sea_orm_migration::{prelude::*, schema::*};
+
+#[derive(DeriveMigrationName)]
+pub struct Migration;
+
+#[derive(DeriveIden)]
+enum Reports {
+    Table,
+    Id,
+    ProductLineId,
+    Category,
+    Nps,
+    UsagePeriod,
+    Serial,
+    Fingerprint,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ProductLines {
+    Table,
+    Id,
+    FormConfig,
+}
+
+#[derive(DeriveIden)]
+enum ReportPhotos {
+    Table,
+    Id,
+    ReportId,
+    Position,
+    Path,
+    ThumbPath,
+    Width,
+    Height,
+    Bytes,
+    CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum ScanCounts {
+    Table,
+    ProductLineId,
+    Day,
+    Lot,
+    Human,
+    Bot,
+}
+
+#[async_trait::async_trait]
+impl MigrationTrait for Migration {
+    async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        // SQLite adds one column per ALTER TABLE.
+        for col in [
+            string_len_null(Reports::Category, 40),
+            small_integer_null(Reports::Nps),
+            string_len_null(Reports::UsagePeriod, 16),
+            string_len_null(Reports::Serial, 32),
+            string_len_null(Reports::Fingerprint, 64),
+        ] {
+            let mut col = col;
+            manager.alter_table(Table::alter().table(Reports::Table).add_column(&mut col).to_owned()).await?;
+        }
+        manager
+            .create_index(
+                Index::create()
+                    .name("ix_reports_line_fingerprint")
+                    .table(Reports::Table)
+                    .col(Reports::ProductLineId)
+                    .col(Reports::Fingerprint)
+                    .col(Reports::CreatedAt)
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .alter_table(Table::alter().table(ProductLines::Table).add_column(&mut text_null(ProductLines::FormConfig)).to_owned())
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ReportPhotos::Table)
+                    .col(uuid(ReportPhotos::Id).primary_key())
+                    .col(uuid(ReportPhotos::ReportId))
+                    .col(small_integer(ReportPhotos::Position))
+                    .col(string(ReportPhotos::Path))
+                    .col(string(ReportPhotos::ThumbPath))
+                    .col(integer(ReportPhotos::Width))
+                    .col(integer(ReportPhotos::Height))
+                    .col(big_integer(ReportPhotos::Bytes))
+                    .col(timestamp_with_time_zone(ReportPhotos::CreatedAt))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_report_photos_report")
+                            .from(ReportPhotos::Table, ReportPhotos::ReportId)
+                            .to(Reports::Table, Reports::Id)
+                            .on_delete(ForeignKeyAction::Cascade),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        manager
+            .create_index(
+                Index::create().name("ix_report_photos_report").table(ReportPhotos::Table).col(ReportPhotos::ReportId).to_owned(),
+            )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(ScanCounts::Table)
+                    .col(uuid(ScanCounts::ProductLineId))
+                    .col(string_len(ScanCounts::Day, 10))
+                    // '' when the scan carried no lot: a key column must not be NULL to be unique.
+                    .col(string_len(ScanCounts::Lot, 32))
+                    .col(big_integer(ScanCounts::Human).default(0))
+                    .col(big_integer(ScanCounts::Bot).default(0))
+                    .primary_key(Index::create().col(ScanCounts::ProductLineId).col(ScanCounts::Day).col(ScanCounts::Lot))
+                    .foreign_key(
+                        ForeignKey::create()
+                            .name("fk_scan_counts_line")
+                            .from(ScanCounts::Table, ScanCounts::ProductLineId)
+                            .to(ProductLines::Table, ProductLines::Id)
+                            .on_delete(ForeignKeyAction::Restrict),
+                    )
+                    .to_owned(),
+            )
+            .await?;
+        Ok(())
+    }
+
+    async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
+        manager.drop_table(Table::drop().table(ScanCounts::Table).to_owned()).await?;
+        manager.drop_table(Table::drop().table(ReportPhotos::Table).to_owned()).await?;
+        Ok(())
+    }
+}

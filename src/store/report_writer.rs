@@ -1,0 +1,91 @@
+//! Group commit for reports. Every submission waits for the commit that contains it (a customer sees
+//! the thank-you page only for a report that is on disk), but submissions that arrive while a commit
+//! is running share the next transaction, so a burst costs one disk flush instead of one per report.
+
+use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use tokio::sync::{mpsc, oneshot};
+
+use super::StoreError;
+use super::entities::{report, report_photo};
+
+/// Most reports one transaction carries; bounds the latency a large burst adds to its first member.
+const MAX_BATCH: usize = 128;
+
+pub struct NewReport {
+    pub report: report::ActiveModel,
+    pub photos: Vec<report_photo::ActiveModel>,
+}
+
+struct Job {
+    new: NewReport,
+    done: oneshot::Sender<Result<(), StoreError>>,
+}
+
+#[derive(Clone)]
+pub struct ReportWriter {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl ReportWriter {
+    /// Starts the writer task on the current runtime. It ends when every handle is dropped.
+    pub fn start(db: DatabaseConnection) -> ReportWriter {
+        let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
+        tokio::spawn(run(db, rx));
+        ReportWriter { jobs }
+    }
+
+    /// Returns once the report is committed.
+    pub async fn write(&self, new: NewReport) -> Result<(), StoreError> {
+        let (done, committed) = oneshot::channel();
+        self.jobs
+            .send(Job { new, done })
+            .await
+            .map_err(|_| StoreError::Unexpected(anyhow::anyhow!("the report writer has stopped")))?;
+        committed.await.map_err(|_| StoreError::Unexpected(anyhow::anyhow!("the report writer dropped a report")))?
+    }
+}
+
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+    let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
+    while let Some(first) = rx.recv().await {
+        batch.push(first);
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let reports: Vec<&NewReport> = batch.iter().map(|j| &j.new).collect();
+        match commit(&db, &reports).await {
+            Ok(()) => {
+                for job in batch.drain(..) {
+                    let _ = job.done.send(Ok(()));
+                }
+            }
+            Err(e) if batch.len() > 1 => {
+                // One bad report must not fail the others: retry each on its own.
+                tracing::warn!(error = %e, size = batch.len(), "group commit failed; retrying reports one by one");
+                for job in batch.drain(..) {
+                    let result = commit(&db, &[&job.new]).await;
+                    let _ = job.done.send(result);
+                }
+            }
+            Err(e) => {
+                for job in batch.drain(..) {
+                    let _ = job.done.send(Err(StoreError::Unexpected(anyhow::anyhow!("{e}"))));
+                }
+            }
+        }
+    }
+}
+
+async fn commit(db: &DatabaseConnection, reports: &[&NewReport]) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    report::Entity::insert_many(reports.iter().map(|r| r.report.clone())).exec_without_returning(&txn).await?;
+    let photos: Vec<report_photo::ActiveModel> = reports.iter().flat_map(|r| r.photos.iter().cloned()).collect();
+    if !photos.is_empty() {
+        report_photo::Entity::insert_many(photos).exec_without_returning(&txn).await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}

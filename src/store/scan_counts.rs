@@ -1,0 +1,114 @@
+//! Scan counting that never slows the page: views are tallied in memory and written in one
+//! transaction per second. A crash loses at most the last second of counts (documented in the
+//! README); reports are never batched this way.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::entities::scan_count::{self, Column};
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct Key {
+    line: Uuid,
+    day: String,
+    lot: String,
+}
+
+#[derive(Clone, Default)]
+pub struct ScanCounter {
+    pending: Arc<Mutex<HashMap<Key, (i64, i64)>>>,
+}
+
+impl ScanCounter {
+    pub fn record(&self, line: Uuid, day: &str, lot: Option<&str>, bot: bool) {
+        let key = Key { line, day: day.to_owned(), lot: lot.unwrap_or("").to_owned() };
+        if let Ok(mut pending) = self.pending.lock() {
+            let entry = pending.entry(key).or_default();
+            if bot {
+                entry.1 += 1;
+            } else {
+                entry.0 += 1;
+            }
+        }
+    }
+
+    /// Writes everything tallied so far. Returns how many rows were touched. On failure the counts
+    /// are put back so the next flush retries them.
+    pub async fn flush(&self, db: &DatabaseConnection) -> Result<usize, StoreError> {
+        let taken: HashMap<Key, (i64, i64)> = match self.pending.lock() {
+            Ok(mut p) => std::mem::take(&mut *p),
+            Err(_) => return Ok(0),
+        };
+        if taken.is_empty() {
+            return Ok(0);
+        }
+        match write(db, &taken).await {
+            Ok(()) => Ok(taken.len()),
+            Err(e) => {
+                if let Ok(mut p) = self.pending.lock() {
+                    for (k, (h, b)) in taken {
+                        let entry = p.entry(k).or_default();
+                        entry.0 += h;
+                        entry.1 += b;
+                    }
+                }
+                Err(e)
+            }
+        }
+    }
+
+    /// Flushes once a second until the runtime shuts down.
+    pub fn spawn_flusher(&self, db: DatabaseConnection) {
+        let counter = self.clone();
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_secs(1));
+            tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            loop {
+                tick.tick().await;
+                if let Err(e) = counter.flush(&db).await {
+                    tracing::warn!(error = %e, "writing scan counts failed; will retry");
+                }
+            }
+        });
+    }
+}
+
+async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Result<(), StoreError> {
+    let txn = db.begin().await?;
+    for (key, (human, bot)) in counts {
+        let row = scan_count::ActiveModel {
+            product_line_id: Set(key.line),
+            day: Set(key.day.clone()),
+            lot: Set(key.lot.clone()),
+            human: Set(*human),
+            bot: Set(*bot),
+        };
+        scan_count::Entity::insert(row)
+            .on_conflict(
+                OnConflict::columns([Column::ProductLineId, Column::Day, Column::Lot])
+                    .value(Column::Human, Expr::cust("scan_counts.human + excluded.human"))
+                    .value(Column::Bot, Expr::cust("scan_counts.bot + excluded.bot"))
+                    .to_owned(),
+            )
+            .exec_without_returning(&txn)
+            .await?;
+    }
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Counts of one line, oldest day first.
+pub async fn for_line(db: &DatabaseConnection, line: Uuid) -> Result<Vec<scan_count::Model>, StoreError> {
+    Ok(scan_count::Entity::find()
+        .filter(Column::ProductLineId.eq(line))
+        .order_by_asc(Column::Day)
+        .order_by_asc(Column::Lot)
+        .all(db)
+        .await?)
+}
