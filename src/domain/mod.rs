@@ -5,6 +5,7 @@ pub mod feedback;
 pub mod form;
 pub mod gtin;
 pub mod locale;
+pub mod metrics;
 pub mod product;
 pub mod period;
 pub mod visitor;

@@ -18,7 +18,11 @@ pub struct TestApp {
     pub mail: MailServer,
     /// Keeps the data folder (SQLite file, outbox) alive for the test.
     pub dir: tempfile::TempDir,
+    /// The running app's shared state: tests flush scan counts through it instead of sleeping.
+    pub state: scanback::web::state::AppState,
 }
+
+pub const PHONE_UA: &str = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.0 Mobile/15E148 Safari/604.1";
 
 /// A fresh, empty database: a SQLite file in `dir`, or a new PostgreSQL database named after a UUID.
 pub async fn fresh_database_url(dir: &Path) -> String {
@@ -56,12 +60,13 @@ pub async fn spawn_app() -> TestApp {
     };
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
+    let state = app.state();
     tokio::spawn(app.run_until_stopped());
     let client = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    TestApp { address: format!("http://127.0.0.1:{port}"), port, settings, db, client, mail, dir }
+    TestApp { address: format!("http://127.0.0.1:{port}"), port, settings, db, client, mail, dir, state }
 }
 
 impl TestApp {
@@ -104,6 +109,32 @@ impl TestApp {
         self.client
             .post(self.url(&format!("/q/{code}")))
             .form(form)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    pub async fn flush_scans(&self) {
+        self.state.scans.flush(&self.db).await.expect("flush scan counts");
+    }
+
+    pub async fn stats(&self, token: &str, line_id: &str) -> Value {
+        let res = self
+            .client
+            .get(self.url(&format!("/api/v1/product-lines/{line_id}/stats")))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(res.status(), 200);
+        res.json().await.expect("json")
+    }
+
+    pub async fn post_multipart(&self, code: &str, form: reqwest::multipart::Form, lang: &str) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/q/{code}")))
+            .header("Accept-Language", lang)
+            .multipart(form)
             .send()
             .await
             .expect("request")

@@ -4,8 +4,12 @@
 mod cli;
 mod digest;
 mod end_to_end;
+mod feedback_form;
 mod health;
 mod helpers;
+mod photos;
 mod product_lines;
 mod reports;
 mod scan_page;
+mod scans;
+mod abuse;

@@ -26,7 +26,7 @@ async fn reports_are_listed_newest_first_and_exported_as_csv() {
     let csv = res.text().await.unwrap();
     let rows: Vec<&str> = csv.split("\r\n").filter(|l| !l.is_empty()).collect();
     assert_eq!(rows.len(), 4);
-    assert!(rows[0].starts_with("id,product_line_id,created_at,kind,rating,comment"));
+    assert!(rows[0].starts_with("id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment"));
     assert!(rows[1].contains("\"third, with \"\"quotes\"\"\""));
     assert!(rows[2].contains(",'=cmd|' /C calc'!A0,"), "formula defused: {}", rows[2]);
 }

@@ -4,6 +4,7 @@ mod artwork;
 mod auth;
 mod product_lines;
 mod reports;
+mod stats;
 
 use actix_web::web;
 
@@ -20,6 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(product_lines::routes)
             .configure(artwork::routes)
             .configure(reports::routes)
+            .configure(stats::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

@@ -4,7 +4,7 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Manufacturer;
-use crate::domain::{Gtin, ProductName, product::parse_sku};
+use crate::domain::{FormConfig, Gtin, ProductName, product::parse_sku};
 use crate::store::{self, entities::product_line, product_lines::NewLine};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
@@ -12,7 +12,8 @@ use crate::web::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/product-lines").route(web::post().to(create)).route(web::get().to(list)))
         .service(web::resource("/product-lines/{id}").route(web::get().to(get)).route(web::patch().to(update)))
-        .service(web::resource("/product-lines/{id}/retire").route(web::post().to(retire)));
+        .service(web::resource("/product-lines/{id}/retire").route(web::post().to(retire)))
+        .service(web::resource("/product-lines/{id}/form").route(web::get().to(get_form)).route(web::put().to(put_form)));
 }
 
 /// A product line as the API shows it.
@@ -126,12 +127,33 @@ async fn update(
     let line = store::product_lines::update(&state.db, who.id, *id, store::product_lines::Changes { name, sku })
         .await
         .map_err(not_found)?;
+    state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
 
 async fn retire(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let line = store::product_lines::retire(&state.db, who.id, *id).await.map_err(not_found)?;
+    state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+}
+
+/// The feedback form of a line: categories per kind with labels, and which optional questions it asks.
+async fn get_form(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
+    Ok(HttpResponse::Ok().json(FormConfig::from_stored(line.form_config.as_deref())))
+}
+
+async fn put_form(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<FormConfig>,
+) -> Result<HttpResponse, ApiError> {
+    let form = body.into_inner();
+    form.validate().map_err(|e| ApiError::invalid("categories", e.to_string()))?;
+    let line = store::product_lines::set_form(&state.db, who.id, *id, &form).await.map_err(not_found)?;
+    state.lines.invalidate(&line.code);
+    Ok(HttpResponse::Ok().json(form))
 }
 
 fn not_found(e: store::StoreError) -> ApiError {

@@ -4,12 +4,21 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Manufacturer;
-use crate::store::{self, entities::report, reports::Filter};
+use crate::store::{self, entities::report, entities::report_photo, reports::Filter};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/reports").route(web::get().to(list)));
+    cfg.service(web::resource("/reports").route(web::get().to(list)))
+        .service(web::resource("/reports/{id}/photos/{position}").route(web::get().to(photo)));
+}
+
+#[derive(Serialize)]
+struct PhotoJson {
+    url: String,
+    thumbnail_url: String,
+    width: i32,
+    height: i32,
 }
 
 #[derive(Serialize)]
@@ -17,29 +26,49 @@ struct ReportJson {
     id: Uuid,
     product_line_id: Uuid,
     kind: String,
+    category: Option<String>,
     rating: i16,
+    recommend: Option<i16>,
+    usage_period: Option<String>,
     comment: String,
     email: Option<String>,
     lot: Option<String>,
+    serial: Option<String>,
     locale: String,
     status: String,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
+    photos: Vec<PhotoJson>,
 }
 
-impl From<report::Model> for ReportJson {
-    fn from(r: report::Model) -> Self {
+impl ReportJson {
+    fn new(r: report::Model, photos: &[report_photo::Model]) -> Self {
+        let photos = photos
+            .iter()
+            .filter(|p| p.report_id == r.id)
+            .map(|p| PhotoJson {
+                url: format!("/api/v1/reports/{}/photos/{}", r.id, p.position),
+                thumbnail_url: format!("/api/v1/reports/{}/photos/{}?size=thumbnail", r.id, p.position),
+                width: p.width,
+                height: p.height,
+            })
+            .collect();
         ReportJson {
             id: r.id,
             product_line_id: r.product_line_id,
             kind: r.kind,
+            category: r.category,
             rating: r.rating,
+            recommend: r.nps,
+            usage_period: r.usage_period,
             comment: r.comment,
             email: r.email,
             lot: r.lot,
+            serial: r.serial,
             locale: r.locale,
             status: r.status,
             created_at: r.created_at,
+            photos,
         }
     }
 }
@@ -50,27 +79,38 @@ struct ListQuery {
     format: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     since: Option<OffsetDateTime>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    until: Option<OffsetDateTime>,
     limit: Option<u64>,
+}
+
+fn line_not_found(e: store::StoreError) -> ApiError {
+    match e {
+        store::StoreError::NotFound => ApiError::NotFound("product line"),
+        other => other.into(),
+    }
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn list(state: web::Data<AppState>, who: Manufacturer, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
     if let Some(line) = q.product_line {
         // Another manufacturer's line answers 404 like an unknown one.
-        store::product_lines::get(&state.db, who.id, line).await.map_err(|e| match e {
-            store::StoreError::NotFound => ApiError::NotFound("product line"),
-            other => other.into(),
-        })?;
+        store::product_lines::get(&state.db, who.id, line).await.map_err(line_not_found)?;
     }
     let filter = Filter {
         product_line: q.product_line,
         since: q.since,
-        until: None,
+        until: q.until,
         limit: Some(q.limit.unwrap_or(1000).clamp(1, 10_000)),
     };
     let reports = store::reports::list(&state.db, who.id, &filter).await?;
     match q.format.as_deref() {
-        None | Some("json") => Ok(HttpResponse::Ok().json(reports.into_iter().map(ReportJson::from).collect::<Vec<_>>())),
+        None | Some("json") => {
+            let ids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
+            let photos = store::reports::photos(&state.db, &ids).await?;
+            let json: Vec<ReportJson> = reports.into_iter().map(|r| ReportJson::new(r, &photos)).collect();
+            Ok(HttpResponse::Ok().json(json))
+        }
         Some("csv") => Ok(HttpResponse::Ok()
             .content_type("text/csv; charset=utf-8")
             .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
@@ -79,8 +119,40 @@ async fn list(state: web::Data<AppState>, who: Manufacturer, q: web::Query<ListQ
     }
 }
 
+#[derive(Deserialize)]
+struct PhotoQuery {
+    size: Option<String>,
+}
+
+async fn photo(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    path: web::Path<(Uuid, i16)>,
+    q: web::Query<PhotoQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (id, position) = path.into_inner();
+    let report = store::reports::get(&state.db, who.id, id).await.map_err(|e| match e {
+        store::StoreError::NotFound => ApiError::NotFound("report"),
+        other => other.into(),
+    })?;
+    let photos = store::reports::photos(&state.db, &[report.id]).await?;
+    let p = photos.into_iter().find(|p| p.position == position).ok_or(ApiError::NotFound("photo"))?;
+    let rel = if q.size.as_deref() == Some("thumbnail") { p.thumb_path } else { p.path };
+    let dir = state.settings.data_dir.clone();
+    let bytes = web::block(move || store::photo_files::read(&dir, &rel))
+        .await
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo read task failed: {e}")))?
+        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo file unreadable: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type("image/jpeg")
+        .insert_header(("Cache-Control", "private, max-age=86400"))
+        .body(bytes))
+}
+
 fn to_csv(reports: &[report::Model]) -> String {
-    let mut out = String::from("id,product_line_id,created_at,kind,rating,comment,email,lot,locale,status\r\n");
+    let mut out = String::from(
+        "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n",
+    );
     for r in reports {
         let created = r.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
         let fields = [
@@ -88,10 +160,14 @@ fn to_csv(reports: &[report::Model]) -> String {
             r.product_line_id.to_string(),
             created,
             r.kind.clone(),
+            r.category.clone().unwrap_or_default(),
             r.rating.to_string(),
+            r.nps.map(|n| n.to_string()).unwrap_or_default(),
+            r.usage_period.clone().unwrap_or_default(),
             r.comment.clone(),
             r.email.clone().unwrap_or_default(),
             r.lot.clone().unwrap_or_default(),
+            r.serial.clone().unwrap_or_default(),
             r.locale.clone(),
             r.status.clone(),
         ];

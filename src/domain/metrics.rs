@@ -1,0 +1,54 @@
+//! Numbers a product team can act on, always with their sample size.
+
+use serde::Serialize;
+
+/// A share with the count behind it, e.g. CSAT 0.82 of n = 57.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Share {
+    pub value: Option<f64>,
+    pub n: u64,
+}
+
+/// CSAT: the share of ratings of 4 or 5 (the usual top-two-box definition).
+pub fn csat(ratings: &[u8]) -> Share {
+    let n = ratings.len() as u64;
+    let satisfied = ratings.iter().filter(|r| **r >= 4).count() as f64;
+    Share { value: (n > 0).then(|| round3(satisfied / n as f64)), n }
+}
+
+/// Net Promoter Score on -100..100 from 0–10 answers: promoters (9–10) minus detractors (0–6).
+pub fn nps(scores: &[u8]) -> Share {
+    let n = scores.len() as u64;
+    let promoters = scores.iter().filter(|s| **s >= 9).count() as f64;
+    let detractors = scores.iter().filter(|s| **s <= 6).count() as f64;
+    Share { value: (n > 0).then(|| round3((promoters - detractors) / n as f64 * 100.0)), n }
+}
+
+/// Reports per 1,000 human scans: a contact rate with economic meaning. `None` without scans.
+pub fn per_thousand(reports: u64, scans: u64) -> Option<f64> {
+    (scans > 0).then(|| round3(reports as f64 * 1000.0 / scans as f64))
+}
+
+pub fn mean(values: &[u8]) -> Option<f64> {
+    (!values.is_empty()).then(|| round3(values.iter().map(|v| f64::from(*v)).sum::<f64>() / values.len() as f64))
+}
+
+fn round3(x: f64) -> f64 {
+    (x * 1000.0).round() / 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csat_nps_and_rates_follow_their_definitions() {
+        assert_eq!(csat(&[5, 4, 3, 1]), Share { value: Some(0.5), n: 4 });
+        assert_eq!(csat(&[]), Share { value: None, n: 0 });
+        assert_eq!(nps(&[10, 9, 8, 6, 0]), Share { value: Some(0.0), n: 5 });
+        assert_eq!(nps(&[10, 10, 7]), Share { value: Some(66.667), n: 3 });
+        assert_eq!(per_thousand(3, 1500), Some(2.0));
+        assert_eq!(per_thousand(3, 0), None);
+        assert_eq!(mean(&[1, 2, 5]), Some(2.667));
+    }
+}

@@ -1,0 +1,132 @@
+use serde_json::json;
+
+use crate::helpers::spawn_app;
+
+#[tokio::test]
+async fn the_form_offers_categories_per_kind_and_stores_the_chosen_one() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let html = app.get_scan_page(code, Some("ru")).await.text().await.unwrap();
+    assert!(html.contains("Покрытие (отслаивается, царапины, пригорает)"));
+    assert!(html.contains("<optgroup label=\"Есть дефект или что-то сломалось\">"));
+    let html = app.get_scan_page(code, Some("en")).await.text().await.unwrap();
+    assert!(html.contains("Handle (loose, broken, gets hot)"));
+    assert!(!html.contains("name=\"recommend\""), "the 0-10 question is off by default");
+
+    let res = app
+        .post_feedback(code, &[("kind", "defect"), ("category", "handle"), ("rating", "2"), ("usage", "1to6m")])
+        .await;
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports[0]["category"], "handle");
+    assert_eq!(reports[0]["usage_period"], "1to6m");
+
+    // A category of another kind is refused and the choice is kept.
+    let res = app.post_feedback(code, &[("kind", "praise"), ("category", "handle"), ("rating", "5")]).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Choose a topic that matches what happened"), "{html}");
+    assert!(html.contains("value=\"praise\" required checked"));
+}
+
+#[tokio::test]
+async fn a_manufacturer_can_change_the_form_and_the_page_follows_at_once() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let id = line["id"].as_str().unwrap();
+    // Warm the page cache first: the change must still show.
+    assert_eq!(app.get_scan_page(code, Some("en")).await.status(), 200);
+
+    let mut form: serde_json::Value = app
+        .client
+        .get(app.url(&format!("/api/v1/product-lines/{id}/form")))
+        .bearer_auth(&m.api_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    form["ask_recommend"] = json!(true);
+    form["categories"]["defect"] = json!([{ "key": "rivets", "en": "Rivets work loose", "ru": "Расшатались заклёпки" }]);
+    form["lot_hint_en"] = json!("Stamped on the handle, e.g. L2411");
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/product-lines/{id}/form")))
+        .bearer_auth(&m.api_token)
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = app.get_scan_page(code, Some("en")).await.text().await.unwrap();
+    assert!(html.contains("Rivets work loose"));
+    assert!(html.contains("name=\"recommend\""));
+    assert!(html.contains("Stamped on the handle, e.g. L2411"));
+
+    let res = app.post_feedback(code, &[("kind", "defect"), ("category", "rivets"), ("rating", "3"), ("recommend", "9")]).await;
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, id).await;
+    assert_eq!(reports[0]["recommend"], 9);
+
+    form["categories"]["praise"] = json!([]);
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/product-lines/{id}/form")))
+        .bearer_auth(&m.api_token)
+        .json(&form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let other = app.create_manufacturer("Other").await;
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/product-lines/{id}/form")))
+        .bearer_auth(&other.api_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
+#[tokio::test]
+async fn a_lot_and_serial_from_the_code_travel_into_the_report() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let res = app.client.get(app.url(&format!("/q/{code}?lot=L2411&serial=SN0042"))).header("Accept-Language", "en").send().await.unwrap();
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Production lot: <strong>L2411</strong>"), "{html}");
+    assert!(html.contains("<input type=\"hidden\" name=\"lot\" value=\"L2411\">"));
+    assert!(html.contains("<input type=\"hidden\" name=\"serial\" value=\"SN0042\">"));
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "1"), ("lot", "L2411"), ("serial", "SN0042")]).await;
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports[0]["lot"], "L2411");
+    assert_eq!(reports[0]["serial"], "SN0042");
+}
+
+#[tokio::test]
+async fn the_thank_you_page_and_errors_speak_russian() {
+    let app = spawn_app().await;
+    let (_, line) = app.manufacturer_with_line("Сковорода").await;
+    let code = line["code"].as_str().unwrap();
+    let res = app
+        .client
+        .post(app.url(&format!("/q/{code}")))
+        .header("Accept-Language", "ru")
+        .form(&[("kind", "praise"), ("rating", "5")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.contains("lang=ru"));
+    let html = app.client.get(app.url(&location)).send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Спасибо, ваш отзыв получен"));
+    assert!(html.contains("ответа не будет"), "honest: no email, no answer");
+    assert!(html.contains("<html lang=\"ru\">"));
+}
