@@ -1,3 +1,4 @@
+language-name = English
 lang-switch = Language
 page-title = Feedback on { $product }
 scan-intro = Tell { $manufacturer } what happened with this product. It takes a minute; no account needed.

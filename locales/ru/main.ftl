@@ -1,3 +1,4 @@
+language-name = Русский
 lang-switch = Язык
 page-title = Отзыв о товаре { $product }
 scan-intro = Расскажите компании { $manufacturer }, что произошло с этим товаром. Это займёт минуту, регистрация не нужна.

@@ -1,26 +1,32 @@
 //! What the feedback form asks, per product line. Manufacturers may change it through the API; the
 //! defaults fit durable consumer goods such as cookware.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 use super::feedback::Kind;
 use super::locale::Locale;
 
+/// Text in several languages, by language tag; English is required and is the fallback.
+pub type Translated = BTreeMap<String, String>;
+
+fn pick(text: &Translated, locale: Locale) -> Option<&str> {
+    text.get(locale.tag()).or_else(|| text.get("en")).map(String::as_str)
+}
+
 /// A category a customer can pick for one kind of report, with its label in every language.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Category {
     /// Stable key stored with the report, e.g. `coating`.
     pub key: String,
-    pub en: String,
-    pub ru: String,
+    pub labels: Translated,
 }
 
 impl Category {
     pub fn label(&self, locale: Locale) -> &str {
-        match locale {
-            Locale::En => &self.en,
-            Locale::Ru => &self.ru,
-        }
+        pick(&self.labels, locale).unwrap_or(&self.key)
     }
 }
 
@@ -59,9 +65,7 @@ pub struct FormConfig {
     pub allow_photos: bool,
     /// Where the lot number is printed, shown as a hint when the code did not carry one.
     #[serde(default)]
-    pub lot_hint_en: Option<String>,
-    #[serde(default)]
-    pub lot_hint_ru: Option<String>,
+    pub lot_hint: Translated,
 }
 
 fn yes() -> bool {
@@ -75,7 +79,7 @@ pub const MAX_CATEGORIES_PER_KIND: usize = 20;
 pub const USAGE_PERIODS: [&str; 5] = ["lt1m", "1to6m", "6to12m", "1to3y", "gt3y"];
 
 fn cat(key: &str, en: &str, ru: &str) -> Category {
-    Category { key: key.to_owned(), en: en.to_owned(), ru: ru.to_owned() }
+    Category { key: key.to_owned(), labels: BTreeMap::from([("en".to_owned(), en.to_owned()), ("ru".to_owned(), ru.to_owned())]) }
 }
 
 impl Default for FormConfig {
@@ -117,8 +121,7 @@ impl Default for FormConfig {
             ask_recommend: false,
             ask_usage: true,
             allow_photos: true,
-            lot_hint_en: None,
-            lot_hint_ru: None,
+            lot_hint: Translated::new(),
         }
     }
 }
@@ -131,7 +134,7 @@ pub enum FormConfigError {
     TooMany,
     #[error("category key `{0}` must be 1–40 lower-case letters, digits or hyphens, unique within its kind")]
     BadKey(String),
-    #[error("category labels must be 1–100 characters in every language")]
+    #[error("category labels need an English (`en`) label; each label is 1–100 characters under a supported language tag")]
     BadLabel,
     #[error("a lot hint is at most 200 characters")]
     BadHint,
@@ -155,15 +158,18 @@ impl FormConfig {
                 if !key_ok || !seen.insert(c.key.as_str()) {
                     return Err(FormConfigError::BadKey(c.key.clone()));
                 }
-                for label in [&c.en, &c.ru] {
+                if !c.labels.contains_key("en") {
+                    return Err(FormConfigError::BadLabel);
+                }
+                for (lang, label) in &c.labels {
                     let n = label.trim().chars().count();
-                    if n == 0 || n > 100 {
+                    if n == 0 || n > 100 || Locale::parse(lang).is_none_or(|l| l.tag() != lang) {
                         return Err(FormConfigError::BadLabel);
                     }
                 }
             }
         }
-        for hint in [&self.lot_hint_en, &self.lot_hint_ru].into_iter().flatten() {
+        for hint in self.lot_hint.values() {
             if hint.chars().count() > 200 {
                 return Err(FormConfigError::BadHint);
             }
@@ -172,10 +178,7 @@ impl FormConfig {
     }
 
     pub fn lot_hint(&self, locale: Locale) -> Option<&str> {
-        match locale {
-            Locale::En => self.lot_hint_en.as_deref(),
-            Locale::Ru => self.lot_hint_ru.as_deref(),
-        }
+        pick(&self.lot_hint, locale)
     }
 
     /// From the stored JSON; a NULL or unreadable value falls back to the defaults.

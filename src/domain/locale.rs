@@ -1,39 +1,43 @@
-//! The languages public pages and mails speak, and how a visitor's language is chosen.
+//! The languages public pages and mails speak, and how a visitor's language is chosen. The set is
+//! whatever `locales/` holds (see build.rs): adding a language is adding a folder.
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Locale {
-    En,
-    Ru,
+mod generated {
+    include!(concat!(env!("OUT_DIR"), "/locales.rs"));
 }
 
-impl Locale {
-    pub const ALL: [Locale; 2] = [Locale::En, Locale::Ru];
+pub use generated::SUPPORTED;
 
-    pub fn tag(self) -> &'static str {
-        match self {
-            Locale::En => "en",
-            Locale::Ru => "ru",
-        }
+/// One of [`SUPPORTED`], by position.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Locale(usize);
+
+impl Locale {
+    /// English: the fallback for visitors whose languages we do not speak.
+    pub const DEFAULT: Locale = Locale(0);
+
+    pub fn all() -> impl Iterator<Item = Locale> {
+        (0..SUPPORTED.len()).map(Locale)
     }
 
-    /// Name of the language in itself, for the language switch.
-    pub fn endonym(self) -> &'static str {
-        match self {
-            Locale::En => "English",
-            Locale::Ru => "Русский",
-        }
+    pub fn tag(self) -> &'static str {
+        SUPPORTED.get(self.0).copied().unwrap_or("en")
+    }
+
+    /// Position in [`SUPPORTED`], for per-language slots.
+    pub fn index(self) -> usize {
+        self.0
     }
 
     /// Accepts a bare or regional tag (`ru`, `ru-RU`, `EN_gb`).
     pub fn parse(tag: &str) -> Option<Locale> {
         let primary = tag.trim().split(['-', '_']).next()?.to_ascii_lowercase();
-        Locale::ALL.into_iter().find(|l| l.tag() == primary)
+        SUPPORTED.iter().position(|t| *t == primary).map(Locale)
     }
 
     /// Picks the best supported language from an `Accept-Language` header (RFC 9110 q-values),
     /// falling back to English.
     pub fn negotiate(accept_language: Option<&str>) -> Locale {
-        let Some(header) = accept_language else { return Locale::En };
+        let Some(header) = accept_language else { return Locale::DEFAULT };
         let mut best: Option<(f32, usize, Locale)> = None;
         for (index, item) in header.split(',').enumerate() {
             let mut parts = item.split(';');
@@ -55,7 +59,7 @@ impl Locale {
                 best = Some((q, index, locale));
             }
         }
-        best.map_or(Locale::En, |(_, _, l)| l)
+        best.map_or(Locale::DEFAULT, |(_, _, l)| l)
     }
 }
 
@@ -63,13 +67,24 @@ impl Locale {
 mod tests {
     use super::*;
 
+    fn ru() -> Locale {
+        Locale::parse("ru").unwrap()
+    }
+
+    #[test]
+    fn english_and_russian_are_supported_and_english_is_the_default() {
+        assert_eq!(Locale::DEFAULT.tag(), "en");
+        assert_eq!(ru().tag(), "ru");
+        assert_eq!(Locale::parse("ru_RU"), Some(ru()));
+    }
+
     #[test]
     fn accept_language_picks_the_preferred_supported_language() {
-        assert_eq!(Locale::negotiate(Some("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7")), Locale::Ru);
-        assert_eq!(Locale::negotiate(Some("de-DE,de;q=0.9,en;q=0.5,ru;q=0.4")), Locale::En);
-        assert_eq!(Locale::negotiate(Some("en;q=0.3, ru")), Locale::Ru);
-        assert_eq!(Locale::negotiate(Some("fr")), Locale::En);
-        assert_eq!(Locale::negotiate(Some("ru;q=0")), Locale::En);
-        assert_eq!(Locale::negotiate(None), Locale::En);
+        assert_eq!(Locale::negotiate(Some("ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7")), ru());
+        assert_eq!(Locale::negotiate(Some("de-DE,de;q=0.9,en;q=0.5,ru;q=0.4")), Locale::DEFAULT);
+        assert_eq!(Locale::negotiate(Some("en;q=0.3, ru")), ru());
+        assert_eq!(Locale::negotiate(Some("xx")), Locale::DEFAULT);
+        assert_eq!(Locale::negotiate(Some("ru;q=0")), Locale::DEFAULT);
+        assert_eq!(Locale::negotiate(None), Locale::DEFAULT);
     }
 }

@@ -20,7 +20,7 @@ pub struct CachedLine {
     pub manufacturer: String,
     pub form: FormConfig,
     /// The empty form, rendered once per language; dropped with the entry.
-    pub pages: [OnceLock<bytes::Bytes>; 2],
+    pub pages: Vec<OnceLock<bytes::Bytes>>,
 }
 
 impl CachedLine {
@@ -28,11 +28,9 @@ impl CachedLine {
         self.line.status == LineStatus::Retired.as_str()
     }
 
-    pub fn page_slot(&self, locale: Locale) -> &OnceLock<bytes::Bytes> {
-        match locale {
-            Locale::En => &self.pages[0],
-            Locale::Ru => &self.pages[1],
-        }
+    /// `None` only if the locale list changed under a running process, which cannot happen.
+    pub fn page_slot(&self, locale: Locale) -> Option<&OnceLock<bytes::Bytes>> {
+        self.pages.get(locale.index())
     }
 }
 
@@ -55,7 +53,8 @@ impl LineCache {
         };
         let manufacturer = manufacturers::get(db, line.manufacturer_id).await?.name;
         let form = FormConfig::from_stored(line.form_config.as_deref());
-        let cached = Arc::new(CachedLine { line, manufacturer, form, pages: Default::default() });
+        let pages = Locale::all().map(|_| OnceLock::new()).collect();
+        let cached = Arc::new(CachedLine { line, manufacturer, form, pages });
         if let Ok(mut entries) = self.entries.write() {
             // Unknown codes are not cached, so the map holds only real lines.
             entries.insert(code.as_str().to_owned(), (Instant::now(), cached.clone()));

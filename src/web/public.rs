@@ -91,13 +91,11 @@ async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Stri
     state.scans.record(line.line.id, &today().to_string(), counted_lot, bot);
 
     if lot.is_none() && q.serial.is_none() {
-        let body = line
-            .page_slot(locale)
-            .get_or_init(|| {
-                let page = pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new());
-                pages::render_bytes(&page)
-            })
-            .clone();
+        let render = || pages::render_bytes(&pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new()));
+        let body = match line.page_slot(locale) {
+            Some(slot) => slot.get_or_init(render).clone(),
+            None => render(),
+        };
         return Ok(pages::html_bytes(StatusCode::OK, locale, body));
     }
     let form = FeedbackInput {

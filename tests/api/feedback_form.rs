@@ -50,8 +50,8 @@ async fn a_manufacturer_can_change_the_form_and_the_page_follows_at_once() {
         .await
         .unwrap();
     form["ask_recommend"] = json!(true);
-    form["categories"]["defect"] = json!([{ "key": "rivets", "en": "Rivets work loose", "ru": "Расшатались заклёпки" }]);
-    form["lot_hint_en"] = json!("Stamped on the handle, e.g. L2411");
+    form["categories"]["defect"] = json!([{ "key": "rivets", "labels": { "en": "Rivets work loose", "ru": "Расшатались заклёпки" } }]);
+    form["lot_hint"] = json!({ "en": "Stamped on the handle, e.g. L2411" });
     let res = app
         .client
         .put(app.url(&format!("/api/v1/product-lines/{id}/form")))
