@@ -8,7 +8,7 @@ use sea_orm::DatabaseConnection;
 use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
 use crate::digest::{self, Mode, RunReport};
-use crate::domain::{Code, Gtin, ProductName};
+use crate::domain::{Code, Gtin, Locale, ProductName};
 use crate::mail::Mailer;
 use crate::store::{self, manufacturers::NewManufacturer, product_lines::NewLine};
 use crate::web::startup::Application;
@@ -71,7 +71,7 @@ async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Resu
         println!("demo: the database already has data; nothing seeded");
         return Ok(());
     }
-    let m = store::manufacturers::create(db, "Demo Cookware", "owner@demo.example").await?;
+    let m = store::manufacturers::create(db, "Demo Cookware", "owner@demo.example", Locale::DEFAULT).await?;
     let line = store::product_lines::create(
         db,
         m.manufacturer_id,
@@ -92,7 +92,9 @@ async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Resu
     Ok(())
 }
 
-pub async fn manufacturer_create(settings: &Settings, name: &str, email: &str) -> anyhow::Result<NewManufacturer> {
+pub async fn manufacturer_create(settings: &Settings, name: &str, email: &str, locale: &str) -> anyhow::Result<NewManufacturer> {
+    let supported = crate::domain::locale::SUPPORTED.join(", ");
+    let locale = Locale::parse(locale).ok_or_else(|| anyhow::anyhow!("--locale `{locale}` is not supported; use one of {supported}"))?;
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "--name must not be empty");
     anyhow::ensure!(
@@ -100,7 +102,7 @@ pub async fn manufacturer_create(settings: &Settings, name: &str, email: &str) -
         "--email `{email}` is not an email address"
     );
     let db = open_database(settings).await?;
-    Ok(store::manufacturers::create(&db, name, email).await?)
+    Ok(store::manufacturers::create(&db, name, email, locale).await?)
 }
 
 pub async fn digest_run(settings: &Settings, now: bool) -> anyhow::Result<RunReport> {

@@ -5,6 +5,7 @@ pub mod commands;
 pub mod config;
 pub mod digest;
 pub mod domain;
+pub mod i18n;
 pub mod mail;
 pub mod photos;
 pub mod store;

@@ -75,6 +75,9 @@ enum ManufacturerCommand {
         name: String,
         #[arg(long)]
         email: String,
+        /// Language of the owner's mails.
+        #[arg(long, default_value = "en")]
+        locale: String,
     },
 }
 
@@ -127,8 +130,8 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
         Command::Serve { demo } => commands::serve(settings, demo).await,
         Command::Migrate => commands::migrate(&settings).await,
-        Command::Manufacturer { command: ManufacturerCommand::Create { name, email } } => {
-            let created = commands::manufacturer_create(&settings, &name, &email).await?;
+        Command::Manufacturer { command: ManufacturerCommand::Create { name, email, locale } } => {
+            let created = commands::manufacturer_create(&settings, &name, &email, &locale).await?;
             println!("{}", serde_json::to_string_pretty(&created)?);
             Ok(())
         }

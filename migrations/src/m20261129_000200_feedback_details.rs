@@ -1,5 +1,5 @@
 //! Richer reports (category, recommendation score, usage time, serial, de-duplication fingerprint),
-//! photos, per-line form settings, and daily scan counts.
+//! photos, per-line form settings, daily scan counts, and the language of a user's mails.
 
 use sea_orm_migration::{prelude::*, schema::*};
 
@@ -17,6 +17,12 @@ enum Reports {
     Serial,
     Fingerprint,
     CreatedAt,
+}
+
+#[derive(DeriveIden)]
+enum Users {
+    Table,
+    Locale,
 }
 
 #[derive(DeriveIden)]
@@ -74,6 +80,10 @@ impl MigrationTrait for Migration {
                     .col(Reports::CreatedAt)
                     .to_owned(),
             )
+            .await?;
+        // The language of the mails a user receives.
+        manager
+            .alter_table(Table::alter().table(Users::Table).add_column(string_len(Users::Locale, 8).default("en")).to_owned())
             .await?;
         manager
             .alter_table(Table::alter().table(ProductLines::Table).add_column(&mut text_null(ProductLines::FormConfig)).to_owned())

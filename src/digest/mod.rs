@@ -11,6 +11,7 @@ use time::OffsetDateTime;
 pub use summary::{LineSummary, Summary, summarise};
 
 use crate::config::Settings;
+use crate::domain::Locale;
 use crate::domain::period::{Cadence, Period};
 use crate::mail::Mailer;
 use crate::store::{self, reports::Filter};
@@ -69,7 +70,8 @@ pub async fn run_once(
                 report.skipped += 1;
                 continue;
             };
-            let outcome = match compose::message(&summary, &owner.email, &settings.mail_from, delivery.id) {
+            let locale = Locale::parse(&owner.locale).unwrap_or(Locale::DEFAULT);
+            let outcome = match compose::message(&summary, &owner.email, &settings.mail_from, locale, delivery.id) {
                 Ok(message) => mailer.send(message).await,
                 Err(e) => Err(e),
             };

@@ -41,19 +41,35 @@ fn value_of(c: u8) -> Option<u32> {
     ALPHABET.iter().position(|&a| a == c).map(|p| p as u32)
 }
 
-/// Luhn mod N over base 32: catches every single-character error and every transposition of adjacent
-/// characters, the two mistakes people make when they retype a code.
-fn check_value(values: &[u32]) -> u32 {
-    let n = 32;
-    let mut factor = 2;
-    let mut sum = 0;
-    for &v in values.iter().rev() {
-        let mut addend = factor * v;
-        factor = if factor == 2 { 1 } else { 2 };
-        addend = addend / n + addend % n;
-        sum += addend;
+/// Multiplication in GF(32) with the primitive polynomial x^5 + x^2 + 1.
+fn gf_mul(mut a: u32, mut b: u32) -> u32 {
+    let mut product = 0;
+    while b > 0 {
+        if b & 1 == 1 {
+            product ^= a;
+        }
+        b >>= 1;
+        a <<= 1;
+        if a & 0b10_0000 != 0 {
+            a ^= 0b10_0101;
+        }
     }
-    (n - sum % n) % n
+    product
+}
+
+/// The check character: sum over GF(32) of each value times a distinct power of the generator.
+/// Because the weights are distinct and non-zero, every single wrong character is caught; because
+/// neighbouring weights differ by a factor other than 1, every swap of two different neighbouring
+/// characters is caught too (Luhn mod 32 misses `0`<->`Z`). Those are the two mistakes people make
+/// when they retype a code.
+fn check_value(values: &[u32]) -> u32 {
+    let mut weight = 1;
+    let mut sum = 0;
+    for &v in values {
+        weight = gf_mul(weight, 2);
+        sum ^= gf_mul(weight, v);
+    }
+    sum
 }
 
 impl Code {
@@ -144,6 +160,22 @@ mod tests {
         #[test]
         fn parsing_arbitrary_text_never_panics(s in "\\PC*") {
             let _ = Code::parse(&s);
+        }
+    }
+
+    #[test]
+    fn every_swap_of_the_last_data_character_and_the_check_character_is_caught() {
+        for first in 0..32 {
+            for last in 0..32 {
+                let code = Code::from_values(&[first, 2, 3, 4, 5, 6, last]);
+                let bytes = code.as_str().as_bytes();
+                if bytes[6] == bytes[7] {
+                    continue;
+                }
+                let mut swapped = bytes.to_vec();
+                swapped.swap(6, 7);
+                assert_eq!(Code::parse(std::str::from_utf8(&swapped).unwrap()), Err(CodeError::Mistyped), "{code:?}");
+            }
         }
     }
 

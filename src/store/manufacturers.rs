@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::entities::{api_token, manufacturer, user};
 use super::{StoreError, hash_token, new_password, new_token, now, secrets};
+use crate::domain::Locale;
 
 /// What `manufacturer create` hands out. The token and the password are shown once and kept only as
 /// hashes.
@@ -18,7 +19,12 @@ pub struct NewManufacturer {
 }
 
 #[tracing::instrument(skip_all, fields(name = %name))]
-pub async fn create(db: &DatabaseConnection, name: &str, owner_email: &str) -> Result<NewManufacturer, StoreError> {
+pub async fn create(
+    db: &DatabaseConnection,
+    name: &str,
+    owner_email: &str,
+    locale: Locale,
+) -> Result<NewManufacturer, StoreError> {
     let owner_email = owner_email.trim().to_lowercase();
     let password = new_password();
     let password_hash = secrets::hash_password(&password)?;
@@ -40,6 +46,7 @@ pub async fn create(db: &DatabaseConnection, name: &str, owner_email: &str) -> R
         password_hash: Set(password_hash),
         role: Set("owner".to_owned()),
         created_at: Set(created_at),
+        locale: Set(locale.tag().to_owned()),
     })
     .exec(&txn)
     .await

@@ -63,11 +63,14 @@ async fn the_digest_counts_reports_by_kind_per_line_with_the_average_rating() {
     run_once(&app.db, &mailer, &app.settings, Mode::Now, OffsetDateTime::now_utc()).await.unwrap();
     let mails = app.mail.received();
     assert_eq!(mails.len(), 1);
-    let body = mails[0].data.replace("=\r\n", "");
-    assert!(body.contains("Subject: scanback: 3 new reports for Acme Cookware"), "{body}");
-    assert!(body.contains("Reports: 3 =E2=80=94 defects 2, hard to use 0, praise 1, other 0") || body.contains("Reports: 3 — defects 2, hard to use 0, praise 1, other 0"), "{body}");
-    assert!(body.contains("Average rating: 2.7 / 5"), "{body}");
+    assert!(mails[0].subject().starts_with("scanback: 3 new reports for Acme Cookware"), "{}", mails[0].subject());
+    let body = mails[0].part("text/plain").unwrap();
+    assert!(body.contains("3 new reports across 1 product line."), "{body}");
+    assert!(body.contains("Reports: 3 — defects 2, hard to use 0, praise 1, other 0"), "{body}");
+    assert!(body.contains("Average rating: 2.7 / 5 (from 3 ratings)"), "{body}");
     assert!(body.contains("Warped after a month"));
+    let html = mails[0].part("text/html").unwrap();
+    assert!(html.contains("<td>2.7 / 5 (from 3 ratings)</td>"), "{html}");
 }
 
 #[tokio::test]
@@ -98,4 +101,27 @@ async fn without_smtp_the_digest_lands_in_the_outbox_folder() {
     assert_eq!(files.len(), 1);
     let eml = std::fs::read_to_string(files[0].path()).unwrap();
     assert!(eml.contains("multipart/alternative"));
+}
+
+#[tokio::test]
+async fn an_owner_who_reads_russian_gets_the_digest_in_russian_with_plurals() {
+    let app = spawn_app().await;
+    let m = scanback::store::manufacturers::create(&app.db, "Кухни Урала", "owner@ural.test", scanback::domain::Locale::parse("ru").unwrap())
+        .await
+        .unwrap();
+    let res = app.post_line(&m.api_token, &serde_json::json!({ "name": "Сковорода 24 см" })).await;
+    let line: serde_json::Value = res.json().await.unwrap();
+    let code = line["code"].as_str().unwrap();
+    for (kind, comment) in [("defect", "Ручка греется"), ("praise", "Отличная")] {
+        assert_eq!(app.post_feedback(code, &[("kind", kind), ("rating", "4"), ("comment", comment)]).await.status(), 303);
+    }
+    let mailer = Mailer::from_settings(&app.settings).unwrap();
+    run_once(&app.db, &mailer, &app.settings, Mode::Now, OffsetDateTime::now_utc()).await.unwrap();
+    let mails = app.mail.received();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].subject().starts_with("scanback: 2 новых отзыва для Кухни Урала"), "{}", mails[0].subject());
+    let body = mails[0].part("text/plain").unwrap();
+    assert!(body.contains("2 новых отзыва по 1 товарной линейке."), "{body}");
+    assert!(body.contains("Ручка греется"));
+    assert!(mails[0].part("text/html").unwrap().contains("<html lang=\"ru\">"));
 }

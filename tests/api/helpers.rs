@@ -76,7 +76,7 @@ impl TestApp {
 
     pub async fn create_manufacturer(&self, name: &str) -> NewManufacturer {
         let email = format!("owner-{}@{}.test", uuid::Uuid::new_v4().simple(), name.to_lowercase().replace(' ', "-"));
-        scanback::store::manufacturers::create(&self.db, name, &email).await.expect("create manufacturer")
+        scanback::store::manufacturers::create(&self.db, name, &email, scanback::domain::Locale::DEFAULT).await.expect("create manufacturer")
     }
 
     pub async fn post_line(&self, token: &str, body: &Value) -> reqwest::Response {
@@ -175,6 +175,28 @@ pub struct ReceivedMail {
     pub from: String,
     pub to: Vec<String>,
     pub data: String,
+}
+
+impl ReceivedMail {
+    fn parsed(&self) -> mailparse::ParsedMail<'_> {
+        mailparse::parse_mail(self.data.as_bytes()).expect("a parseable mail")
+    }
+
+    pub fn subject(&self) -> String {
+        use mailparse::MailHeaderMap;
+        self.parsed().headers.get_first_value("Subject").unwrap_or_default()
+    }
+
+    /// The decoded body of the first part with this content type.
+    pub fn part(&self, mime: &str) -> Option<String> {
+        fn find(m: &mailparse::ParsedMail<'_>, mime: &str) -> Option<String> {
+            if m.ctype.mimetype == mime {
+                return m.get_body().ok();
+            }
+            m.subparts.iter().find_map(|p| find(p, mime))
+        }
+        find(&self.parsed(), mime)
+    }
 }
 
 #[derive(Clone, Default)]

@@ -10,6 +10,8 @@ pub struct Model {
     pub password_hash: String,
     pub role: String,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// Language of the mails this user receives.
+    pub locale: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
