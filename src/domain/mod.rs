@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
 pub mod code;
+pub mod digital_link;
 pub mod feedback;
 pub mod gtin;
 pub mod locale;
@@ -8,6 +9,7 @@ pub mod product;
 pub mod period;
 
 pub use code::{Code, CodeError};
+pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkType};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
 pub use gtin::Gtin;
 pub use locale::Locale;
