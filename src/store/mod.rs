@@ -3,6 +3,7 @@
 
 pub mod digests;
 pub mod entities;
+pub mod links;
 pub mod manufacturers;
 pub mod product_lines;
 pub mod reports;
