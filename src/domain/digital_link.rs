@@ -337,15 +337,9 @@ impl LinkType {
     /// Any GS1 link type, as a CURIE (`gs1:pip`) or a URI in one of the GS1 namespaces.
     pub fn parse(input: &str) -> Result<LinkType, LinkTypeError> {
         let input = input.trim();
-        let local = GS1_NAMESPACES
-            .iter()
-            .find_map(|ns| strip_prefix_ignore_case(input, ns))
-            .ok_or(LinkTypeError::Unknown)?;
-        LINK_TYPES
-            .iter()
-            .find(|t| **t == local)
-            .map(|t| LinkType(t))
-            .ok_or(LinkTypeError::Unknown)
+        let local =
+            GS1_NAMESPACES.iter().find_map(|ns| strip_prefix_ignore_case(input, ns)).ok_or(LinkTypeError::Unknown)?;
+        LINK_TYPES.iter().find(|t| **t == local).map(|t| LinkType(t)).ok_or(LinkTypeError::Unknown)
     }
 
     /// A link type a manufacturer may add to a line: any GS1 type except the default-link ones,
@@ -441,9 +435,8 @@ pub fn parse_title(input: &str) -> Result<String, LinkTargetError> {
 pub fn parse_lang(input: &str) -> Result<String, LinkTargetError> {
     let t = input.trim();
     let mut parts = t.split('-');
-    let primary_ok = parts
-        .next()
-        .is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
+    let primary_ok =
+        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
     let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
     if !primary_ok || !rest_ok || t.len() > 35 {
         return Err(LinkTargetError::Lang);
@@ -505,10 +498,7 @@ mod tests {
         );
         assert_eq!(parse("/01/09506000134352/10/a/10/b"), Err(Repeated(Qualifier::Lot)));
         assert_eq!(parse("/01/09506000134352/10/%zz"), Err(BadEncoding(Qualifier::Lot)));
-        assert_eq!(
-            parse("/01/09506000134352/10/L%20O"),
-            Err(BadCharacter { qualifier: Qualifier::Lot, found: ' ' })
-        );
+        assert_eq!(parse("/01/09506000134352/10/L%20O"), Err(BadCharacter { qualifier: Qualifier::Lot, found: ' ' }));
         assert!(matches!(parse("/01/09506000134352/10/L%C3%A9"), Err(BadCharacter { found: 'é', .. })));
         assert_eq!(
             parse(&format!("/01/09506000134352/21/{}", "9".repeat(21))),
@@ -521,15 +511,17 @@ mod tests {
     fn levels_walk_up_to_the_gtin() {
         let dl = parse("/01/09506000134352/10/L1/21/S1").unwrap();
         let paths: Vec<String> = dl.levels().iter().map(DigitalLink::path).collect();
-        assert_eq!(
-            paths,
-            ["/01/09506000134352/10/L1/21/S1", "/01/09506000134352/10/L1", "/01/09506000134352"]
-        );
+        assert_eq!(paths, ["/01/09506000134352/10/L1/21/S1", "/01/09506000134352/10/L1", "/01/09506000134352"]);
     }
 
     #[test]
     fn link_types_are_read_in_every_spelling() {
-        for s in ["gs1:instructions", "https://gs1.org/voc/instructions", "https://ref.gs1.org/voc/instructions", "GS1:instructions"] {
+        for s in [
+            "gs1:instructions",
+            "https://gs1.org/voc/instructions",
+            "https://ref.gs1.org/voc/instructions",
+            "GS1:instructions",
+        ] {
             assert_eq!(LinkType::parse(s).unwrap().curie(), "gs1:instructions", "{s}");
         }
         assert_eq!(LinkType::parse("gs1:Instructions"), Err(LinkTypeError::Unknown));

@@ -133,8 +133,7 @@ async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     let links = store::links::for_line(&state.db, line.id).await?;
     let public = state.settings.public_url.trim_end_matches('/');
     let levels = levels(public, &dl, &line, &links);
-    let linkset_header =
-        format!("<{public}{}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET_JSON}\"", dl.path());
+    let linkset_header = format!("<{public}{}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET_JSON}\"", dl.path());
 
     let wanted = match &query.link_type {
         Some(RequestedLinkType::Linkset) => Some(LINKSET_JSON),
@@ -143,7 +142,8 @@ async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     };
     if let Some(media_type) = wanted {
         let body = linkset(&levels, &line.name);
-        let context = format!("<{LINKSET_CONTEXT}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
+        let context =
+            format!("<{LINKSET_CONTEXT}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
         return Ok(HttpResponse::Ok()
             .insert_header((CONTENT_TYPE, media_type))
             .insert_header((LINK, format!("{linkset_header}, {context}")))
@@ -288,10 +288,7 @@ fn accept_language(req: &HttpRequest) -> Vec<String> {
         .filter_map(|part| {
             let mut pieces = part.split(';');
             let tag = pieces.next()?.trim().to_ascii_lowercase();
-            let q = pieces
-                .find_map(|p| p.trim().strip_prefix("q="))
-                .and_then(|q| q.parse::<f32>().ok())
-                .unwrap_or(1.0);
+            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
             (!tag.is_empty() && q > 0.0).then_some((tag, q))
         })
         .collect();

@@ -4,6 +4,7 @@
 mod cli;
 mod digest;
 mod end_to_end;
+mod gs1;
 mod health;
 mod helpers;
 mod product_lines;

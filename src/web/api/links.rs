@@ -14,10 +14,8 @@ use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(
-        web::resource("/product-lines/{id}/links").route(web::post().to(create)).route(web::get().to(list)),
-    )
-    .service(web::resource("/product-lines/{id}/links/{link_id}").route(web::delete().to(delete)));
+    cfg.service(web::resource("/product-lines/{id}/links").route(web::post().to(create)).route(web::get().to(list)))
+        .service(web::resource("/product-lines/{id}/links/{link_id}").route(web::delete().to(delete)));
 }
 
 #[derive(Serialize)]
@@ -69,7 +67,11 @@ fn validate(body: CreateBody) -> Result<NewLink, ApiError> {
 }
 
 /// The line, if it is this manufacturer's; another manufacturer's line is "not found".
-async fn own_line(state: &AppState, who: Manufacturer, id: Uuid) -> Result<store::entities::product_line::Model, ApiError> {
+async fn own_line(
+    state: &AppState,
+    who: Manufacturer,
+    id: Uuid,
+) -> Result<store::entities::product_line::Model, ApiError> {
     store::product_lines::get(&state.db, who.id, id).await.map_err(|e| match e {
         store::StoreError::NotFound => ApiError::NotFound("product line"),
         other => other.into(),
