@@ -4,6 +4,7 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20261129_000001_initial;
+mod m20261129_000100_line_links;
 mod m20261129_000200_feedback_details;
 
 pub struct Migrator;
@@ -13,6 +14,7 @@ impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
         vec![
             Box::new(m20261129_000001_initial::Migration),
+            Box::new(m20261129_000100_line_links::Migration),
             Box::new(m20261129_000200_feedback_details::Migration),
         ]
     }

@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
 pub mod code;
+pub mod digital_link;
 pub mod feedback;
 pub mod form;
 pub mod gtin;
@@ -11,6 +12,7 @@ pub mod period;
 pub mod visitor;
 
 pub use code::{Code, CodeError};
+pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkType};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
 pub use form::FormConfig;
 pub use gtin::Gtin;

@@ -4,6 +4,7 @@
 pub mod digests;
 pub mod entities;
 pub mod line_cache;
+pub mod links;
 pub mod manufacturers;
 pub mod photo_files;
 pub mod product_lines;

@@ -86,6 +86,14 @@ pub async fn find_by_code(db: &DatabaseConnection, code: &Code) -> Result<Option
         .await?)
 }
 
+/// The line with this GTIN, retired or not: a printed Digital Link keeps resolving.
+pub async fn find_by_gtin(db: &DatabaseConnection, gtin: &Gtin) -> Result<Option<Model>, StoreError> {
+    Ok(product_line::Entity::find()
+        .filter(product_line::Column::Gtin.eq(gtin.as_str()))
+        .one(db)
+        .await?)
+}
+
 pub struct Changes {
     pub name: Option<ProductName>,
     pub sku: Option<Option<String>>,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod error;
+pub mod gs1;
 pub mod health;
 pub mod i18n;
 pub mod pages;

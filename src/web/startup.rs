@@ -11,7 +11,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, health, public};
+use crate::web::{api, gs1, health, public};
 
 pub struct Application {
     port: u16,
@@ -76,6 +76,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(data.clone())
             .route("/healthz", web::get().to(health::healthz))
             .configure(public::routes)
+            .configure(gs1::routes)
             .configure(api::routes)
     })
     .listen(listener)?

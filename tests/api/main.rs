@@ -5,6 +5,7 @@ mod cli;
 mod digest;
 mod end_to_end;
 mod feedback_form;
+mod gs1;
 mod health;
 mod helpers;
 mod photos;

@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod digest_delivery;
+pub mod line_link;
 pub mod manufacturer;
 pub mod product_line;
 pub mod report;

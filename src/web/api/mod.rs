@@ -2,6 +2,7 @@
 
 mod artwork;
 mod auth;
+mod links;
 mod product_lines;
 mod reports;
 mod stats;
@@ -22,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(artwork::routes)
             .configure(reports::routes)
             .configure(stats::routes)
+            .configure(links::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }
