@@ -461,3 +461,25 @@ async fn the_resolver_describes_itself_at_the_well_known_address() {
     assert!(body["name"].as_str().is_some_and(|n| !n.is_empty()));
     assert!(body["jsonLdContextLocation"].as_str().is_some());
 }
+
+#[tokio::test]
+async fn a_report_sent_through_a_digital_link_carries_the_lot_and_serial() {
+    let app = crate::helpers::spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let res = app.post_line(&m.api_token, &serde_json::json!({ "name": "Pan", "gtin": "4006381333931" })).await;
+    let line: serde_json::Value = res.json().await.unwrap();
+    // GTIN-13 as printed, padded to 14 by the resolver.
+    let res = app.client.get(app.url("/01/4006381333931/10/L2411/21/SN77")).send().await.unwrap();
+    assert_eq!(res.status(), 307);
+    let target = res.headers()["location"].to_str().unwrap().to_owned();
+    let page = app.client.get(&target).header("Accept-Language", "en").send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<strong>L2411</strong>"), "{html}");
+    let code = line["code"].as_str().unwrap();
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "2"), ("lot", "L2411"), ("serial", "SN77")]).await;
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports[0]["lot"], "L2411");
+    assert_eq!(reports[0]["serial"], "SN77");
+}
