@@ -17,6 +17,10 @@ pub struct Settings {
     pub data_dir: PathBuf,
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
+    /// Feedback submissions one client address may send at once, then `submit_per_minute` more each
+    /// minute. Behind a carrier-grade NAT many phones share one address: raise both there.
+    pub submit_burst: u32,
+    pub submit_per_minute: u32,
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -43,6 +47,8 @@ struct Defaults {
     public_url: &'static str,
     data_dir: &'static str,
     mail_from: &'static str,
+    submit_burst: u32,
+    submit_per_minute: u32,
 }
 
 const DEFAULTS: Defaults = Defaults {
@@ -51,6 +57,8 @@ const DEFAULTS: Defaults = Defaults {
     public_url: "http://127.0.0.1:8080",
     data_dir: "scanback-data",
     mail_from: "scanback <noreply@localhost>",
+    submit_burst: 10,
+    submit_per_minute: 2,
 };
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +126,9 @@ impl Settings {
             smtp_host_port(smtp.expose_secret())?;
         }
         lettre::message::Mailbox::from_str_checked(&self.mail_from)?;
+        if self.submit_burst == 0 || self.submit_per_minute == 0 {
+            return Err(invalid("SCANBACK_SUBMIT_BURST / SCANBACK_SUBMIT_PER_MINUTE", "must be at least 1"));
+        }
         Ok(self)
     }
 
@@ -185,6 +196,8 @@ mod tests {
             data_dir: DEFAULTS.data_dir.into(),
             smtp_url: None,
             mail_from: DEFAULTS.mail_from.into(),
+            submit_burst: DEFAULTS.submit_burst,
+            submit_per_minute: DEFAULTS.submit_per_minute,
         }
     }
 

@@ -23,22 +23,22 @@ pub struct AppState {
     pub daily_key: Arc<DailyKey>,
 }
 
-/// Submissions one client may send: a burst of 10, then one every 30 seconds. Generous for a family
-/// behind one home router, useless for a script.
-pub fn submission_quota() -> Quota {
-    let per_30s = Quota::with_period(std::time::Duration::from_secs(30)).unwrap_or(Quota::per_minute(NonZeroU32::MIN));
-    per_30s.allow_burst(NonZeroU32::new(10).unwrap_or(NonZeroU32::MIN))
+/// Submissions one client may send: by default a burst of 10, then two a minute. Generous for a
+/// family behind one home router, useless for a script.
+pub fn submission_quota(settings: &Settings) -> Quota {
+    let per_minute = NonZeroU32::new(settings.submit_per_minute).unwrap_or(NonZeroU32::MIN);
+    Quota::per_minute(per_minute).allow_burst(NonZeroU32::new(settings.submit_burst).unwrap_or(NonZeroU32::MIN))
 }
 
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings) -> AppState {
         AppState {
             reports: ReportWriter::start(db.clone()),
+            submissions: Arc::new(RateLimiter::keyed(submission_quota(&settings))),
             db,
             settings: Arc::new(settings),
             lines: LineCache::default(),
             scans: ScanCounter::default(),
-            submissions: Arc::new(RateLimiter::keyed(submission_quota())),
             daily_key: Arc::new(DailyKey::default()),
         }
     }

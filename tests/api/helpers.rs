@@ -57,6 +57,8 @@ pub async fn spawn_app() -> TestApp {
         data_dir: dir.path().join("data"),
         smtp_url: Some(format!("smtp://127.0.0.1:{}", mail.port).into()),
         mail_from: "scanback <noreply@scanback.test>".into(),
+        submit_burst: 10,
+        submit_per_minute: 2,
     };
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");

@@ -14,3 +14,4 @@ mod reports;
 mod scan_page;
 mod scans;
 mod abuse;
+mod browser;
