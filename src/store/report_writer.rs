@@ -2,6 +2,9 @@
 //! the thank-you page only for a report that is on disk), but submissions that arrive while a commit
 //! is running share the next transaction, so a burst costs one disk flush instead of one per report.
 
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
@@ -24,14 +27,27 @@ struct Job {
 #[derive(Clone)]
 pub struct ReportWriter {
     jobs: mpsc::Sender<Job>,
+    stats: Arc<CommitStats>,
+}
+
+#[derive(Default)]
+struct CommitStats {
+    commits: AtomicU64,
+    rows: AtomicU64,
 }
 
 impl ReportWriter {
     /// Starts the writer task on the current runtime. It ends when every handle is dropped.
     pub fn start(db: DatabaseConnection) -> ReportWriter {
         let (jobs, rx) = mpsc::channel(4 * MAX_BATCH);
-        tokio::spawn(run(db, rx));
-        ReportWriter { jobs }
+        let stats = Arc::new(CommitStats::default());
+        tokio::spawn(run(db, rx, stats.clone()));
+        ReportWriter { jobs, stats }
+    }
+
+    /// (transactions committed, reports they carried) since start.
+    pub fn commit_stats(&self) -> (u64, u64) {
+        (self.stats.commits.load(Relaxed), self.stats.rows.load(Relaxed))
     }
 
     /// Returns once the report is committed.
@@ -45,7 +61,7 @@ impl ReportWriter {
     }
 }
 
-async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
+async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, stats: Arc<CommitStats>) {
     let mut batch: Vec<Job> = Vec::with_capacity(MAX_BATCH);
     while let Some(first) = rx.recv().await {
         batch.push(first);
@@ -58,6 +74,8 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
         let reports: Vec<&NewReport> = batch.iter().map(|j| &j.new).collect();
         match commit(&db, &reports).await {
             Ok(()) => {
+                stats.commits.fetch_add(1, Relaxed);
+                stats.rows.fetch_add(batch.len() as u64, Relaxed);
                 for job in batch.drain(..) {
                     let _ = job.done.send(Ok(()));
                 }
@@ -67,6 +85,10 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>) {
                 tracing::warn!(error = %e, size = batch.len(), "group commit failed; retrying reports one by one");
                 for job in batch.drain(..) {
                     let result = commit(&db, &[&job.new]).await;
+                    if result.is_ok() {
+                        stats.commits.fetch_add(1, Relaxed);
+                        stats.rows.fetch_add(1, Relaxed);
+                    }
                     let _ = job.done.send(result);
                 }
             }

@@ -6,6 +6,7 @@ pub mod error;
 pub mod gs1;
 pub mod health;
 pub mod i18n;
+pub mod metrics;
 pub mod pages;
 pub mod public;
 pub mod startup;

@@ -14,6 +14,7 @@ use crate::photos::PhotoError;
 use crate::store::{self, line_cache::CachedLine};
 use crate::web::error::PageError;
 use crate::web::i18n::{Tr, request_locale, switch_links};
+use crate::web::metrics::Refusal;
 use crate::web::pages::{self, LineView, Link, MessagePage};
 use crate::web::state::AppState;
 use crate::web::submission::{self, ReadError, Submission};
@@ -89,6 +90,7 @@ async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Stri
     // Only lots that could be real are counted per lot; anything else counts against the line.
     let counted_lot = lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
     state.scans.record(line.line.id, &today().to_string(), counted_lot, bot);
+    state.metrics.scan(bot);
 
     if lot.is_none() && q.serial.is_none() {
         let render = || pages::render_bytes(&pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new()));
@@ -141,9 +143,13 @@ async fn submit(
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
     let Submission { input, photos, photo_error } = submission::read(&req, payload).await.map_err(|e| match e {
-        ReadError::TooLarge => PageError::TooLarge { locale },
+        ReadError::TooLarge => {
+            state.metrics.refused(Refusal::TooLarge);
+            PageError::TooLarge { locale }
+        }
         ReadError::Unreadable(why) => {
             tracing::info!(%why, "unreadable feedback form");
+            state.metrics.refused(Refusal::Unreadable);
             PageError::BadRequest { locale }
         }
     })?;
@@ -154,12 +160,14 @@ async fn submit(
 
     let client = client_key(&state, &req);
     if state.submissions.check_key(&client).is_err() {
+        state.metrics.refused(Refusal::RateLimited);
         return refuse(StatusCode::TOO_MANY_REQUESTS, &FieldErrors::from([("form", "error-rate-limited")]));
     }
     if !input.website.trim().is_empty() {
         // The honeypot is invisible to people; tell whoever filled it to send again rather than
         // pretending to accept, so an unlucky autofill never loses a real report silently.
         tracing::info!("honeypot field filled; submission refused");
+        state.metrics.refused(Refusal::Honeypot);
         return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("form", "error-spam")]));
     }
     let validated = input.validate(&line.form);
@@ -172,7 +180,10 @@ async fn submit(
     }
     let feedback = match validated {
         Ok(f) if errors.is_empty() => f,
-        _ => return refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors),
+        _ => {
+            state.metrics.refused(Refusal::Invalid);
+            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors);
+        }
     };
 
     let print = fingerprint(&client, &input);
@@ -199,6 +210,7 @@ async fn submit(
         let stored = match stored {
             Ok(s) => s,
             Err(Ok(photo_error)) => {
+                state.metrics.refused(Refusal::Invalid);
                 return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("photo", photo_error_key(&photo_error))]));
             }
             Err(Err(io)) => return Err(PageError::unexpected(locale, io)),
@@ -206,6 +218,7 @@ async fn submit(
         let new = store::reports::build(report_id, line.line.manufacturer_id, line.line.id, &feedback, locale, Some(print), stored);
         state.reports.write(new).await.map_err(|e| PageError::unexpected(locale, e))?;
     }
+    state.metrics.stored(duplicate);
     let reply = if feedback.email.is_some() { "&reply=1" } else { "" };
     Ok(HttpResponse::SeeOther()
         .insert_header((LOCATION, format!("/q/{}/thanks?lang={}{reply}", line.line.code, locale.tag())))

@@ -11,7 +11,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, gs1, health, public};
+use crate::web::{api, gs1, health, metrics, public};
 
 pub struct Application {
     port: u16,
@@ -75,6 +75,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             )
             .app_data(data.clone())
             .route("/healthz", web::get().to(health::healthz))
+            .route("/metrics", web::get().to(metrics::metrics))
             .configure(public::routes)
             .configure(gs1::routes)
             .configure(api::routes)

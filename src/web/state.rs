@@ -7,6 +7,7 @@ use sea_orm::DatabaseConnection;
 use time::Date;
 
 use crate::config::Settings;
+use crate::web::metrics::Metrics;
 use crate::store::line_cache::LineCache;
 use crate::store::report_writer::ReportWriter;
 use crate::store::scan_counts::ScanCounter;
@@ -21,6 +22,7 @@ pub struct AppState {
     pub scans: ScanCounter,
     pub submissions: Arc<DefaultKeyedRateLimiter<String>>,
     pub daily_key: Arc<DailyKey>,
+    pub metrics: Arc<Metrics>,
 }
 
 /// Submissions one client may send: by default a burst of 10, then two a minute. Generous for a
@@ -40,6 +42,7 @@ impl AppState {
             lines: LineCache::default(),
             scans: ScanCounter::default(),
             daily_key: Arc::new(DailyKey::default()),
+            metrics: Arc::new(Metrics::default()),
         }
     }
 }

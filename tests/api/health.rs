@@ -15,3 +15,29 @@ async fn healthz_answers_503_when_the_database_is_gone() {
     let res = app.client.get(app.url("/healthz")).send().await.unwrap();
     assert_eq!(res.status(), 503);
 }
+
+#[tokio::test]
+async fn metrics_count_scans_reports_and_refusals_in_prometheus_format() {
+    let app = spawn_app().await;
+    let (_, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", crate::helpers::PHONE_UA).send().await.unwrap();
+    app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", "Slackbot-LinkExpanding 1.0").send().await.unwrap();
+    assert_eq!(app.post_feedback(code, &crate::helpers::valid_form()).await.status(), 303);
+    assert_eq!(app.post_feedback(code, &crate::helpers::valid_form()).await.status(), 303);
+    assert_eq!(app.post_feedback(code, &[("kind", "nonsense")]).await.status(), 422);
+    let res = app.client.get(app.url("/metrics")).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let text = res.text().await.unwrap();
+    for line in [
+        "scanback_scans_total{kind=\"human\"} 1",
+        "scanback_scans_total{kind=\"bot\"} 1",
+        "scanback_reports_total{outcome=\"stored\"} 1",
+        "scanback_reports_total{outcome=\"duplicate\"} 1",
+        "scanback_submissions_refused_total{reason=\"invalid\"} 1",
+        "scanback_report_rows_committed_total 1",
+        "scanback_database_up 1",
+    ] {
+        assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
+    }
+}
