@@ -94,3 +94,61 @@ async fn offline_artwork_png_decodes_to_the_code_url() {
     assert_eq!(decoded.len(), 1);
     assert_eq!(decoded[0]["text"], format!("http://127.0.0.1:{}/Q/{code}", app.port));
 }
+
+/// `serve --demo` on an empty database seeds a line and prints how to try it; the printed URLs work.
+#[tokio::test]
+async fn serve_demo_seeds_an_empty_database_and_prints_working_urls() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let dir = tempfile::tempdir().unwrap();
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_scanback"))
+        .args(["serve", "--demo"])
+        .current_dir(dir.path())
+        .env("SCANBACK_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SCANBACK_PUBLIC_URL", format!("http://127.0.0.1:{port}"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let lines = tokio::task::spawn_blocking(move || {
+        BufReader::new(stdout).lines().map_while(Result::ok).take_while(|l| !l.starts_with("  API token")).collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    let find = |label: &str| {
+        lines.iter().find_map(|l| l.trim().strip_prefix(label)).map(|v| v.trim().to_owned()).unwrap_or_else(|| panic!("no `{label}` in {lines:?}"))
+    };
+    let scan_url = find("scan URL:");
+    let artwork_url = find("artwork URL:");
+    let token = lines
+        .iter()
+        .find_map(|l| l.trim().strip_prefix("(send `Authorization: Bearer ").and_then(|t| t.strip_suffix("`)")))
+        .unwrap()
+        .to_owned();
+    assert!(find("owner login:").contains(" / "));
+
+    let client = reqwest::Client::new();
+    let mut page = None;
+    for _ in 0..50 {
+        if let Ok(res) = client.get(&scan_url).send().await {
+            page = Some(res);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let page = page.expect("the demo server answers");
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Frying pan 28 cm"));
+    let svg = client.get(&artwork_url).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(svg.status(), 200);
+    assert_eq!(svg.headers()["content-type"], "image/svg+xml");
+    child.kill().unwrap();
+    let _ = child.wait();
+    // The database lives in the default place under the working directory.
+    assert!(dir.path().join("scanback-data/scanback.db").exists());
+}
