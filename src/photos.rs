@@ -38,7 +38,25 @@ pub struct Processed {
     pub height: u32,
 }
 
+/// Long side of a product picture on the scan page: sharp on a phone, a few tens of kilobytes.
+pub const PRODUCT_SIDE: u32 = 480;
+
+/// A product picture for the scan page: one small JPEG. Returns (bytes, width, height).
+pub fn product_image(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), PhotoError> {
+    let img = decode(bytes)?;
+    let small = shrink(&img, PRODUCT_SIDE);
+    Ok((jpeg(&small, 80)?, small.width(), small.height()))
+}
+
 pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
+    let img = decode(bytes)?;
+    let display = shrink(&img, DISPLAY_SIDE);
+    let thumb = shrink(&img, THUMB_SIDE);
+    Ok(Processed { width: display.width(), height: display.height(), display: jpeg(&display, 82)?, thumb: jpeg(&thumb, 75)? })
+}
+
+/// Decodes under the limits and turns the picture upright.
+fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(PhotoError::TooLarge);
     }
@@ -63,10 +81,7 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     if let Some(o) = orientation {
         img.apply_orientation(o);
     }
-    let img = DynamicImage::ImageRgb8(img.to_rgb8());
-    let display = shrink(&img, DISPLAY_SIDE);
-    let thumb = shrink(&img, THUMB_SIDE);
-    Ok(Processed { width: display.width(), height: display.height(), display: jpeg(&display, 82)?, thumb: jpeg(&thumb, 75)? })
+    Ok(DynamicImage::ImageRgb8(img.to_rgb8()))
 }
 
 fn map_decode(e: image::ImageError) -> PhotoError {

@@ -30,6 +30,9 @@ enum ProductLines {
     Table,
     Id,
     FormConfig,
+    ImagePath,
+    ImageWidth,
+    ImageHeight,
 }
 
 #[derive(DeriveIden)]
@@ -85,9 +88,15 @@ impl MigrationTrait for Migration {
         manager
             .alter_table(Table::alter().table(Users::Table).add_column(string_len(Users::Locale, 8).default("en")).to_owned())
             .await?;
-        manager
-            .alter_table(Table::alter().table(ProductLines::Table).add_column(&mut text_null(ProductLines::FormConfig)).to_owned())
-            .await?;
+        // Settings of the line's feedback form, and the product picture its page shows.
+        for col in [
+            text_null(ProductLines::FormConfig),
+            string_null(ProductLines::ImagePath),
+            integer_null(ProductLines::ImageWidth),
+            integer_null(ProductLines::ImageHeight),
+        ] {
+            manager.alter_table(Table::alter().table(ProductLines::Table).add_column(col).to_owned()).await?;
+        }
         manager
             .create_table(
                 Table::create()

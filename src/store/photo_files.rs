@@ -41,3 +41,13 @@ pub fn read(data_dir: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
     }
     std::fs::read(data_dir.join(rel))
 }
+
+/// Writes a product picture as `lines/<line>-<random>.jpg`; a new name per upload lets browsers
+/// cache the file forever.
+pub fn save_product_image(data_dir: &Path, line_id: Uuid, jpeg: &[u8]) -> std::io::Result<String> {
+    let dir = data_dir.join("lines");
+    std::fs::create_dir_all(&dir)?;
+    let name = format!("{line_id}-{}.jpg", Uuid::new_v4().simple());
+    write_synced(&dir.join(&name), jpeg)?;
+    Ok(format!("lines/{name}"))
+}

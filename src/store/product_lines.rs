@@ -33,6 +33,9 @@ pub async fn create(db: &DatabaseConnection, manufacturer_id: Uuid, line: NewLin
             created_at: Set(now()),
             retired_at: Set(None),
             form_config: Set(None),
+            image_path: Set(None),
+            image_width: Set(None),
+            image_height: Set(None),
         };
         match product_line::Entity::insert(model.clone()).exec(db).await {
             Ok(_) => {
@@ -127,6 +130,25 @@ pub async fn set_form(
     let json = serde_json::to_string(form).map_err(|e| StoreError::Unexpected(e.into()))?;
     let mut active = line.into_active_model();
     active.form_config = Set(Some(json));
+    Ok(active.update(db).await?)
+}
+
+/// Points the line at a new picture (already written), or at none.
+pub async fn set_image(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    id: Uuid,
+    image: Option<(String, u32, u32)>,
+) -> Result<Model, StoreError> {
+    let line = get(db, manufacturer_id, id).await?;
+    let mut active = line.into_active_model();
+    let (path, w, h) = match image {
+        Some((p, w, h)) => (Some(p), Some(w as i32), Some(h as i32)),
+        None => (None, None, None),
+    };
+    active.image_path = Set(path);
+    active.image_width = Set(w);
+    active.image_height = Set(h);
     Ok(active.update(db).await?)
 }
 

@@ -47,6 +47,7 @@ pub struct ScanPage {
     pub product: String,
     pub manufacturer: String,
     pub retired: bool,
+    pub picture: Option<Picture>,
     pub intro: String,
     pub action: String,
     pub form: FeedbackInput,
@@ -83,6 +84,14 @@ pub struct LineView<'a> {
     pub manufacturer: &'a str,
     pub retired: bool,
     pub form: &'a FormConfig,
+    /// Path under /media/, width, height.
+    pub image: Option<(&'a str, i32, i32)>,
+}
+
+pub struct Picture {
+    pub src: String,
+    pub width: i32,
+    pub height: i32,
 }
 
 pub struct CategoryGroup {
@@ -111,6 +120,7 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
         product: line.name.to_owned(),
         manufacturer: line.manufacturer.to_owned(),
         retired: line.retired,
+        picture: line.image.map(|(p, width, height)| Picture { src: format!("/media/{p}"), width, height }),
         intro: tr.t_str("scan-intro", "manufacturer", line.manufacturer),
         action: format!("/q/{}?lang={}", line.code, locale.tag()),
         form: form.clone(),

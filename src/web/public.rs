@@ -34,6 +34,27 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource(format!("{prefix}/{{code}}/thanks")).route(web::get().to(thanks)));
     }
+    cfg.service(web::resource("/media/lines/{name}").route(web::get().to(product_image)));
+}
+
+/// Product pictures. Names are chosen by the server (`<line uuid>-<random>.jpg`) and change with each
+/// upload, so they can be cached for a year.
+async fn product_image(state: web::Data<AppState>, name: web::Path<String>) -> HttpResponse {
+    let ok_name = name.len() <= 80
+        && name.ends_with(".jpg")
+        && name.trim_end_matches(".jpg").bytes().all(|b| b.is_ascii_hexdigit() || b == b'-');
+    if !ok_name {
+        return HttpResponse::NotFound().finish();
+    }
+    let dir = state.settings.data_dir.clone();
+    let rel = format!("lines/{name}");
+    match web::block(move || store::photo_files::read(&dir, &rel)).await {
+        Ok(Ok(bytes)) => HttpResponse::Ok()
+            .content_type("image/jpeg")
+            .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+            .body(bytes),
+        _ => HttpResponse::NotFound().finish(),
+    }
 }
 
 fn view(line: &CachedLine) -> LineView<'_> {
@@ -43,6 +64,7 @@ fn view(line: &CachedLine) -> LineView<'_> {
         manufacturer: &line.manufacturer,
         retired: line.retired(),
         form: &line.form,
+        image: line.line.image_path.as_deref().map(|p| (p, line.line.image_width.unwrap_or(0), line.line.image_height.unwrap_or(0))),
     }
 }
 

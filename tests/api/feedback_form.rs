@@ -130,3 +130,43 @@ async fn the_thank_you_page_and_errors_speak_russian() {
     assert!(html.contains("ответа не будет"), "honest: no email, no answer");
     assert!(html.contains("<html lang=\"ru\">"));
 }
+
+#[tokio::test]
+async fn the_page_shows_the_product_picture_the_manufacturer_uploaded() {
+    use std::io::Cursor;
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let id = line["id"].as_str().unwrap();
+    let mut png = Vec::new();
+    image::DynamicImage::new_rgb8(1200, 600).write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png).unwrap();
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/product-lines/{id}/image")))
+        .bearer_auth(&m.api_token)
+        .header("Content-Type", "image/png")
+        .body(png)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let updated: serde_json::Value = res.json().await.unwrap();
+    let image_url = updated["image_url"].as_str().unwrap().to_owned();
+    let html = app.get_scan_page(line["code"].as_str().unwrap(), Some("en")).await.text().await.unwrap();
+    let path = image_url.trim_start_matches(&app.address);
+    assert!(html.contains(&format!("<img class=\"pic\" src=\"{path}\" width=\"480\" height=\"240\" alt=\"\">")), "{html}");
+    let img = app.client.get(&image_url).send().await.unwrap();
+    assert_eq!(img.status(), 200);
+    assert_eq!(img.headers()["content-type"], "image/jpeg");
+    assert!(img.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+
+    let res = app
+        .client
+        .put(app.url(&format!("/api/v1/product-lines/{id}/image")))
+        .bearer_auth(&m.api_token)
+        .body("not a picture")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert_eq!(app.client.get(app.url("/media/lines/..%2F..%2Fetc%2Fpasswd")).send().await.unwrap().status(), 404);
+}

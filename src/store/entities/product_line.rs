@@ -15,6 +15,10 @@ pub struct Model {
     pub retired_at: Option<TimeDateTimeWithTimeZone>,
     /// JSON of `domain::form::FormConfig`; NULL means the defaults.
     pub form_config: Option<String>,
+    /// The product picture, relative to the data directory; the name changes with every upload.
+    pub image_path: Option<String>,
+    pub image_width: Option<i32>,
+    pub image_height: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

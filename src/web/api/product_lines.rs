@@ -13,7 +13,13 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/product-lines").route(web::post().to(create)).route(web::get().to(list)))
         .service(web::resource("/product-lines/{id}").route(web::get().to(get)).route(web::patch().to(update)))
         .service(web::resource("/product-lines/{id}/retire").route(web::post().to(retire)))
-        .service(web::resource("/product-lines/{id}/form").route(web::get().to(get_form)).route(web::put().to(put_form)));
+        .service(web::resource("/product-lines/{id}/form").route(web::get().to(get_form)).route(web::put().to(put_form)))
+        .service(
+            web::resource("/product-lines/{id}/image")
+                .app_data(web::PayloadConfig::new(crate::photos::MAX_FILE_BYTES))
+                .route(web::put().to(put_image))
+                .route(web::delete().to(delete_image)),
+        );
 }
 
 /// A product line as the API shows it.
@@ -27,6 +33,8 @@ pub struct LineJson {
     pub gtin: Option<String>,
     pub sku: Option<String>,
     pub status: String,
+    /// The product picture on the scan page, if one was uploaded.
+    pub image_url: Option<String>,
     #[serde(with = "time::serde::rfc3339")]
     pub created_at: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339::option")]
@@ -43,6 +51,7 @@ impl LineJson {
             gtin: m.gtin,
             sku: m.sku,
             status: m.status,
+            image_url: m.image_path.as_deref().map(|p| format!("{public_url}/media/{p}")),
             created_at: m.created_at,
             retired_at: m.retired_at,
         }
@@ -154,6 +163,36 @@ async fn put_form(
     let line = store::product_lines::set_form(&state.db, who.id, *id, &form).await.map_err(not_found)?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(form))
+}
+
+/// The product picture: the raw JPEG, PNG or WebP file as the body. It is shrunk and re-encoded (no
+/// EXIF) for the scan page.
+async fn put_image(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Bytes,
+) -> Result<HttpResponse, ApiError> {
+    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
+    let dir = state.settings.data_dir.clone();
+    let line_id = line.id;
+    let saved = web::block(move || {
+        let (jpeg, w, h) = crate::photos::product_image(&body).map_err(|e| ApiError::invalid("image", e.to_string()))?;
+        let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
+            .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
+        Ok::<_, ApiError>((path, w, h))
+    })
+    .await
+    .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("image task failed: {e}")))??;
+    let line = store::product_lines::set_image(&state.db, who.id, line_id, Some(saved)).await.map_err(not_found)?;
+    state.lines.invalidate(&line.code);
+    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+}
+
+async fn delete_image(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let line = store::product_lines::set_image(&state.db, who.id, *id, None).await.map_err(not_found)?;
+    state.lines.invalidate(&line.code);
+    Ok(HttpResponse::NoContent().finish())
 }
 
 fn not_found(e: store::StoreError) -> ApiError {
