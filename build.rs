@@ -17,8 +17,12 @@ fn main() {
     tags.sort_by_key(|t| (t != "en", t.clone()));
     let list = tags.iter().map(|t| format!("{t:?}")).collect::<Vec<_>>().join(", ");
     let out = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
-    let code = format!("/// Language tags with a `locales/<tag>/main.ftl`, English first.\npub const SUPPORTED: &[&str] = &[{list}];\n");
+    let code = format!(
+        "/// Language tags with a `locales/<tag>/main.ftl`, English first.\npub const SUPPORTED: &[&str] = &[{list}];\n"
+    );
     if let Err(e) = std::fs::write(Path::new(&out).join("locales.rs"), code) {
-        panic!("cannot write the locale list: {e}");
+        // A build script reports failure through its exit status.
+        eprintln!("cannot write the locale list: {e}");
+        std::process::exit(1);
     }
 }

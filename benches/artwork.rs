@@ -21,16 +21,8 @@ fn codes(n: usize) -> Vec<String> {
         x ^= x << 13;
         x ^= x >> 7;
         x ^= x << 17;
-        let code: String = (0..8)
-            .map(|i| {
-                char::from(
-                    ALPHABET
-                        .get(((x >> (i * 5)) & 31) as usize)
-                        .copied()
-                        .unwrap_or(b'0'),
-                )
-            })
-            .collect();
+        let code: String =
+            (0..8).map(|i| char::from(ALPHABET.get(((x >> (i * 5)) & 31) as usize).copied().unwrap_or(b'0'))).collect();
         if seen.insert(code.clone()) {
             out.push(code);
         }
@@ -40,18 +32,9 @@ fn codes(n: usize) -> Vec<String> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     // `cargo bench` adds `--bench`; the first other argument is the URL file.
-    let args: Vec<String> = std::env::args()
-        .skip(1)
-        .filter(|a| !a.starts_with("--"))
-        .collect();
-    let n: usize = std::env::var("N")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(2000);
-    let urls: Vec<String> = codes(n)
-        .iter()
-        .map(|c| encode_url("https://scan.example.com", c, false))
-        .collect();
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| !a.starts_with("--")).collect();
+    let n: usize = std::env::var("N").ok().and_then(|v| v.parse().ok()).unwrap_or(2000);
+    let urls: Vec<String> = codes(n).iter().map(|c| encode_url("https://scan.example.com", c, false)).collect();
     if let Some(path) = args.first() {
         std::fs::write(path, urls.join("\n") + "\n")?;
     }

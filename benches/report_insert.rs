@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Reference for the submission benchmark (benches/submit.sh): the same report rows inserted by a
 //! plain loop, one transaction per row, on a SQLite file opened with the service's own durability
 //! settings (WAL, synchronous=FULL). Prints rows per second.

@@ -15,10 +15,11 @@ use crate::web::startup::Application;
 
 /// Opens the database (creating the SQLite file's folder on first use) and applies migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
-    if let Some(path) = sqlite_file(&settings.database_url) {
-        if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            std::fs::create_dir_all(parent).with_context(|| format!("cannot create the database folder {}", parent.display()))?;
-        }
+    if let Some(path) = sqlite_file(&settings.database_url)
+        && let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty())
+    {
+        std::fs::create_dir_all(parent)
+            .with_context(|| format!("cannot create the database folder {}", parent.display()))?;
     }
     let db = store::connect(&settings.database_url)
         .await
@@ -92,9 +93,15 @@ async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Resu
     Ok(())
 }
 
-pub async fn manufacturer_create(settings: &Settings, name: &str, email: &str, locale: &str) -> anyhow::Result<NewManufacturer> {
+pub async fn manufacturer_create(
+    settings: &Settings,
+    name: &str,
+    email: &str,
+    locale: &str,
+) -> anyhow::Result<NewManufacturer> {
     let supported = crate::domain::locale::SUPPORTED.join(", ");
-    let locale = Locale::parse(locale).ok_or_else(|| anyhow::anyhow!("--locale `{locale}` is not supported; use one of {supported}"))?;
+    let locale = Locale::parse(locale)
+        .ok_or_else(|| anyhow::anyhow!("--locale `{locale}` is not supported; use one of {supported}"))?;
     let name = name.trim();
     anyhow::ensure!(!name.is_empty(), "--name must not be empty");
     anyhow::ensure!(

@@ -102,7 +102,8 @@ impl Settings {
             ));
         }
         if db.starts_with("postgres") {
-            url::Url::parse(&db).map_err(|e| invalid("SCANBACK_DATABASE_URL", format!("`{db}` is not a valid URL: {e}")))?;
+            url::Url::parse(&db)
+                .map_err(|e| invalid("SCANBACK_DATABASE_URL", format!("`{db}` is not a valid URL: {e}")))?;
         }
         self.database_url = db;
 
@@ -162,13 +163,14 @@ fn smtp_host_port(raw: &str) -> Result<(String, u16), ConfigError> {
         "smtp" => 587,
         "smtps" => 465,
         other => {
-            return Err(invalid("SCANBACK_SMTP_URL", format!("scheme `{other}` is not supported; use smtp:// or smtps://")));
+            return Err(invalid(
+                "SCANBACK_SMTP_URL",
+                format!("scheme `{other}` is not supported; use smtp:// or smtps://"),
+            ));
         }
     };
-    let host = parsed
-        .host_str()
-        .filter(|h| !h.is_empty())
-        .ok_or_else(|| invalid("SCANBACK_SMTP_URL", "has no host name"))?;
+    let host =
+        parsed.host_str().filter(|h| !h.is_empty()).ok_or_else(|| invalid("SCANBACK_SMTP_URL", "has no host name"))?;
     Ok((host.trim_matches(['[', ']']).to_owned(), parsed.port().unwrap_or(default_port)))
 }
 
@@ -178,9 +180,9 @@ trait CheckedMailbox {
 
 impl CheckedMailbox for lettre::message::Mailbox {
     fn from_str_checked(s: &str) -> Result<(), ConfigError> {
-        s.parse::<lettre::message::Mailbox>()
-            .map(|_| ())
-            .map_err(|e| invalid("SCANBACK_MAIL_FROM", format!("`{s}` is not a mail address ({e}); use `Name <addr@host>`")))
+        s.parse::<lettre::message::Mailbox>().map(|_| ()).map_err(|e| {
+            invalid("SCANBACK_MAIL_FROM", format!("`{s}` is not a mail address ({e}); use `Name <addr@host>`"))
+        })
     }
 }
 

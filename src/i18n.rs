@@ -23,9 +23,7 @@ fluent_templates::static_loader! {
 /// Parsed language identifiers of every supported locale, by index.
 fn identifiers() -> &'static [LanguageIdentifier] {
     static IDS: OnceLock<Vec<LanguageIdentifier>> = OnceLock::new();
-    IDS.get_or_init(|| {
-        SUPPORTED.iter().map(|t| t.parse().unwrap_or_else(|_| langid!("en"))).collect()
-    })
+    IDS.get_or_init(|| SUPPORTED.iter().map(|t| t.parse().unwrap_or_else(|_| langid!("en"))).collect())
 }
 
 /// A translator bound to one language; templates call `tr.t("key")`.
@@ -71,10 +69,12 @@ mod tests {
     #[test]
     fn every_language_has_every_english_key() {
         let en = include_str!("../locales/en/main.ftl");
-        let keys: Vec<&str> = en.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k)).filter(|k| !k.starts_with(' ')).collect();
+        let keys: Vec<&str> =
+            en.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k)).filter(|k| !k.starts_with(' ')).collect();
         assert!(keys.len() > 50);
         for tag in SUPPORTED {
-            let file = std::fs::read_to_string(format!("{}/locales/{tag}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
+            let file =
+                std::fs::read_to_string(format!("{}/locales/{tag}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
             for key in &keys {
                 assert!(file.lines().any(|l| l.starts_with(&format!("{key} ="))), "{key} missing in {tag}");
             }

@@ -138,13 +138,25 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Digest { command: DigestCommand::Run { now } } => {
             let report = commands::digest_run(&settings, now).await?;
             println!("{}", serde_json::to_string(&report)?);
-            anyhow::ensure!(report.failed == 0, "{} digest(s) could not be delivered; they will be retried", report.failed);
+            anyhow::ensure!(
+                report.failed == 0,
+                "{} digest(s) could not be delivered; they will be retried",
+                report.failed
+            );
             Ok(())
         }
         Command::Artwork { code, format, size_mm, profile, caption, invert, output } => {
             let spec = commands::artwork(
                 &settings,
-                &commands::ArtworkRequest { code: &code, format: &format, size_mm, profile: &profile, caption, invert, output: &output },
+                &commands::ArtworkRequest {
+                    code: &code,
+                    format: &format,
+                    size_mm,
+                    profile: &profile,
+                    caption,
+                    invert,
+                    output: &output,
+                },
             )?;
             eprintln!(
                 "wrote {}: {} (QR version {}, EC {}, {:.2} mm modules, {:.1} mm with quiet zone)",

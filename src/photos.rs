@@ -52,7 +52,12 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     let img = decode(bytes)?;
     let display = shrink(&img, DISPLAY_SIDE);
     let thumb = shrink(&img, THUMB_SIDE);
-    Ok(Processed { width: display.width(), height: display.height(), display: jpeg(&display, 82)?, thumb: jpeg(&thumb, 75)? })
+    Ok(Processed {
+        width: display.width(),
+        height: display.height(),
+        display: jpeg(&display, 82)?,
+        thumb: jpeg(&thumb, 75)?,
+    })
 }
 
 /// Decodes under the limits and turns the picture upright.
@@ -93,16 +98,14 @@ fn map_decode(e: image::ImageError) -> PhotoError {
 }
 
 fn shrink(img: &DynamicImage, side: u32) -> DynamicImage {
-    if img.width() <= side && img.height() <= side {
-        img.clone()
-    } else {
-        img.resize(side, side, FilterType::Triangle)
-    }
+    if img.width() <= side && img.height() <= side { img.clone() } else { img.resize(side, side, FilterType::Triangle) }
 }
 
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
     let mut out = Vec::new();
-    JpegEncoder::new_with_quality(&mut out, quality).encode_image(img).map_err(|e| PhotoError::Encode(e.to_string()))?;
+    JpegEncoder::new_with_quality(&mut out, quality)
+        .encode_image(img)
+        .map_err(|e| PhotoError::Encode(e.to_string()))?;
     Ok(out)
 }
 

@@ -118,7 +118,13 @@ impl MigrationTrait for Migration {
                     .col(string(Users::PasswordHash))
                     .col(string(Users::Role))
                     .col(timestamp_with_time_zone(Users::CreatedAt))
-                    .foreign_key(&mut fk("fk_users_manufacturer", Users::Table, Users::ManufacturerId, Manufacturers::Table, Manufacturers::Id))
+                    .foreign_key(&mut fk(
+                        "fk_users_manufacturer",
+                        Users::Table,
+                        Users::ManufacturerId,
+                        Manufacturers::Table,
+                        Manufacturers::Id,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -132,7 +138,13 @@ impl MigrationTrait for Migration {
                     .col(string(ApiTokens::Label))
                     .col(timestamp_with_time_zone(ApiTokens::CreatedAt))
                     .col(timestamp_with_time_zone_null(ApiTokens::RevokedAt))
-                    .foreign_key(&mut fk("fk_api_tokens_manufacturer", ApiTokens::Table, ApiTokens::ManufacturerId, Manufacturers::Table, Manufacturers::Id))
+                    .foreign_key(&mut fk(
+                        "fk_api_tokens_manufacturer",
+                        ApiTokens::Table,
+                        ApiTokens::ManufacturerId,
+                        Manufacturers::Table,
+                        Manufacturers::Id,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -150,7 +162,13 @@ impl MigrationTrait for Migration {
                     .col(string_len(ProductLines::Status, 16))
                     .col(timestamp_with_time_zone(ProductLines::CreatedAt))
                     .col(timestamp_with_time_zone_null(ProductLines::RetiredAt))
-                    .foreign_key(&mut fk("fk_product_lines_manufacturer", ProductLines::Table, ProductLines::ManufacturerId, Manufacturers::Table, Manufacturers::Id))
+                    .foreign_key(&mut fk(
+                        "fk_product_lines_manufacturer",
+                        ProductLines::Table,
+                        ProductLines::ManufacturerId,
+                        Manufacturers::Table,
+                        Manufacturers::Id,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -189,8 +207,20 @@ impl MigrationTrait for Migration {
                     .col(string_len(Reports::Locale, 8))
                     .col(string_len(Reports::Status, 16))
                     .col(timestamp_with_time_zone(Reports::CreatedAt))
-                    .foreign_key(&mut fk("fk_reports_product_line", Reports::Table, Reports::ProductLineId, ProductLines::Table, ProductLines::Id))
-                    .foreign_key(&mut fk("fk_reports_manufacturer", Reports::Table, Reports::ManufacturerId, Manufacturers::Table, Manufacturers::Id))
+                    .foreign_key(&mut fk(
+                        "fk_reports_product_line",
+                        Reports::Table,
+                        Reports::ProductLineId,
+                        ProductLines::Table,
+                        ProductLines::Id,
+                    ))
+                    .foreign_key(&mut fk(
+                        "fk_reports_manufacturer",
+                        Reports::Table,
+                        Reports::ManufacturerId,
+                        Manufacturers::Table,
+                        Manufacturers::Id,
+                    ))
                     .to_owned(),
             )
             .await?;
@@ -230,7 +260,13 @@ impl MigrationTrait for Migration {
                     .col(timestamp_with_time_zone_null(DigestDeliveries::SentAt))
                     .col(text_null(DigestDeliveries::LastError))
                     .col(timestamp_with_time_zone(DigestDeliveries::CreatedAt))
-                    .foreign_key(&mut fk("fk_digest_deliveries_manufacturer", DigestDeliveries::Table, DigestDeliveries::ManufacturerId, Manufacturers::Table, Manufacturers::Id))
+                    .foreign_key(&mut fk(
+                        "fk_digest_deliveries_manufacturer",
+                        DigestDeliveries::Table,
+                        DigestDeliveries::ManufacturerId,
+                        Manufacturers::Table,
+                        Manufacturers::Id,
+                    ))
                     .to_owned(),
             )
             .await?;

@@ -86,7 +86,9 @@ impl MigrationTrait for Migration {
             .await?;
         // The language of the mails a user receives.
         manager
-            .alter_table(Table::alter().table(Users::Table).add_column(string_len(Users::Locale, 8).default("en")).to_owned())
+            .alter_table(
+                Table::alter().table(Users::Table).add_column(string_len(Users::Locale, 8).default("en")).to_owned(),
+            )
             .await?;
         // Settings of the line's feedback form, and the product picture its page shows.
         for col in [
@@ -122,7 +124,11 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create().name("ix_report_photos_report").table(ReportPhotos::Table).col(ReportPhotos::ReportId).to_owned(),
+                Index::create()
+                    .name("ix_report_photos_report")
+                    .table(ReportPhotos::Table)
+                    .col(ReportPhotos::ReportId)
+                    .to_owned(),
             )
             .await?;
         manager
@@ -135,7 +141,9 @@ impl MigrationTrait for Migration {
                     .col(string_len(ScanCounts::Lot, 32))
                     .col(big_integer(ScanCounts::Human).default(0))
                     .col(big_integer(ScanCounts::Bot).default(0))
-                    .primary_key(Index::create().col(ScanCounts::ProductLineId).col(ScanCounts::Day).col(ScanCounts::Lot))
+                    .primary_key(
+                        Index::create().col(ScanCounts::ProductLineId).col(ScanCounts::Day).col(ScanCounts::Lot),
+                    )
                     .foreign_key(
                         ForeignKey::create()
                             .name("fk_scan_counts_line")

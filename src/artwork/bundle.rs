@@ -30,9 +30,7 @@ fn check_stem(stem: &str) -> Result<(), ArtworkError> {
     let ok = !stem.is_empty()
         && stem.len() <= 100
         && !stem.starts_with('.')
-        && stem
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
+        && stem.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'));
     if ok {
         Ok(())
     } else {
@@ -46,23 +44,16 @@ fn check_stem(stem: &str) -> Result<(), ArtworkError> {
 /// `README.txt` that lists them, all made per `opts` (each item brings its own caption).
 pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, ArtworkError> {
     if items.is_empty() {
-        return Err(ArtworkError::InvalidInput(
-            "a bundle needs at least one code".into(),
-        ));
+        return Err(ArtworkError::InvalidInput("a bundle needs at least one code".into()));
     }
     if items.len() > MAX_BUNDLE_ITEMS {
-        return Err(ArtworkError::InvalidInput(format!(
-            "at most {MAX_BUNDLE_ITEMS} codes per bundle"
-        )));
+        return Err(ArtworkError::InvalidInput(format!("at most {MAX_BUNDLE_ITEMS} codes per bundle")));
     }
     let mut seen = HashSet::new();
     for it in items {
         check_stem(&it.stem)?;
         if !seen.insert(it.stem.to_ascii_lowercase()) {
-            return Err(ArtworkError::InvalidInput(format!(
-                "the file name \"{}\" is used twice",
-                it.stem
-            )));
+            return Err(ArtworkError::InvalidInput(format!("the file name \"{}\" is used twice", it.stem)));
         }
     }
 
@@ -77,22 +68,17 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
         p.name, p.description
     );
     for it in items {
-        let o = Options {
-            caption: it.caption.clone(),
-            ..opts.clone()
-        };
+        let o = Options { caption: it.caption.clone(), ..opts.clone() };
         let pl = plan(&it.text, &o)?;
         for f in Format::ALL {
             let bytes = pl.render(f)?;
             // PNG is already deflated; compressing it again only costs time.
             let fo = if f == Format::Png { stored } else { deflate };
-            zip.start_file(format!("{}.{}", it.stem, f.extension()), fo)
-                .map_err(zip_err)?;
+            zip.start_file(format!("{}.{}", it.stem, f.extension()), fo).map_err(zip_err)?;
             zip.write_all(&bytes).map_err(zip_err)?;
         }
         let spec = super::spec_sheet::render_plan(&pl);
-        zip.start_file(format!("{}-spec.pdf", it.stem), deflate)
-            .map_err(zip_err)?;
+        zip.start_file(format!("{}-spec.pdf", it.stem), deflate).map_err(zip_err)?;
         zip.write_all(&spec).map_err(zip_err)?;
         let s = &pl.spec;
         readme.push_str(&format!(
@@ -113,12 +99,7 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::profile;
     use super::*;
@@ -127,11 +108,7 @@ mod tests {
     fn bundle_holds_every_format_and_the_spec_sheet() {
         let p = profile("laser-metal").unwrap();
         let items = vec![
-            BundleItem {
-                stem: "pan-28".into(),
-                text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(),
-                caption: None,
-            },
+            BundleItem { stem: "pan-28".into(), text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(), caption: None },
             BundleItem {
                 stem: "lid".into(),
                 text: "https://SCAN.EXAMPLE.COM/Q/AB12CD34".into(),
@@ -161,21 +138,13 @@ mod tests {
         let mut svg = String::new();
         std::io::Read::read_to_string(&mut a.by_name("lid.svg").unwrap(), &mut svg).unwrap();
         assert!(svg.contains(">Lid</text>"));
-        assert_eq!(
-            bundle(&items, &Options::new(p)).unwrap(),
-            z,
-            "deterministic"
-        );
+        assert_eq!(bundle(&items, &Options::new(p)).unwrap(), z, "deterministic");
     }
 
     #[test]
     fn bad_or_duplicate_names_are_refused() {
         let p = profile("laser-metal").unwrap();
-        let it = |s: &str| BundleItem {
-            stem: s.into(),
-            text: "X".into(),
-            caption: None,
-        };
+        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None };
         for bad in ["../x", "", ".hidden", "a b", "a/b"] {
             assert!(bundle(&[it(bad)], &Options::new(p)).is_err(), "{bad}");
         }

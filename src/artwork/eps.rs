@@ -14,20 +14,11 @@ fn cmyk(c: &Colour) -> String {
     format!("{} {} {} {}", num(a, 4), num(b, 4), num(cc, 4), num(d, 4))
 }
 
-pub(super) fn render(
-    sym: &Symbol,
-    lay: &Layout,
-    p: &Profile,
-    caption: Option<&str>,
-    title: &str,
-) -> Vec<u8> {
+pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile, caption: Option<&str>, title: &str) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let side = lay.total_mm * PT;
     let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
-        (
-            super::svg::caption_font_mm(lay.total_mm, c),
-            super::svg::caption_band_mm(lay.total_mm),
-        )
+        (super::svg::caption_font_mm(lay.total_mm, c), super::svg::caption_band_mm(lay.total_mm))
     });
     let band = band_mm * PT;
     let height = side + band;
@@ -46,10 +37,7 @@ pub(super) fn render(
     ));
     out.push_str("%%LanguageLevel: 2\n%%DocumentData: Clean7Bit\n");
     if let Some(spot) = &p.spot {
-        out.push_str(&format!(
-            "%%DocumentCustomColors: ({spot})\n%%CMYKCustomColor: {} ({spot})\n",
-            cmyk(&mark)
-        ));
+        out.push_str(&format!("%%DocumentCustomColors: ({spot})\n%%CMYKCustomColor: {} ({spot})\n", cmyk(&mark)));
     }
     if caption.is_some() {
         out.push_str("%%DocumentNeededResources: font Helvetica\n");
@@ -112,37 +100,19 @@ pub(super) fn render(
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::{Format, Options, profile, render as render_any};
 
     #[test]
     fn eps_has_bounding_boxes_and_cmyk() {
         let p = profile("pad-print").unwrap();
-        let a = render_any(
-            "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2",
-            Format::Eps,
-            &Options::new(p),
-        )
-        .unwrap();
+        let a = render_any("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", Format::Eps, &Options::new(p)).unwrap();
         let s = String::from_utf8(a.bytes).unwrap();
         assert!(s.starts_with("%!PS-Adobe-3.0 EPSF-3.0\n"));
         let side = a.spec.total_mm * 72.0 / 25.4;
-        assert!(s.contains(&format!(
-            "%%BoundingBox: 0 0 {} {}\n",
-            side.ceil(),
-            side.ceil()
-        )));
-        assert!(s.contains(&format!(
-            "%%HiResBoundingBox: 0 0 {} {}\n",
-            super::num(side, 4),
-            super::num(side, 4)
-        )));
+        assert!(s.contains(&format!("%%BoundingBox: 0 0 {} {}\n", side.ceil(), side.ceil())));
+        assert!(s.contains(&format!("%%HiResBoundingBox: 0 0 {} {}\n", super::num(side, 4), super::num(side, 4))));
         assert!(s.contains("0 0 0 1 setcmykcolor"));
         assert!(s.contains("\n4 4 M 7 H\n"));
     }
@@ -150,12 +120,7 @@ mod tests {
     #[test]
     fn spot_eps_declares_the_custom_colour() {
         let p = profile("laser-metal-inverted").unwrap();
-        let a = render_any(
-            "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2",
-            Format::Eps,
-            &Options::new(p),
-        )
-        .unwrap();
+        let a = render_any("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", Format::Eps, &Options::new(p)).unwrap();
         let s = String::from_utf8(a.bytes).unwrap();
         assert!(s.contains("%%DocumentCustomColors: (Laser)"));
         assert!(s.contains("[/Separation /Laser /DeviceCMYK"));

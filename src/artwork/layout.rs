@@ -32,11 +32,7 @@ pub struct Layout {
 /// (module size in mm, dots).
 pub(super) fn snap_to_dots(module_mm: f64, dot_mm: f64) -> (f64, u32) {
     let dots = (module_mm / dot_mm + 1e-6).floor().max(0.0);
-    let dots = if dots > f64::from(u32::MAX) {
-        u32::MAX
-    } else {
-        dots as u32
-    };
+    let dots = if dots > f64::from(u32::MAX) { u32::MAX } else { dots as u32 };
     (f64::from(dots) * dot_mm, dots)
 }
 
@@ -61,9 +57,7 @@ impl Layout {
     }
 
     pub fn png_size_px(&self) -> u32 {
-        u32::try_from(self.span())
-            .unwrap_or(u32::MAX)
-            .saturating_mul(self.png_px_per_module)
+        u32::try_from(self.span()).unwrap_or(u32::MAX).saturating_mul(self.png_px_per_module)
     }
 
     /// Size `sym` per `opts`: the requested total size or the profile's default module size, snapped
@@ -85,14 +79,10 @@ impl Layout {
         let requested = match opts.size_mm {
             None => None,
             Some(s) if !s.is_finite() => {
-                return Err(ArtworkError::InvalidSize(
-                    "the size must be a finite number of mm".into(),
-                ));
+                return Err(ArtworkError::InvalidSize("the size must be a finite number of mm".into()));
             }
             Some(s) if s <= 0.0 => {
-                return Err(ArtworkError::InvalidSize(
-                    "the size must be more than 0 mm".into(),
-                ));
+                return Err(ArtworkError::InvalidSize("the size must be more than 0 mm".into()));
             }
             Some(s) if s > MAX_SIZE_MM => {
                 return Err(ArtworkError::InvalidSize(format!(
@@ -121,16 +111,10 @@ impl Layout {
 
         let png_dpi = opts.dpi.unwrap_or(p.png_dpi);
         if !png_dpi.is_finite() || !(10.0..=10_000.0).contains(&png_dpi) {
-            return Err(ArtworkError::InvalidSize(
-                "the PNG resolution must be 10 to 10000 dpi".into(),
-            ));
+            return Err(ArtworkError::InvalidSize("the PNG resolution must be 10 to 10000 dpi".into()));
         }
         let px = (module_mm * png_dpi / 25.4).round().max(1.0);
-        let png_px_per_module = if px > f64::from(u32::MAX) {
-            u32::MAX
-        } else {
-            px as u32
-        };
+        let png_px_per_module = if px > f64::from(u32::MAX) { u32::MAX } else { px as u32 };
 
         Ok(Layout {
             modules,
@@ -147,12 +131,7 @@ impl Layout {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::{profile, symbol};
     use super::*;
@@ -189,28 +168,15 @@ mod tests {
         // This URL is version 4 at H: 33 modules + 8 quiet = 41 modules * 0.6 mm = 24.6 mm.
         assert_eq!(l.span(), 41);
         let err = layout("laser-metal", Some(12.0)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "12 mm is too small for laser-metal: this code needs at least 24.6 mm"
-        );
+        assert_eq!(err.to_string(), "12 mm is too small for laser-metal: this code needs at least 24.6 mm");
         let err = layout("laser-metal", Some(24.5)).unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "24.5 mm is too small for laser-metal: this code needs at least 24.6 mm"
-        );
+        assert_eq!(err.to_string(), "24.5 mm is too small for laser-metal: this code needs at least 24.6 mm");
         assert!(layout("laser-metal", Some(24.6)).is_ok());
         // Offset: 0.396 mm modules -> rounded up to 0.1 mm.
         let l = layout("packaging-offset", None).unwrap();
         let min = (l.span() as f64 * 0.396 * 10.0).ceil() / 10.0;
         let err = layout("packaging-offset", Some(5.0)).unwrap_err();
-        assert_eq!(
-            err,
-            ArtworkError::TooSmall {
-                requested_mm: 5.0,
-                profile: "packaging-offset".into(),
-                min_mm: min
-            }
-        );
+        assert_eq!(err, ArtworkError::TooSmall { requested_mm: 5.0, profile: "packaging-offset".into(), min_mm: min });
     }
 
     #[test]
@@ -228,9 +194,7 @@ mod tests {
         // Below 3 dots is refused; the smallest size is 3 whole dots per module.
         let span = l.span() as f64;
         let err = layout("label-thermal-203dpi", Some(span * 0.37)).unwrap_err();
-        let ArtworkError::TooSmall { min_mm, .. } = err else {
-            panic!("{err:?}")
-        };
+        let ArtworkError::TooSmall { min_mm, .. } = err else { panic!("{err:?}") };
         assert_eq!(min_mm, (span * 0.375 * 10.0 - 1e-6).ceil() / 10.0);
         let l = layout("label-thermal-300dpi", None).unwrap();
         assert_eq!(l.printer_dots_per_module, Some(5));
@@ -240,13 +204,7 @@ mod tests {
     #[test]
     fn absurd_sizes_are_refused() {
         for bad in [f64::NAN, f64::INFINITY, -3.0, 0.0, 1000.5] {
-            assert!(
-                matches!(
-                    layout("laser-metal", Some(bad)),
-                    Err(ArtworkError::InvalidSize(_))
-                ),
-                "{bad}"
-            );
+            assert!(matches!(layout("laser-metal", Some(bad)), Err(ArtworkError::InvalidSize(_))), "{bad}");
         }
         assert_eq!(
             layout("laser-metal", Some(2000.0)).unwrap_err().to_string(),

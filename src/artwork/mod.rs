@@ -90,11 +90,7 @@ pub enum ArtworkError {
         text::num(*requested_mm, 3),
         text::num(*min_mm, 1)
     )]
-    TooSmall {
-        requested_mm: f64,
-        profile: String,
-        min_mm: f64,
-    },
+    TooSmall { requested_mm: f64, profile: String, min_mm: f64 },
     #[error("unknown print profile \"{name}\"; valid profiles are: {valid}")]
     UnknownProfile { name: String, valid: String },
     #[error("unknown artwork format \"{name}\"; valid formats are: svg, png, pdf, eps")]
@@ -127,13 +123,7 @@ pub struct Options<'a> {
 
 impl<'a> Options<'a> {
     pub fn new(profile: &'a Profile) -> Self {
-        Options {
-            profile,
-            size_mm: None,
-            caption: None,
-            invert: false,
-            dpi: None,
-        }
+        Options { profile, size_mm: None, caption: None, invert: false, dpi: None }
     }
 }
 
@@ -217,39 +207,18 @@ pub fn plan<'a>(text: &str, opts: &'a Options<'a>) -> Result<Plan<'a>, ArtworkEr
     let sym = symbol(text, opts.profile)?;
     let layout = Layout::new(&sym, opts)?;
     let spec = Spec::new(text, &sym, &layout, opts.profile);
-    Ok(Plan {
-        symbol: sym,
-        layout,
-        spec,
-        options: opts,
-    })
+    Ok(Plan { symbol: sym, layout, spec, options: opts })
 }
 
 impl Plan<'_> {
     pub fn render(&self, format: Format) -> Result<Vec<u8>, ArtworkError> {
-        let caption = self
-            .options
-            .caption
-            .as_deref()
-            .filter(|c| !c.trim().is_empty());
+        let caption = self.options.caption.as_deref().filter(|c| !c.trim().is_empty());
         let p = self.options.profile;
         match format {
             Format::Svg => Ok(svg::render(&self.symbol, &self.layout, p, caption)),
             Format::Png => png::render(&self.symbol, &self.layout, p),
-            Format::Pdf => Ok(pdf::render(
-                &self.symbol,
-                &self.layout,
-                p,
-                caption,
-                &self.spec.text,
-            )),
-            Format::Eps => Ok(eps::render(
-                &self.symbol,
-                &self.layout,
-                p,
-                caption,
-                &self.spec.text,
-            )),
+            Format::Pdf => Ok(pdf::render(&self.symbol, &self.layout, p, caption, &self.spec.text)),
+            Format::Eps => Ok(eps::render(&self.symbol, &self.layout, p, caption, &self.spec.text)),
         }
     }
 }
@@ -258,20 +227,11 @@ impl Plan<'_> {
 pub fn render(text: &str, format: Format, opts: &Options<'_>) -> Result<Artwork, ArtworkError> {
     let plan = plan(text, opts)?;
     let bytes = plan.render(format)?;
-    Ok(Artwork {
-        bytes,
-        format,
-        spec: plan.spec,
-    })
+    Ok(Artwork { bytes, format, spec: plan.spec })
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -280,10 +240,7 @@ mod tests {
         assert_eq!("SVG".parse::<Format>(), Ok(Format::Svg));
         assert_eq!("eps".parse::<Format>(), Ok(Format::Eps));
         let err = "gif".parse::<Format>().unwrap_err();
-        assert_eq!(
-            err.to_string(),
-            "unknown artwork format \"gif\"; valid formats are: svg, png, pdf, eps"
-        );
+        assert_eq!(err.to_string(), "unknown artwork format \"gif\"; valid formats are: svg, png, pdf, eps");
         assert_eq!(Format::Pdf.content_type(), "application/pdf");
     }
 

@@ -49,10 +49,7 @@ impl Doc {
         doc.pages = doc.alloc();
         doc.font = doc.alloc();
         doc.font_bold = doc.alloc();
-        doc.pdf
-            .type1_font(doc.font)
-            .base_font(Name(b"Helvetica"))
-            .encoding_predefined(Name(b"WinAnsiEncoding"));
+        doc.pdf.type1_font(doc.font).base_font(Name(b"Helvetica")).encoding_predefined(Name(b"WinAnsiEncoding"));
         doc.pdf
             .type1_font(doc.font_bold)
             .base_font(Name(b"Helvetica-Bold"))
@@ -81,16 +78,12 @@ impl Doc {
         let page_id = self.alloc();
         let content_id = self.alloc();
         let mut page = self.pdf.page(page_id);
-        page.media_box(media)
-            .parent(self.pages)
-            .contents(content_id);
+        page.media_box(media).parent(self.pages).contents(content_id);
         if let Some(t) = trim {
             page.trim_box(t);
         }
         let mut res = page.resources();
-        res.fonts()
-            .pair(FONT, self.font)
-            .pair(FONT_BOLD, self.font_bold);
+        res.fonts().pair(FONT, self.font).pair(FONT_BOLD, self.font_bold);
         if self.mark_cs.is_some() || self.reg_cs.is_some() {
             let mut cs = res.color_spaces();
             if let Some(id) = self.mark_cs {
@@ -110,15 +103,9 @@ impl Doc {
     pub(super) fn finish(mut self, title: &str) -> Vec<u8> {
         let count = i32::try_from(self.page_ids.len()).unwrap_or(i32::MAX);
         self.pdf.catalog(self.catalog).pages(self.pages);
-        self.pdf
-            .pages(self.pages)
-            .kids(self.page_ids.iter().copied())
-            .count(count);
+        self.pdf.pages(self.pages).kids(self.page_ids.iter().copied()).count(count);
         let info = self.alloc();
-        self.pdf
-            .document_info(info)
-            .title(TextStr(title))
-            .producer(TextStr("scanback"));
+        self.pdf.document_info(info).title(TextStr(title)).producer(TextStr("scanback"));
         self.pdf.finish()
     }
 }
@@ -127,11 +114,7 @@ impl Doc {
 fn separation(pdf: &mut Pdf, id: Ref, name: &[u8], cmyk: [f32; 4]) {
     let mut sep = pdf.color_space(id).separation(Name(name));
     sep.alternate_color_space().device_cmyk();
-    sep.tint_exponential()
-        .domain([0.0, 1.0])
-        .c0([0.0; 4])
-        .c1(cmyk)
-        .n(1.0);
+    sep.tint_exponential().domain([0.0, 1.0]).c0([0.0; 4]).c1(cmyk).n(1.0);
 }
 
 /// Fill colour for the marks: the spot colour at 100 % if the document has one, else CMYK.
@@ -195,11 +178,7 @@ pub(super) fn draw_code(
 
 /// One line of Helvetica (WinAnsi), `size` points, with its baseline starting at (`x`, `y`).
 pub(super) fn text(c: &mut Content, bytes: &[u8], x: f32, y: f32, size: f32, bold: bool) {
-    c.begin_text()
-        .set_font(if bold { FONT_BOLD } else { FONT }, size)
-        .next_line(x, y)
-        .show(Str(bytes))
-        .end_text();
+    c.begin_text().set_font(if bold { FONT_BOLD } else { FONT }, size).next_line(x, y).show(Str(bytes)).end_text();
 }
 
 /// One line centred on `cx`.
@@ -209,20 +188,11 @@ pub(super) fn text_centred(c: &mut Content, s: &str, cx: f32, y: f32, size: f32)
     text(c, &bytes, cx - w / 2.0, y, size, false);
 }
 
-pub(super) fn render(
-    sym: &Symbol,
-    lay: &Layout,
-    p: &Profile,
-    caption: Option<&str>,
-    title: &str,
-) -> Vec<u8> {
+pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile, caption: Option<&str>, title: &str) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let side = lay.total_mm as f32 * PT;
     let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
-        (
-            super::svg::caption_font_mm(lay.total_mm, c),
-            super::svg::caption_band_mm(lay.total_mm),
-        )
+        (super::svg::caption_font_mm(lay.total_mm, c), super::svg::caption_band_mm(lay.total_mm))
     });
     let band = band_mm as f32 * PT;
     let mut doc = Doc::new(p.spot.as_deref(), &mark, false);
@@ -254,12 +224,7 @@ pub(super) fn has_text(pdf: &[u8], needle: &str) -> bool {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::{Format, Options, profile, render as render_any};
     use super::has_text;
@@ -286,11 +251,7 @@ mod tests {
     #[test]
     fn spot_colour_profiles_use_a_separation() {
         let p = profile("laser-metal").unwrap();
-        let s = text_of(
-            &render_any(URL, Format::Pdf, &Options::new(p))
-                .unwrap()
-                .bytes,
-        );
+        let s = text_of(&render_any(URL, Format::Pdf, &Options::new(p)).unwrap().bytes);
         assert!(s.contains("/Separation /Laser /DeviceCMYK"), "{s}");
         assert!(s.contains("/CsMark cs"));
     }

@@ -66,16 +66,8 @@ pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile) -> Result<Vec<u8>,
     enc.set_filter(Filter::Up);
     enc.set_compression(Compression::Fast);
     let ppm = (lay.png_dpi / 0.0254).round();
-    let ppm = if ppm > f64::from(u32::MAX) {
-        u32::MAX
-    } else {
-        ppm as u32
-    };
-    enc.set_pixel_dims(Some(PixelDimensions {
-        xppu: ppm,
-        yppu: ppm,
-        unit: Unit::Meter,
-    }));
+    let ppm = if ppm > f64::from(u32::MAX) { u32::MAX } else { ppm as u32 };
+    enc.set_pixel_dims(Some(PixelDimensions { xppu: ppm, yppu: ppm, unit: Unit::Meter }));
     let mut w = enc.write_header().map_err(encode_err)?;
     w.write_image_data(&data).map_err(encode_err)?;
     w.finish().map_err(encode_err)?;
@@ -106,12 +98,7 @@ fn set_bits(line: &mut [u8], from: usize, to: usize, on: bool) {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::{Format, Options, profile, render as render_any};
     use super::*;
@@ -178,11 +165,7 @@ mod tests {
         assert_eq!(info.color_type, ColorType::Grayscale);
         assert_eq!(pixels[0] >> 7, 0);
         let row_bytes = (info.width as usize).div_ceil(8);
-        assert_eq!(
-            (pixels[120 * row_bytes + 15] >> 7) & 1,
-            1,
-            "first finder module is white"
-        );
+        assert_eq!((pixels[120 * row_bytes + 15] >> 7) & 1, 1, "first finder module is white");
     }
 
     #[test]
@@ -191,14 +174,8 @@ mod tests {
         p.dark.rgb = [0, 40, 120];
         let a = render_any(URL, Format::Png, &Options::new(&p)).unwrap();
         let (info, _) = decode(&a.bytes);
-        assert_eq!(
-            (info.color_type, info.bit_depth),
-            (ColorType::Indexed, BitDepth::One)
-        );
-        assert_eq!(
-            info.palette.as_deref(),
-            Some(&[255, 255, 255, 0, 40, 120][..])
-        );
+        assert_eq!((info.color_type, info.bit_depth), (ColorType::Indexed, BitDepth::One));
+        assert_eq!(info.palette.as_deref(), Some(&[255, 255, 255, 0, 40, 120][..]));
     }
 
     #[test]
@@ -206,9 +183,6 @@ mod tests {
         let p = profile("packaging-offset").unwrap();
         let mut o = Options::new(p);
         o.size_mm = Some(900.0);
-        assert!(matches!(
-            render_any(URL, Format::Png, &o),
-            Err(ArtworkError::InvalidSize(_))
-        ));
+        assert!(matches!(render_any(URL, Format::Png, &o), Err(ArtworkError::InvalidSize(_))));
     }
 }

@@ -113,26 +113,17 @@ fn default_quiet_zone() -> u32 {
 impl Profile {
     /// Parse and check a profile.
     pub fn from_toml(src: &str) -> Result<Profile, ArtworkError> {
-        let p: Profile = toml::from_str(src).map_err(|e| ArtworkError::InvalidProfile {
-            name: "(unparsed)".into(),
-            reason: e.message().to_owned(),
-        })?;
+        let p: Profile = toml::from_str(src)
+            .map_err(|e| ArtworkError::InvalidProfile { name: "(unparsed)".into(), reason: e.message().to_owned() })?;
         p.check()?;
         Ok(p)
     }
 
     fn check(&self) -> Result<(), ArtworkError> {
-        let bad = |reason: &str| {
-            Err(ArtworkError::InvalidProfile {
-                name: self.name.clone(),
-                reason: reason.to_owned(),
-            })
-        };
+        let bad =
+            |reason: &str| Err(ArtworkError::InvalidProfile { name: self.name.clone(), reason: reason.to_owned() });
         let positive = |v: f64| v.is_finite() && v > 0.0;
-        if !positive(self.min_module_mm)
-            || !positive(self.default_module_mm)
-            || !positive(self.png_dpi)
-        {
+        if !positive(self.min_module_mm) || !positive(self.default_module_mm) || !positive(self.png_dpi) {
             return bad("module sizes and png_dpi must be positive numbers");
         }
         if self.default_module_mm < self.min_module_mm {
@@ -149,20 +140,14 @@ impl Profile {
                 return bad("printer_dpi must be positive");
             }
             let dot = 25.4 / dpi;
-            if super::layout::snap_to_dots(self.default_module_mm, dot).0
-                < self.min_module_mm - 1e-9
-            {
-                return bad(
-                    "default_module_mm snapped to whole printer dots is below min_module_mm",
-                );
+            if super::layout::snap_to_dots(self.default_module_mm, dot).0 < self.min_module_mm - 1e-9 {
+                return bad("default_module_mm snapped to whole printer dots is below min_module_mm");
             }
         }
         if let Some(spot) = &self.spot {
             let ok = !spot.is_empty()
                 && spot.len() <= 64
-                && spot
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+                && spot.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
             if !ok {
                 return bad("spot colour names are letters, digits, '-' and '_'");
             }
@@ -177,35 +162,16 @@ impl Profile {
 
     /// The colour the marks (the QR dark modules) are drawn in, and the colour of the surround.
     pub(super) fn mark_and_ground(&self, inverted: bool) -> (Colour, Colour) {
-        if inverted {
-            (self.light, self.dark)
-        } else {
-            (self.dark, self.light)
-        }
+        if inverted { (self.light, self.dark) } else { (self.dark, self.light) }
     }
 }
 
 const SOURCES: [(&str, &str); 6] = [
-    (
-        "packaging-offset",
-        include_str!("../../printable/packaging-offset.toml"),
-    ),
-    (
-        "label-thermal-203dpi",
-        include_str!("../../printable/label-thermal-203dpi.toml"),
-    ),
-    (
-        "label-thermal-300dpi",
-        include_str!("../../printable/label-thermal-300dpi.toml"),
-    ),
-    (
-        "laser-metal",
-        include_str!("../../printable/laser-metal.toml"),
-    ),
-    (
-        "laser-metal-inverted",
-        include_str!("../../printable/laser-metal-inverted.toml"),
-    ),
+    ("packaging-offset", include_str!("../../printable/packaging-offset.toml")),
+    ("label-thermal-203dpi", include_str!("../../printable/label-thermal-203dpi.toml")),
+    ("label-thermal-300dpi", include_str!("../../printable/label-thermal-300dpi.toml")),
+    ("laser-metal", include_str!("../../printable/laser-metal.toml")),
+    ("laser-metal-inverted", include_str!("../../printable/laser-metal-inverted.toml")),
     ("pad-print", include_str!("../../printable/pad-print.toml")),
 ];
 
@@ -229,13 +195,9 @@ fn loaded() -> &'static Loaded {
                         reason: format!("the file declares name = \"{}\"", p.name),
                     },
                 )),
-                Err(ArtworkError::InvalidProfile { reason, .. }) => failed.push((
-                    file,
-                    ArtworkError::InvalidProfile {
-                        name: file.to_owned(),
-                        reason,
-                    },
-                )),
+                Err(ArtworkError::InvalidProfile { reason, .. }) => {
+                    failed.push((file, ArtworkError::InvalidProfile { name: file.to_owned(), reason }))
+                }
                 Err(e) => failed.push((file, e)),
             }
         }
@@ -260,22 +222,12 @@ pub fn profile(name: &str) -> Result<&'static Profile, ArtworkError> {
     }
     Err(ArtworkError::UnknownProfile {
         name: name.to_owned(),
-        valid: l
-            .ok
-            .iter()
-            .map(|p| p.name.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        valid: l.ok.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", "),
     })
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -290,10 +242,7 @@ mod tests {
         for name in ["laser-metal", "laser-metal-inverted", "pad-print"] {
             assert_eq!(profile(name).unwrap().ec_level, ErrorCorrection::H);
         }
-        assert_eq!(
-            profile("packaging-offset").unwrap().ec_level,
-            ErrorCorrection::Q
-        );
+        assert_eq!(profile("packaging-offset").unwrap().ec_level, ErrorCorrection::Q);
         assert!(profile("laser-metal-inverted").unwrap().invert);
         assert_eq!(profile("LASER-METAL").unwrap().min_module_mm, 0.6);
     }
@@ -312,10 +261,7 @@ mod tests {
     fn bad_profiles_are_refused() {
         let base = SOURCES[3].1;
         let small_quiet = base.replace("quiet_zone_modules = 4", "quiet_zone_modules = 2");
-        assert!(matches!(
-            Profile::from_toml(&small_quiet),
-            Err(ArtworkError::InvalidProfile { .. })
-        ));
+        assert!(matches!(Profile::from_toml(&small_quiet), Err(ArtworkError::InvalidProfile { .. })));
         let bad_spot = base.replace("spot = \"Laser\"", "spot = \"La ser\"");
         assert!(Profile::from_toml(&bad_spot).is_err());
         assert!(Profile::from_toml("name = 1").is_err());

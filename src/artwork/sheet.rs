@@ -43,9 +43,7 @@ impl FromStr for Paper {
         match s.trim().to_ascii_lowercase().as_str() {
             "a4" => Ok(Paper::A4),
             "letter" | "us-letter" => Ok(Paper::Letter),
-            _ => Err(ArtworkError::InvalidInput(format!(
-                "unknown paper \"{s}\"; valid papers are: a4, letter"
-            ))),
+            _ => Err(ArtworkError::InvalidInput(format!("unknown paper \"{s}\"; valid papers are: a4, letter"))),
         }
     }
 }
@@ -68,41 +66,22 @@ const MARK_OFFSET_MM: f64 = 2.0;
 const MARK_LEN_MM: f64 = 4.0;
 
 /// A PDF of `items` on `paper`, each sized per `opts` (its caption is ignored: each item has its own).
-pub fn sheet(
-    items: &[SheetItem],
-    paper: Paper,
-    opts: &Options<'_>,
-) -> Result<Vec<u8>, ArtworkError> {
+pub fn sheet(items: &[SheetItem], paper: Paper, opts: &Options<'_>) -> Result<Vec<u8>, ArtworkError> {
     if items.is_empty() {
-        return Err(ArtworkError::InvalidInput(
-            "a sheet needs at least one code".into(),
-        ));
+        return Err(ArtworkError::InvalidInput("a sheet needs at least one code".into()));
     }
     if items.len() > MAX_SHEET_ITEMS {
-        return Err(ArtworkError::InvalidInput(format!(
-            "at most {MAX_SHEET_ITEMS} codes per sheet"
-        )));
+        return Err(ArtworkError::InvalidInput(format!("at most {MAX_SHEET_ITEMS} codes per sheet")));
     }
     let item_opts: Vec<Options<'_>> = items
         .iter()
-        .map(|it| Options {
-            caption: it.caption.clone().filter(|c| !c.trim().is_empty()),
-            ..opts.clone()
-        })
+        .map(|it| Options { caption: it.caption.clone().filter(|c| !c.trim().is_empty()), ..opts.clone() })
         .collect();
-    let plans = items
-        .iter()
-        .zip(&item_opts)
-        .map(|(it, o)| plan(&it.text, o))
-        .collect::<Result<Vec<Plan<'_>>, _>>()?;
+    let plans = items.iter().zip(&item_opts).map(|(it, o)| plan(&it.text, o)).collect::<Result<Vec<Plan<'_>>, _>>()?;
 
     // One grid for the whole sheet, sized by the largest code.
     let largest = plans.iter().map(|p| p.layout.total_mm).fold(0.0, f64::max);
-    let band = if plans.iter().any(|p| p.options.caption.is_some()) {
-        caption_band_mm(largest)
-    } else {
-        0.0
-    };
+    let band = if plans.iter().any(|p| p.options.caption.is_some()) { caption_band_mm(largest) } else { 0.0 };
     let pad = MARK_OFFSET_MM + MARK_LEN_MM;
     let cell_w = largest + 2.0 * pad;
     let cell_h = largest + band + 2.0 * pad;
@@ -144,37 +123,17 @@ pub fn sheet(
                     c.save_state();
                     fill_mark(&mut c, &doc, &mk);
                     let font = caption_font_mm(side, cap);
-                    text_centred(
-                        &mut c,
-                        cap,
-                        mm(tx + side / 2.0),
-                        mm(tbottom + band * 0.38),
-                        mm(font),
-                    );
+                    text_centred(&mut c, cap, mm(tx + side / 2.0), mm(tbottom + band * 0.38), mm(font));
                     c.restore_state();
                 }
             }
-            draw_code(
-                &mut c,
-                &doc,
-                &pl.symbol,
-                &pl.layout,
-                p,
-                ptx,
-                mm(code_bottom),
-                pside,
-                true,
-            );
+            draw_code(&mut c, &doc, &pl.symbol, &pl.layout, p, ptx, mm(code_bottom), pside, true);
             crop_marks(&mut c, &doc, tx, tbottom, tx + side, ttop);
         }
         let (w, h) = (mm(pw), mm(ph));
         doc.page(Rect::new(0.0, 0.0, w, h), None, c);
     }
-    Ok(doc.finish(&format!(
-        "QR codes, {} on {paper}, profile {}",
-        items.len(),
-        p.name
-    )))
+    Ok(doc.finish(&format!("QR codes, {} on {paper}, profile {}", items.len(), p.name)))
 }
 
 fn mm(v: f64) -> f32 {
@@ -190,10 +149,8 @@ fn crop_marks(c: &mut Content, doc: &Doc, left: f64, bottom: f64, right: f64, to
     for (x, sx) in [(left, -1.0), (right, 1.0)] {
         for (y, sy) in [(bottom, -1.0), (top, 1.0)] {
             // Horizontal mark along the trim's horizontal edge, vertical along its vertical edge.
-            c.move_to(mm(x + sx * o), mm(y))
-                .line_to(mm(x + sx * (o + l)), mm(y));
-            c.move_to(mm(x), mm(y + sy * o))
-                .line_to(mm(x), mm(y + sy * (o + l)));
+            c.move_to(mm(x + sx * o), mm(y)).line_to(mm(x + sx * (o + l)), mm(y));
+            c.move_to(mm(x), mm(y + sy * o)).line_to(mm(x), mm(y + sy * (o + l)));
         }
     }
     c.stroke();
@@ -201,12 +158,7 @@ fn crop_marks(c: &mut Content, doc: &Doc, left: f64, bottom: f64, right: f64, to
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::profile;
     use super::*;
@@ -227,19 +179,12 @@ mod tests {
         let many = sheet(&items(200), Paper::Letter, &Options::new(p)).unwrap();
         let s = String::from_utf8_lossy(&many);
         assert!(s.contains("/MediaBox [0 0 612 792]"), "US Letter in points");
-        assert!(
-            s.contains("/Separation /All"),
-            "crop marks in registration colour"
-        );
+        assert!(s.contains("/Separation /All"), "crop marks in registration colour");
         let count = |pdf: &[u8]| {
             let s = String::from_utf8_lossy(pdf).into_owned();
             s.split("/Count ")
                 .nth(1)
-                .and_then(|r| {
-                    r.split(|c: char| !c.is_ascii_digit())
-                        .next()
-                        .map(str::to_owned)
-                })
+                .and_then(|r| r.split(|c: char| !c.is_ascii_digit()).next().map(str::to_owned))
                 .unwrap()
         };
         assert_eq!(count(&one), "1");
@@ -251,10 +196,7 @@ mod tests {
         let p = profile("laser-metal").unwrap();
         let mut o = Options::new(p);
         o.size_mm = Some(250.0);
-        assert!(matches!(
-            sheet(&items(1), Paper::A4, &o),
-            Err(ArtworkError::InvalidSize(_))
-        ));
+        assert!(matches!(sheet(&items(1), Paper::A4, &o), Err(ArtworkError::InvalidSize(_))));
         assert!(sheet(&[], Paper::A4, &Options::new(p)).is_err());
         assert_eq!("LETTER".parse::<Paper>(), Ok(Paper::Letter));
     }

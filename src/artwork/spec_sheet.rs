@@ -35,21 +35,8 @@ fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String)> {
         ("Encoded text", s.text.clone()),
         ("Profile", s.profile.clone()),
         ("Process", s.profile_description.clone()),
-        (
-            "Symbol",
-            format!(
-                "QR Code, version {} ({} \u{d7} {} modules)",
-                s.version, s.modules, s.modules
-            ),
-        ),
-        (
-            "Error correction",
-            format!(
-                "{} (restores about {} % of the codewords)",
-                s.ec_level,
-                ec.recovery_percent()
-            ),
-        ),
+        ("Symbol", format!("QR Code, version {} ({} \u{d7} {} modules)", s.version, s.modules, s.modules)),
+        ("Error correction", format!("{} (restores about {} % of the codewords)", s.ec_level, ec.recovery_percent())),
         ("Module size", module),
         (
             "Quiet zone",
@@ -67,10 +54,7 @@ fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String)> {
                 num(s.min_total_mm, 1)
             ),
         ),
-        (
-            "Minimum contrast",
-            format!("print contrast signal >= {} %", s.min_contrast_pcs),
-        ),
+        ("Minimum contrast", format!("print contrast signal >= {} %", s.min_contrast_pcs)),
     ];
     if s.inverted {
         out.push((
@@ -78,10 +62,7 @@ fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String)> {
             "inverted: the QR dark modules are the marks, light on a dark surround; the quiet zone stays dark".into(),
         ));
     } else {
-        out.push((
-            "Polarity",
-            "dark modules on a light ground, quiet zone light".into(),
-        ));
+        out.push(("Polarity", "dark modules on a light ground, quiet zone light".into()));
     }
     let marks = match &s.spot {
         Some(spot) => format!("spot colour \"{spot}\" (alternate {})", colour_words(&mark)),
@@ -111,14 +92,7 @@ fn render(plan: &Plan<'_>) -> Vec<u8> {
     let (w, h) = A4;
     let mut y = h - MARGIN - 16.0;
     c.set_fill_cmyk(0.0, 0.0, 0.0, 1.0);
-    text(
-        &mut c,
-        &winansi("QR code artwork specification"),
-        MARGIN,
-        y,
-        16.0,
-        true,
-    );
+    text(&mut c, &winansi("QR code artwork specification"), MARGIN, y, 16.0, true);
     y -= 28.0;
 
     let size = 10.0;
@@ -152,40 +126,19 @@ fn render(plan: &Plan<'_>) -> Vec<u8> {
     y -= 12.0;
     let x = MARGIN;
     let bottom = y - side;
-    draw_code(
-        &mut c,
-        &doc,
-        &plan.symbol,
-        &plan.layout,
-        p,
-        x,
-        bottom,
-        side,
-        true,
-    );
+    draw_code(&mut c, &doc, &plan.symbol, &plan.layout, p, x, bottom, side, true);
     // Hairline frame just outside the quiet zone so white ground is visible on white paper.
     c.save_state();
     c.set_line_width(0.25).set_stroke_cmyk(0.0, 0.0, 0.0, 0.5);
-    c.rect(x - 0.5, bottom - 0.5, side + 1.0, side + 1.0)
-        .stroke();
+    c.rect(x - 0.5, bottom - 0.5, side + 1.0, side + 1.0).stroke();
     c.restore_state();
 
-    let footer = format!(
-        "scanback \u{b7} profile {} \u{b7} {}",
-        p.name, plan.spec.text
-    );
+    let footer = format!("scanback \u{b7} profile {} \u{b7} {}", p.name, plan.spec.text);
     let fb = winansi(&footer);
     let fsize = 7.0;
     let fw = helvetica_width_em(&fb) as f32 * fsize;
     fill_cmyk(&mut c, &p.dark);
-    text(
-        &mut c,
-        &fb,
-        (w - fw).max(2.0 * MARGIN) / 2.0,
-        MARGIN / 2.0,
-        fsize,
-        false,
-    );
+    text(&mut c, &fb, (w - fw).max(2.0 * MARGIN) / 2.0, MARGIN / 2.0, fsize, false);
 
     doc.page(Rect::new(0.0, 0.0, w, h), None, c);
     doc.finish(&format!("QR artwork specification: {}", plan.spec.text))
@@ -196,12 +149,7 @@ pub(super) fn render_plan(plan: &Plan<'_>) -> Vec<u8> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::profile;
     use super::*;
@@ -221,10 +169,7 @@ mod tests {
             "label-thermal-203dpi",
             "true size (100 %)",
         ] {
-            assert!(
-                super::super::pdf::has_text(&pdf, needle),
-                "missing {needle}"
-            );
+            assert!(super::super::pdf::has_text(&pdf, needle), "missing {needle}");
         }
     }
 
@@ -234,9 +179,6 @@ mod tests {
         let mut o = Options::new(p);
         o.size_mm = Some(400.0);
         let pdf = spec_sheet("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", &o).unwrap();
-        assert!(super::super::pdf::has_text(
-            &pdf,
-            "of its true size (too large for this page)"
-        ));
+        assert!(super::super::pdf::has_text(&pdf, "of its true size (too large for this page)"));
     }
 }

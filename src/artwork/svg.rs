@@ -14,23 +14,15 @@ pub(super) fn caption_band_mm(total_mm: f64) -> f64 {
 pub(super) fn caption_font_mm(total_mm: f64, caption: &str) -> f64 {
     let font = (total_mm * 0.07).clamp(2.0, 12.0);
     let em = helvetica_width_em(&winansi(caption));
-    if em > 0.0 {
-        font.min(total_mm * 0.92 / em).max(1.0)
-    } else {
-        font
-    }
+    if em > 0.0 { font.min(total_mm * 0.92 / em).max(1.0) } else { font }
 }
 
 pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile, caption: Option<&str>) -> Vec<u8> {
     let (mark, ground) = p.mark_and_ground(lay.inverted);
     let span = lay.span();
     let quiet = lay.quiet_zone_modules as usize;
-    let (font_mm, band_mm) = caption.map_or((0.0, 0.0), |c| {
-        (
-            caption_font_mm(lay.total_mm, c),
-            caption_band_mm(lay.total_mm),
-        )
-    });
+    let (font_mm, band_mm) =
+        caption.map_or((0.0, 0.0), |c| (caption_font_mm(lay.total_mm, c), caption_band_mm(lay.total_mm)));
     let band = band_mm / lay.module_mm; // in modules
     let view_h = span as f64 + band;
 
@@ -85,12 +77,7 @@ pub(super) fn render(sym: &Symbol, lay: &Layout, p: &Profile, caption: Option<&s
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::{Format, Options, profile, render as render_any};
 
@@ -102,16 +89,11 @@ mod tests {
         let a = render_any(URL, Format::Svg, &Options::new(p)).unwrap();
         let s = String::from_utf8(a.bytes).unwrap();
         let span = a.spec.modules + 8;
-        assert!(
-            s.contains(&format!("width=\"{}mm\"", super::num(a.spec.total_mm, 4))),
-            "{s}"
-        );
+        assert!(s.contains(&format!("width=\"{}mm\"", super::num(a.spec.total_mm, 4))), "{s}");
         assert!(s.contains("width=\"30.75mm\""));
         assert!(s.contains(&format!("viewBox=\"0 0 {span} {span}\"")));
         assert_eq!(s.matches("<path").count(), 1);
-        assert!(s.contains(&format!(
-            "<rect width=\"{span}\" height=\"{span}\" fill=\"#ffffff\"/>"
-        )));
+        assert!(s.contains(&format!("<rect width=\"{span}\" height=\"{span}\" fill=\"#ffffff\"/>")));
         // The top-left finder's first row is one run of 7 modules, after the 4-module quiet zone.
         assert!(s.contains("d=\"M4 4h7v1h-7z"));
     }
@@ -132,12 +114,7 @@ mod tests {
     #[test]
     fn inverted_draws_light_marks_on_a_dark_ground() {
         let p = profile("laser-metal-inverted").unwrap();
-        let s = String::from_utf8(
-            render_any(URL, Format::Svg, &Options::new(p))
-                .unwrap()
-                .bytes,
-        )
-        .unwrap();
+        let s = String::from_utf8(render_any(URL, Format::Svg, &Options::new(p)).unwrap().bytes).unwrap();
         assert!(s.contains("fill=\"#000000\"/>"));
         assert!(s.contains("<path fill=\"#ffffff\""));
     }

@@ -60,9 +60,7 @@ impl Symbol {
     /// Row `y`, `true` = dark module. Empty past the last row.
     pub fn row(&self, y: usize) -> &[bool] {
         let start = y.saturating_mul(self.width);
-        self.dark
-            .get(start..start.saturating_add(self.width))
-            .unwrap_or(&[])
+        self.dark.get(start..start.saturating_add(self.width)).unwrap_or(&[])
     }
 
     pub fn is_dark(&self, x: usize, y: usize) -> bool {
@@ -75,18 +73,8 @@ impl Symbol {
     }
 
     /// Build a symbol from a raw matrix (tests and tools).
-    pub fn from_matrix(
-        width: usize,
-        dark: Vec<bool>,
-        version: i16,
-        ec: ErrorCorrection,
-    ) -> Option<Self> {
-        (width > 0 && dark.len() == width * width).then_some(Symbol {
-            width,
-            dark,
-            version,
-            ec,
-        })
+    pub fn from_matrix(width: usize, dark: Vec<bool>, version: i16, ec: ErrorCorrection) -> Option<Self> {
+        (width > 0 && dark.len() == width * width).then_some(Symbol { width, dark, version, ec })
     }
 }
 
@@ -123,14 +111,11 @@ pub fn symbol(text: &str, profile: &Profile) -> Result<Symbol, ArtworkError> {
         return Err(ArtworkError::InvalidInput("nothing to encode".into()));
     }
     let floor = profile.ec_level;
-    let version = encode_auto(data, floor.to_qr())
-        .map_err(|e| qr_error(e, data.len()))?
-        .version();
+    let version = encode_auto(data, floor.to_qr()).map_err(|e| qr_error(e, data.len()))?.version();
 
     // Segments for this version (mixed-mode optimised), then see which EC levels still have room.
     let mut bits = Bits::new(version);
-    bits.push_optimal_data(data)
-        .map_err(|e| qr_error(e, data.len()))?;
+    bits.push_optimal_data(data).map_err(|e| qr_error(e, data.len()))?;
     let used = bits.len();
     let mut ec = floor;
     for candidate in [ErrorCorrection::M, ErrorCorrection::Q, ErrorCorrection::H] {
@@ -138,8 +123,7 @@ pub fn symbol(text: &str, profile: &Profile) -> Result<Symbol, ArtworkError> {
             ec = candidate;
         }
     }
-    bits.push_terminator(ec.to_qr())
-        .map_err(|e| qr_error(e, data.len()))?;
+    bits.push_terminator(ec.to_qr()).map_err(|e| qr_error(e, data.len()))?;
     let code = QrCode::with_bits(bits, ec.to_qr()).map_err(|e| qr_error(e, data.len()))?;
     let version = match code.version() {
         Version::Normal(v) | Version::Micro(v) => v,
@@ -148,68 +132,35 @@ pub fn symbol(text: &str, profile: &Profile) -> Result<Symbol, ArtworkError> {
         width: code.width(),
         version,
         ec: ErrorCorrection::from_qr(code.error_correction_level()),
-        dark: code
-            .into_colors()
-            .into_iter()
-            .map(|c| c == Color::Dark)
-            .collect(),
+        dark: code.into_colors().into_iter().map(|c| c == Color::Dark).collect(),
     })
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::super::profile;
     use super::*;
 
     #[test]
     fn url_rule_uppercases_host_path_and_code_but_not_the_scheme() {
-        assert_eq!(
-            encode_url("https://scan.example.com", "7k3m9xq2", false),
-            "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2"
-        );
-        assert_eq!(
-            encode_url("http://127.0.0.1:8080/", "ab", false),
-            "http://127.0.0.1:8080/Q/AB"
-        );
-        assert_eq!(
-            encode_url("HTTPS://Scan.Example.com/fb", "ab", false),
-            "https://SCAN.EXAMPLE.COM/FB/Q/AB"
-        );
-        assert_eq!(
-            encode_url("https://scan.example.com", "ab", true),
-            "HTTPS://SCAN.EXAMPLE.COM/Q/AB"
-        );
-        assert_eq!(
-            encode_url("scan.example.com:8443", "ab", false),
-            "https://SCAN.EXAMPLE.COM:8443/Q/AB"
-        );
+        assert_eq!(encode_url("https://scan.example.com", "7k3m9xq2", false), "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2");
+        assert_eq!(encode_url("http://127.0.0.1:8080/", "ab", false), "http://127.0.0.1:8080/Q/AB");
+        assert_eq!(encode_url("HTTPS://Scan.Example.com/fb", "ab", false), "https://SCAN.EXAMPLE.COM/FB/Q/AB");
+        assert_eq!(encode_url("https://scan.example.com", "ab", true), "HTTPS://SCAN.EXAMPLE.COM/Q/AB");
+        assert_eq!(encode_url("scan.example.com:8443", "ab", false), "https://SCAN.EXAMPLE.COM:8443/Q/AB");
     }
 
     #[test]
     fn runs_merge_neighbouring_dark_modules() {
         let row = [true, true, false, true, false, false, true, true, true];
-        assert_eq!(
-            row_runs(&row).collect::<Vec<_>>(),
-            vec![(0, 2), (3, 1), (6, 3)]
-        );
+        assert_eq!(row_runs(&row).collect::<Vec<_>>(), vec![(0, 2), (3, 1), (6, 3)]);
         assert_eq!(row_runs(&[false, false]).count(), 0);
         assert_eq!(row_runs(&[true; 5]).collect::<Vec<_>>(), vec![(0, 5)]);
         // Runs cover exactly the dark modules.
-        let s = symbol(
-            "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2",
-            profile("pad-print").unwrap(),
-        )
-        .unwrap();
+        let s = symbol("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", profile("pad-print").unwrap()).unwrap();
         let covered: usize = s.runs().map(|(_, _, l)| l).sum();
-        let dark = (0..s.width())
-            .flat_map(|y| (0..s.width()).map(move |x| (x, y)))
-            .filter(|&(x, y)| s.is_dark(x, y));
+        let dark = (0..s.width()).flat_map(|y| (0..s.width()).map(move |x| (x, y))).filter(|&(x, y)| s.is_dark(x, y));
         assert_eq!(covered, dark.count());
     }
 
@@ -242,11 +193,7 @@ mod tests {
 
     #[test]
     fn mark_profiles_encode_at_h() {
-        let s = symbol(
-            "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2",
-            profile("laser-metal").unwrap(),
-        )
-        .unwrap();
+        let s = symbol("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", profile("laser-metal").unwrap()).unwrap();
         assert_eq!(s.ec_level(), ErrorCorrection::H);
         assert_eq!(s.width(), 17 + 4 * s.version() as usize);
     }
@@ -254,13 +201,7 @@ mod tests {
     #[test]
     fn too_much_data_is_a_typed_error() {
         let text = "x".repeat(3000);
-        assert_eq!(
-            symbol(&text, profile("laser-metal").unwrap()),
-            Err(ArtworkError::DataTooLong { len: 3000 })
-        );
-        assert!(matches!(
-            symbol("", profile("laser-metal").unwrap()),
-            Err(ArtworkError::InvalidInput(_))
-        ));
+        assert_eq!(symbol(&text, profile("laser-metal").unwrap()), Err(ArtworkError::DataTooLong { len: 3000 }));
+        assert!(matches!(symbol("", profile("laser-metal").unwrap()), Err(ArtworkError::InvalidInput(_))));
     }
 }

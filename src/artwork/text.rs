@@ -4,16 +4,8 @@
 /// `x` rounded to at most `decimals` places, without trailing zeros or a trailing dot ("12", "24.6").
 pub(super) fn num(x: f64, decimals: usize) -> String {
     let s = format!("{x:.decimals$}");
-    let s = if s.contains('.') {
-        s.trim_end_matches('0').trim_end_matches('.')
-    } else {
-        &s
-    };
-    if s == "-0" {
-        "0".to_owned()
-    } else {
-        s.to_owned()
-    }
+    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.') } else { &s };
+    if s == "-0" { "0".to_owned() } else { s.to_owned() }
 }
 
 /// Append a non-negative integer without going through `format!` (hot path of the SVG writer).
@@ -133,9 +125,7 @@ pub(super) fn helvetica_width_em(bytes: &[u8]) -> f64 {
     let units: u32 = bytes
         .iter()
         .map(|&b| {
-            let w = usize::from(b)
-                .checked_sub(0x20)
-                .and_then(|i| HELVETICA_ASCII.get(i));
+            let w = usize::from(b).checked_sub(0x20).and_then(|i| HELVETICA_ASCII.get(i));
             u32::from(w.copied().unwrap_or(600))
         })
         .sum();
@@ -177,12 +167,7 @@ pub(super) fn wrap(s: &str, max_em: f64) -> Vec<Vec<u8>> {
 }
 
 #[cfg(test)]
-#[allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 mod tests {
     use super::*;
 
@@ -214,10 +199,7 @@ mod tests {
 
     #[test]
     fn wrapping_breaks_long_urls() {
-        let lines = wrap(
-            "https://SCAN.EXAMPLE.COM/Q/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-            10.0,
-        );
+        let lines = wrap("https://SCAN.EXAMPLE.COM/Q/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 10.0);
         assert!(lines.len() > 1);
         assert!(lines.iter().all(|l| helvetica_width_em(l) <= 10.0));
     }

@@ -39,7 +39,12 @@ pub struct Summary {
 }
 
 /// `reports` newest first, as the store returns them.
-pub fn summarise(manufacturer: &str, period: Period, lines: &[product_line::Model], reports: &[report::Model]) -> Summary {
+pub fn summarise(
+    manufacturer: &str,
+    period: Period,
+    lines: &[product_line::Model],
+    reports: &[report::Model],
+) -> Summary {
     let mut by_line: BTreeMap<Uuid, Vec<&report::Model>> = BTreeMap::new();
     for r in reports {
         by_line.entry(r.product_line_id).or_default().push(r);
@@ -63,7 +68,12 @@ pub fn summarise(manufacturer: &str, period: Period, lines: &[product_line::Mode
                     .iter()
                     .filter(|r| !r.comment.is_empty())
                     .take(COMMENTS_PER_LINE)
-                    .map(|r| Comment { kind: r.kind.clone(), rating: r.rating, lot: r.lot.clone(), text: r.comment.clone() })
+                    .map(|r| Comment {
+                        kind: r.kind.clone(),
+                        rating: r.rating,
+                        lot: r.lot.clone(),
+                        text: r.comment.clone(),
+                    })
                     .collect(),
             })
         })

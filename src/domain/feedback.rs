@@ -245,7 +245,12 @@ mod tests {
     use super::*;
 
     fn input() -> FeedbackInput {
-        FeedbackInput { kind: "defect".into(), rating: "2".into(), comment: "Handle gets hot".into(), ..Default::default() }
+        FeedbackInput {
+            kind: "defect".into(),
+            rating: "2".into(),
+            comment: "Handle gets hot".into(),
+            ..Default::default()
+        }
     }
 
     #[test]

@@ -79,7 +79,10 @@ pub const MAX_CATEGORIES_PER_KIND: usize = 20;
 pub const USAGE_PERIODS: [&str; 5] = ["lt1m", "1to6m", "6to12m", "1to3y", "gt3y"];
 
 fn cat(key: &str, en: &str, ru: &str) -> Category {
-    Category { key: key.to_owned(), labels: BTreeMap::from([("en".to_owned(), en.to_owned()), ("ru".to_owned(), ru.to_owned())]) }
+    Category {
+        key: key.to_owned(),
+        labels: BTreeMap::from([("en".to_owned(), en.to_owned()), ("ru".to_owned(), ru.to_owned())]),
+    }
 }
 
 impl Default for FormConfig {
@@ -87,10 +90,18 @@ impl Default for FormConfig {
         FormConfig {
             categories: Categories {
                 defect: vec![
-                    cat("coating", "Coating (peeling, scratches, sticking)", "Покрытие (отслаивается, царапины, пригорает)"),
+                    cat(
+                        "coating",
+                        "Coating (peeling, scratches, sticking)",
+                        "Покрытие (отслаивается, царапины, пригорает)",
+                    ),
                     cat("handle", "Handle (loose, broken, gets hot)", "Ручка (шатается, сломалась, нагревается)"),
                     cat("heat", "Heating (uneven, warped base)", "Нагрев (неравномерный, дно повело)"),
-                    cat("fit-finish", "Fit and finish (edges, marks, dents)", "Качество изготовления (кромки, следы, вмятины)"),
+                    cat(
+                        "fit-finish",
+                        "Fit and finish (edges, marks, dents)",
+                        "Качество изготовления (кромки, следы, вмятины)",
+                    ),
                     cat("lid", "Lid", "Крышка"),
                     cat("packaging", "Arrived damaged or incomplete", "Пришло повреждённым или неполным"),
                     cat("other", "Something else", "Другое"),
@@ -134,7 +145,9 @@ pub enum FormConfigError {
     TooMany,
     #[error("category key `{0}` must be 1–40 lower-case letters, digits or hyphens, unique within its kind")]
     BadKey(String),
-    #[error("category labels need an English (`en`) label; each label is 1–100 characters under a supported language tag")]
+    #[error(
+        "category labels need an English (`en`) label; each label is 1–100 characters under a supported language tag"
+    )]
     BadLabel,
     #[error("a lot hint is at most 200 characters")]
     BadHint,

@@ -7,8 +7,8 @@ pub mod form;
 pub mod gtin;
 pub mod locale;
 pub mod metrics;
-pub mod product;
 pub mod period;
+pub mod product;
 pub mod visitor;
 
 pub use code::{Code, CodeError};

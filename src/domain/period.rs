@@ -77,10 +77,10 @@ mod tests {
     #[test]
     fn weeks_start_on_monday_and_days_at_midnight_utc() {
         let sunday_evening = datetime!(2026-11-29 22:30 UTC);
-        assert_eq!(Period::containing(Cadence::Weekly, sunday_evening).start, time::macros::date!(2026-11-23));
-        assert_eq!(Period::containing(Cadence::Daily, sunday_evening).start, time::macros::date!(2026-11-29));
-        assert_eq!(Period::last_complete(Cadence::Daily, sunday_evening).start, time::macros::date!(2026-11-28));
+        assert_eq!(Period::containing(Cadence::Weekly, sunday_evening).start, time::macros::date!(2026 - 11 - 23));
+        assert_eq!(Period::containing(Cadence::Daily, sunday_evening).start, time::macros::date!(2026 - 11 - 29));
+        assert_eq!(Period::last_complete(Cadence::Daily, sunday_evening).start, time::macros::date!(2026 - 11 - 28));
         let moscow = datetime!(2026-11-30 01:30 +3);
-        assert_eq!(Period::containing(Cadence::Daily, moscow).start, time::macros::date!(2026-11-29));
+        assert_eq!(Period::containing(Cadence::Daily, moscow).start, time::macros::date!(2026 - 11 - 29));
     }
 }

@@ -5,11 +5,46 @@ use sha2::{Digest, Sha256};
 /// User-agent fragments of link-preview fetchers, crawlers and monitoring tools. A messenger that
 /// unfurls a shared scan link must not count as a scan.
 const BOT_MARKERS: &[&str] = &[
-    "bot", "crawler", "spider", "slurp", "facebookexternalhit", "facebookcatalog", "whatsapp", "telegram",
-    "skypeuripreview", "vkshare", "embedly", "quora link preview", "outbrain", "pinterest", "bitlybot",
-    "tumblr", "flipboard", "nuzzel", "redditbot", "discord", "slack", "linkedin", "yandex", "preview",
-    "headless", "lighthouse", "pingdom", "uptime", "monitor", "curl/", "wget/", "python-requests",
-    "python-urllib", "go-http-client", "okhttp", "java/", "libwww", "httpclient", "axios/", "node-fetch",
+    "bot",
+    "crawler",
+    "spider",
+    "slurp",
+    "facebookexternalhit",
+    "facebookcatalog",
+    "whatsapp",
+    "telegram",
+    "skypeuripreview",
+    "vkshare",
+    "embedly",
+    "quora link preview",
+    "outbrain",
+    "pinterest",
+    "bitlybot",
+    "tumblr",
+    "flipboard",
+    "nuzzel",
+    "redditbot",
+    "discord",
+    "slack",
+    "linkedin",
+    "yandex",
+    "preview",
+    "headless",
+    "lighthouse",
+    "pingdom",
+    "uptime",
+    "monitor",
+    "curl/",
+    "wget/",
+    "python-requests",
+    "python-urllib",
+    "go-http-client",
+    "okhttp",
+    "java/",
+    "libwww",
+    "httpclient",
+    "axios/",
+    "node-fetch",
 ];
 
 /// Whether a request is a prefetch, a preview or a machine. HEAD requests are never people reading
@@ -18,7 +53,9 @@ pub fn is_bot(method_is_head: bool, user_agent: Option<&str>, purpose: Option<&s
     if method_is_head {
         return true;
     }
-    if purpose.is_some_and(|p| p.to_ascii_lowercase().contains("prefetch") || p.to_ascii_lowercase().contains("preview")) {
+    if purpose
+        .is_some_and(|p| p.to_ascii_lowercase().contains("prefetch") || p.to_ascii_lowercase().contains("preview"))
+    {
         return true;
     }
     match user_agent.map(str::trim) {
@@ -52,7 +89,15 @@ mod tests {
         assert!(!is_bot(false, Some(android), None));
         assert!(is_bot(true, Some(iphone), None), "HEAD");
         assert!(is_bot(false, Some(android), Some("prefetch")), "Sec-Purpose: prefetch");
-        for ua in ["facebookexternalhit/1.1", "TelegramBot (like TwitterBot)", "WhatsApp/2.23.20.0", "Slackbot-LinkExpanding 1.0", "Mozilla/5.0 (compatible; Googlebot/2.1)", "curl/8.5.0", "Mozilla/5.0 (compatible; YandexBot/3.0)"] {
+        for ua in [
+            "facebookexternalhit/1.1",
+            "TelegramBot (like TwitterBot)",
+            "WhatsApp/2.23.20.0",
+            "Slackbot-LinkExpanding 1.0",
+            "Mozilla/5.0 (compatible; Googlebot/2.1)",
+            "curl/8.5.0",
+            "Mozilla/5.0 (compatible; YandexBot/3.0)",
+        ] {
             assert!(is_bot(false, Some(ua), None), "{ua}");
         }
         assert!(is_bot(false, None, None), "no user agent");

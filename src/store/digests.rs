@@ -96,4 +96,3 @@ pub async fn mark_failed(db: &DatabaseConnection, id: Uuid, error: &str) -> Resu
 pub async fn for_manufacturer(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<Vec<Model>, StoreError> {
     Ok(digest_delivery::Entity::find().filter(Column::ManufacturerId.eq(manufacturer_id)).all(db).await?)
 }
-

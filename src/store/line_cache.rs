@@ -34,19 +34,21 @@ impl CachedLine {
     }
 }
 
+/// Code -> (when loaded, line).
+type Entries = HashMap<String, (Instant, Arc<CachedLine>)>;
+
 #[derive(Clone, Default)]
 pub struct LineCache {
-    entries: Arc<RwLock<HashMap<String, (Instant, Arc<CachedLine>)>>>,
+    entries: Arc<RwLock<Entries>>,
 }
 
 impl LineCache {
     pub async fn get(&self, db: &DatabaseConnection, code: &Code) -> Result<Option<Arc<CachedLine>>, StoreError> {
-        if let Ok(entries) = self.entries.read() {
-            if let Some((at, line)) = entries.get(code.as_str()) {
-                if at.elapsed() < TTL {
-                    return Ok(Some(line.clone()));
-                }
-            }
+        if let Ok(entries) = self.entries.read()
+            && let Some((at, line)) = entries.get(code.as_str())
+            && at.elapsed() < TTL
+        {
+            return Ok(Some(line.clone()));
         }
         let Some(line) = product_lines::find_by_code(db, code).await? else {
             return Ok(None);

@@ -57,22 +57,16 @@ pub fn now() -> time::OffsetDateTime {
 /// sized for a small service.
 pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
     let mut options = ConnectOptions::new(url.to_owned());
-    options
-        .sqlx_logging(false)
-        .connect_timeout(Duration::from_secs(10))
-        .acquire_timeout(Duration::from_secs(10));
+    options.sqlx_logging(false).connect_timeout(Duration::from_secs(10)).acquire_timeout(Duration::from_secs(10));
     if url.starts_with("sqlite:") {
         let in_memory = url.contains(":memory:") || url.contains("mode=memory");
-        options
-            .max_connections(if in_memory { 1 } else { 8 })
-            .min_connections(1)
-            .map_sqlx_sqlite_opts(move |o| {
-                let o = o
-                    .foreign_keys(true)
-                    .busy_timeout(Duration::from_secs(10))
-                    .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full);
-                if in_memory { o } else { o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal) }
-            });
+        options.max_connections(if in_memory { 1 } else { 8 }).min_connections(1).map_sqlx_sqlite_opts(move |o| {
+            let o = o
+                .foreign_keys(true)
+                .busy_timeout(Duration::from_secs(10))
+                .synchronous(sea_orm::sqlx::sqlite::SqliteSynchronous::Full);
+            if in_memory { o } else { o.journal_mode(sea_orm::sqlx::sqlite::SqliteJournalMode::Wal) }
+        });
     } else {
         options.max_connections(16).min_connections(1);
     }

@@ -83,18 +83,12 @@ pub async fn get(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Re
 }
 
 pub async fn find_by_code(db: &DatabaseConnection, code: &Code) -> Result<Option<Model>, StoreError> {
-    Ok(product_line::Entity::find()
-        .filter(product_line::Column::Code.eq(code.as_str()))
-        .one(db)
-        .await?)
+    Ok(product_line::Entity::find().filter(product_line::Column::Code.eq(code.as_str())).one(db).await?)
 }
 
 /// The line with this GTIN, retired or not: a printed Digital Link keeps resolving.
 pub async fn find_by_gtin(db: &DatabaseConnection, gtin: &Gtin) -> Result<Option<Model>, StoreError> {
-    Ok(product_line::Entity::find()
-        .filter(product_line::Column::Gtin.eq(gtin.as_str()))
-        .one(db)
-        .await?)
+    Ok(product_line::Entity::find().filter(product_line::Column::Gtin.eq(gtin.as_str())).one(db).await?)
 }
 
 pub struct Changes {

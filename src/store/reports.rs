@@ -1,6 +1,9 @@
 //! Customer reports.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
@@ -68,7 +71,12 @@ pub fn build(
 
 /// Whether the same submission from the same client was stored since `since` (a double tap, a
 /// resubmitted form after a slow network).
-pub async fn is_duplicate(db: &DatabaseConnection, line_id: Uuid, fingerprint: &str, since: OffsetDateTime) -> Result<bool, StoreError> {
+pub async fn is_duplicate(
+    db: &DatabaseConnection,
+    line_id: Uuid,
+    fingerprint: &str,
+    since: OffsetDateTime,
+) -> Result<bool, StoreError> {
     let n = report::Entity::find()
         .filter(report::Column::ProductLineId.eq(line_id))
         .filter(report::Column::Fingerprint.eq(fingerprint))

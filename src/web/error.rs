@@ -115,8 +115,12 @@ impl ResponseError for PageError {
 
     fn error_response(&self) -> HttpResponse {
         let (locale, heading, body, arg) = match self {
-            PageError::UnknownCode { locale, code } => (*locale, "notfound-title", "notfound-body", Some(code.as_str())),
-            PageError::MistypedCode { locale, code } => (*locale, "mistyped-title", "mistyped-body", Some(code.as_str())),
+            PageError::UnknownCode { locale, code } => {
+                (*locale, "notfound-title", "notfound-body", Some(code.as_str()))
+            }
+            PageError::MistypedCode { locale, code } => {
+                (*locale, "mistyped-title", "mistyped-body", Some(code.as_str()))
+            }
             PageError::TooLarge { locale } => (*locale, "toolarge-title", "toolarge-body", None),
             PageError::BadRequest { locale } => (*locale, "error-title", "error-body", None),
             PageError::Unexpected { locale, source } => {

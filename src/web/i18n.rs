@@ -2,16 +2,13 @@
 
 use actix_web::HttpRequest;
 
-pub use crate::i18n::Tr;
 use crate::domain::Locale;
+pub use crate::i18n::Tr;
 
 /// `?lang=` wins (it is what the language switch sets), then `Accept-Language`, then English.
 pub fn request_locale(req: &HttpRequest) -> Locale {
-    let from_query = req
-        .query_string()
-        .split('&')
-        .filter_map(|pair| pair.strip_prefix("lang="))
-        .find_map(Locale::parse);
+    let from_query =
+        req.query_string().split('&').filter_map(|pair| pair.strip_prefix("lang=")).find_map(Locale::parse);
     from_query.unwrap_or_else(|| {
         Locale::negotiate(req.headers().get(actix_web::http::header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()))
     })
@@ -36,4 +33,3 @@ pub fn switch_links(path: &str, current: Locale) -> Vec<LangLink> {
         })
         .collect()
 }
-

@@ -69,7 +69,10 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         &mut out,
         "scanback_reports_total",
         "Accepted submissions; duplicate = an identical resubmission acknowledged without a second row.",
-        &[("outcome=\"stored\"", m.reports_stored.load(Relaxed)), ("outcome=\"duplicate\"", m.reports_duplicate.load(Relaxed))],
+        &[
+            ("outcome=\"stored\"", m.reports_stored.load(Relaxed)),
+            ("outcome=\"duplicate\"", m.reports_duplicate.load(Relaxed)),
+        ],
     );
     let refused: Vec<(String, u64)> =
         REFUSAL_NAMES.iter().zip(&m.refused).map(|(n, c)| (format!("reason=\"{n}\""), c.load(Relaxed))).collect();
@@ -77,8 +80,16 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
     counter(&mut out, "scanback_submissions_refused_total", "Submissions answered with an error page.", &refused);
     let (batches, rows) = state.reports.commit_stats();
     counter(&mut out, "scanback_report_commits_total", "Transactions the report writer committed.", &[("", batches)]);
-    counter(&mut out, "scanback_report_rows_committed_total", "Reports those transactions carried (rows / commits = group-commit batch size).", &[("", rows)]);
+    counter(
+        &mut out,
+        "scanback_report_rows_committed_total",
+        "Reports those transactions carried (rows / commits = group-commit batch size).",
+        &[("", rows)],
+    );
     let up = u8::from(crate::store::ping(&state.db).await.is_ok());
-    let _ = writeln!(out, "# HELP scanback_database_up Whether the database answered this scrape.\n# TYPE scanback_database_up gauge\nscanback_database_up {up}");
+    let _ = writeln!(
+        out,
+        "# HELP scanback_database_up Whether the database answered this scrape.\n# TYPE scanback_database_up gauge\nscanback_database_up {up}"
+    );
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
 }

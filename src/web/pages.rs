@@ -5,9 +5,9 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, VARY};
 use askama::Template;
 
+use crate::domain::feedback::{COMMENT_MAX_CHARS, FeedbackInput, FieldErrors};
 use crate::domain::form::{MAX_PHOTOS, USAGE_PERIODS};
 use crate::domain::{FormConfig, Kind, Locale};
-use crate::domain::feedback::{COMMENT_MAX_CHARS, FeedbackInput, FieldErrors};
 use crate::web::i18n::{LangLink, Tr, switch_links};
 
 pub struct Link {
@@ -104,10 +104,18 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
     let tr = Tr(locale);
     let kinds = Kind::ALL
         .into_iter()
-        .map(|k| Choice { value: k.as_str().to_owned(), label: tr.t(&format!("kind-{}", k.as_str())), checked: form.kind == k.as_str() })
+        .map(|k| Choice {
+            value: k.as_str().to_owned(),
+            label: tr.t(&format!("kind-{}", k.as_str())),
+            checked: form.kind == k.as_str(),
+        })
         .collect();
     let ratings = (1..=5)
-        .map(|n: u8| Choice { value: n.to_string(), label: tr.t(&format!("rating-{n}")), checked: form.rating.trim() == n.to_string() })
+        .map(|n: u8| Choice {
+            value: n.to_string(),
+            label: tr.t(&format!("rating-{n}")),
+            checked: form.rating.trim() == n.to_string(),
+        })
         .collect();
     let errors_has_lot = errors.contains_key("lot");
     let errors: Vec<FieldMessage> =
@@ -153,7 +161,11 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
             .collect(),
         ask_recommend: line.form.ask_recommend,
         recommend: (0..=10)
-            .map(|n: u8| Choice { value: n.to_string(), label: n.to_string(), checked: form.recommend.trim() == n.to_string() })
+            .map(|n: u8| Choice {
+                value: n.to_string(),
+                label: n.to_string(),
+                checked: form.recommend.trim() == n.to_string(),
+            })
             .collect(),
         ask_usage: line.form.ask_usage,
         usage: USAGE_PERIODS
@@ -169,7 +181,13 @@ pub fn html(status: StatusCode, locale: Locale, body: String) -> HttpResponse {
     html_bytes(status, locale, bytes::Bytes::from(body))
 }
 
-pub fn message(status: StatusCode, locale: Locale, heading_key: &str, body_key: &str, code: Option<&str>) -> HttpResponse {
+pub fn message(
+    status: StatusCode,
+    locale: Locale,
+    heading_key: &str,
+    body_key: &str,
+    code: Option<&str>,
+) -> HttpResponse {
     let tr = Tr(locale);
     let body = match code {
         Some(code) => tr.t_str(body_key, "code", code),

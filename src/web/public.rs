@@ -64,7 +64,11 @@ fn view(line: &CachedLine) -> LineView<'_> {
         manufacturer: &line.manufacturer,
         retired: line.retired(),
         form: &line.form,
-        image: line.line.image_path.as_deref().map(|p| (p, line.line.image_width.unwrap_or(0), line.line.image_height.unwrap_or(0))),
+        image: line
+            .line
+            .image_path
+            .as_deref()
+            .map(|p| (p, line.line.image_width.unwrap_or(0), line.line.image_height.unwrap_or(0))),
     }
 }
 
@@ -98,7 +102,11 @@ fn today() -> time::Date {
 }
 
 #[tracing::instrument(skip_all, fields(code = %path))]
-async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+async fn show(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
     let q = query(&req);
@@ -110,23 +118,23 @@ async fn show(state: web::Data<AppState>, req: HttpRequest, path: web::Path<Stri
         headers.get("sec-purpose").or_else(|| headers.get("purpose")).and_then(|v| v.to_str().ok()),
     );
     // Only lots that could be real are counted per lot; anything else counts against the line.
-    let counted_lot = lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
+    let counted_lot =
+        lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
     state.scans.record(line.line.id, &today().to_string(), counted_lot, bot);
     state.metrics.scan(bot);
 
     if lot.is_none() && q.serial.is_none() {
-        let render = || pages::render_bytes(&pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new()));
+        let render = || {
+            pages::render_bytes(&pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new()))
+        };
         let body = match line.page_slot(locale) {
             Some(slot) => slot.get_or_init(render).clone(),
             None => render(),
         };
         return Ok(pages::html_bytes(StatusCode::OK, locale, body));
     }
-    let form = FeedbackInput {
-        lot: lot.unwrap_or("").to_owned(),
-        serial: q.serial.unwrap_or_default(),
-        ..Default::default()
-    };
+    let form =
+        FeedbackInput { lot: lot.unwrap_or("").to_owned(), serial: q.serial.unwrap_or_default(), ..Default::default() };
     let page = pages::scan_page(locale, &view(&line), &form, &FieldErrors::new());
     Ok(pages::render(StatusCode::OK, locale, &page))
 }
@@ -139,7 +147,15 @@ fn client_key(state: &AppState, req: &HttpRequest) -> String {
 
 fn fingerprint(client: &str, input: &FeedbackInput) -> String {
     let mut h = Sha256::new();
-    for part in [client, &input.kind, &input.rating, &input.category, input.comment.trim(), input.email.trim(), input.lot.trim()] {
+    for part in [
+        client,
+        &input.kind,
+        &input.rating,
+        &input.category,
+        input.comment.trim(),
+        input.email.trim(),
+        input.lot.trim(),
+    ] {
         h.update(part.as_bytes());
         h.update([0u8]);
     }
@@ -233,11 +249,22 @@ async fn submit(
             Ok(s) => s,
             Err(Ok(photo_error)) => {
                 state.metrics.refused(Refusal::Invalid);
-                return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("photo", photo_error_key(&photo_error))]));
+                return refuse(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    &FieldErrors::from([("photo", photo_error_key(&photo_error))]),
+                );
             }
             Err(Err(io)) => return Err(PageError::unexpected(locale, io)),
         };
-        let new = store::reports::build(report_id, line.line.manufacturer_id, line.line.id, &feedback, locale, Some(print), stored);
+        let new = store::reports::build(
+            report_id,
+            line.line.manufacturer_id,
+            line.line.id,
+            &feedback,
+            locale,
+            Some(print),
+            stored,
+        );
         state.reports.write(new).await.map_err(|e| PageError::unexpected(locale, e))?;
     }
     state.metrics.stored(duplicate);
@@ -248,13 +275,18 @@ async fn submit(
 }
 
 #[tracing::instrument(skip_all, fields(code = %path))]
-async fn thanks(state: web::Data<AppState>, req: HttpRequest, path: web::Path<String>) -> Result<HttpResponse, PageError> {
+async fn thanks(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    path: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
     let tr = Tr(locale);
     let reply = req.query_string().split('&').any(|p| p == "reply=1");
     let who = &line.manufacturer;
-    let body = tr.t_args("thanks-body", &[("product", line.line.name.clone().into()), ("manufacturer", who.clone().into())]);
+    let body =
+        tr.t_args("thanks-body", &[("product", line.line.name.clone().into()), ("manufacturer", who.clone().into())]);
     let next = tr.t_str(if reply { "thanks-reply" } else { "thanks-no-reply" }, "manufacturer", who);
     let mut switch = switch_links("", locale);
     if reply {

@@ -29,7 +29,11 @@ impl Application {
 
     /// For callers that must know the port before the settings are final (tests put it in the
     /// public URL that QR codes encode).
-    pub fn with_listener(settings: Settings, db: DatabaseConnection, listener: TcpListener) -> anyhow::Result<Application> {
+    pub fn with_listener(
+        settings: Settings,
+        db: DatabaseConnection,
+        listener: TcpListener,
+    ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let state = AppState::new(db, settings);
         state.scans.spawn_flusher(state.db.clone());

@@ -7,10 +7,10 @@ use sea_orm::DatabaseConnection;
 use time::Date;
 
 use crate::config::Settings;
-use crate::web::metrics::Metrics;
 use crate::store::line_cache::LineCache;
 use crate::store::report_writer::ReportWriter;
 use crate::store::scan_counts::ScanCounter;
+use crate::web::metrics::Metrics;
 
 /// Shared by every worker: cheap to clone.
 #[derive(Clone)]

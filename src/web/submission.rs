@@ -123,7 +123,8 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Subm
         } else if over {
             return Err(ReadError::TooLarge);
         } else {
-            let value = String::from_utf8(data).map_err(|_| ReadError::Unreadable(format!("field `{name}` is not UTF-8")))?;
+            let value =
+                String::from_utf8(data).map_err(|_| ReadError::Unreadable(format!("field `{name}` is not UTF-8")))?;
             set_field(&mut input, &name, value);
         }
     }

@@ -9,7 +9,12 @@ async fn a_filled_honeypot_is_refused_with_a_clear_page_and_nothing_is_stored() 
         .client
         .post(app.url(&format!("/q/{code}")))
         .header("Accept-Language", "en")
-        .form(&[("kind", "praise"), ("rating", "5"), ("comment", "buy cheap pills"), ("website", "http://spam.example")])
+        .form(&[
+            ("kind", "praise"),
+            ("rating", "5"),
+            ("comment", "buy cheap pills"),
+            ("website", "http://spam.example"),
+        ])
         .send()
         .await
         .unwrap();
@@ -75,7 +80,13 @@ async fn concurrent_submissions_are_all_committed_and_acknowledged() {
         let url = app.url(&format!("/q/{code}"));
         tasks.push(tokio::spawn(async move {
             let comment = format!("concurrent report {i}");
-            client.post(url).form(&[("kind", "defect"), ("rating", "2"), ("comment", comment.as_str())]).send().await.unwrap().status()
+            client
+                .post(url)
+                .form(&[("kind", "defect"), ("rating", "2"), ("comment", comment.as_str())])
+                .send()
+                .await
+                .unwrap()
+                .status()
         }));
     }
     for t in tasks {

@@ -12,7 +12,13 @@ async fn manufacturer_create_prints_json_and_the_token_works() {
         assert!(v[key].is_string(), "{key} missing: {v}");
     }
     assert_eq!(v["owner_email"], "owner@acme.test");
-    let res = app.client.get(app.url("/api/v1/product-lines")).bearer_auth(v["api_token"].as_str().unwrap()).send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("/api/v1/product-lines"))
+        .bearer_auth(v["api_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
 
     // The same owner email twice is refused with a message, not a stack trace.
@@ -88,7 +94,8 @@ async fn a_toml_file_is_read_and_environment_variables_override_it() {
 async fn offline_artwork_png_decodes_to_the_code_url() {
     let app = spawn_app().await;
     let code = scanback::domain::Code::generate(&mut rand::rng());
-    let out = app.cli(&["artwork", &code.to_string().to_lowercase(), "--format", "png", "--size-mm", "30", "-o", "code.png"]);
+    let out =
+        app.cli(&["artwork", &code.to_string().to_lowercase(), "--format", "png", "--size-mm", "30", "-o", "code.png"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let decoded = decode_qr(&app.dir.path().join("code.png"));
     assert_eq!(decoded.len(), 1);
@@ -116,12 +123,20 @@ async fn serve_demo_seeds_an_empty_database_and_prints_working_urls() {
         .unwrap();
     let stdout = child.stdout.take().unwrap();
     let lines = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout).lines().map_while(Result::ok).take_while(|l| !l.starts_with("  API token")).collect::<Vec<_>>()
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .take_while(|l| !l.starts_with("  API token"))
+            .collect::<Vec<_>>()
     })
     .await
     .unwrap();
     let find = |label: &str| {
-        lines.iter().find_map(|l| l.trim().strip_prefix(label)).map(|v| v.trim().to_owned()).unwrap_or_else(|| panic!("no `{label}` in {lines:?}"))
+        lines
+            .iter()
+            .find_map(|l| l.trim().strip_prefix(label))
+            .map(|v| v.trim().to_owned())
+            .unwrap_or_else(|| panic!("no `{label}` in {lines:?}"))
     };
     let scan_url = find("scan URL:");
     let artwork_url = find("artwork URL:");

@@ -55,7 +55,9 @@ async fn the_digest_counts_reports_by_kind_per_line_with_the_average_rating() {
     let app = spawn_app().await;
     let (_, line) = app.manufacturer_with_line("Skillet").await;
     let code = line["code"].as_str().unwrap();
-    for (kind, rating, comment) in [("defect", "1", "Warped after a month"), ("defect", "2", ""), ("praise", "5", "Lovely")] {
+    for (kind, rating, comment) in
+        [("defect", "1", "Warped after a month"), ("defect", "2", ""), ("praise", "5", "Lovely")]
+    {
         let res = app.post_feedback(code, &[("kind", kind), ("rating", rating), ("comment", comment)]).await;
         assert_eq!(res.status(), 303);
     }
@@ -106,14 +108,22 @@ async fn without_smtp_the_digest_lands_in_the_outbox_folder() {
 #[tokio::test]
 async fn an_owner_who_reads_russian_gets_the_digest_in_russian_with_plurals() {
     let app = spawn_app().await;
-    let m = scanback::store::manufacturers::create(&app.db, "Кухни Урала", "owner@ural.test", scanback::domain::Locale::parse("ru").unwrap())
-        .await
-        .unwrap();
+    let m = scanback::store::manufacturers::create(
+        &app.db,
+        "Кухни Урала",
+        "owner@ural.test",
+        scanback::domain::Locale::parse("ru").unwrap(),
+    )
+    .await
+    .unwrap();
     let res = app.post_line(&m.api_token, &serde_json::json!({ "name": "Сковорода 24 см" })).await;
     let line: serde_json::Value = res.json().await.unwrap();
     let code = line["code"].as_str().unwrap();
     for (kind, comment) in [("defect", "Ручка греется"), ("praise", "Отличная")] {
-        assert_eq!(app.post_feedback(code, &[("kind", kind), ("rating", "4"), ("comment", comment)]).await.status(), 303);
+        assert_eq!(
+            app.post_feedback(code, &[("kind", kind), ("rating", "4"), ("comment", comment)]).await.status(),
+            303
+        );
     }
     let mailer = Mailer::from_settings(&app.settings).unwrap();
     run_once(&app.db, &mailer, &app.settings, Mode::Now, OffsetDateTime::now_utc()).await.unwrap();

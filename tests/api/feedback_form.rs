@@ -50,7 +50,8 @@ async fn a_manufacturer_can_change_the_form_and_the_page_follows_at_once() {
         .await
         .unwrap();
     form["ask_recommend"] = json!(true);
-    form["categories"]["defect"] = json!([{ "key": "rivets", "labels": { "en": "Rivets work loose", "ru": "Расшатались заклёпки" } }]);
+    form["categories"]["defect"] =
+        json!([{ "key": "rivets", "labels": { "en": "Rivets work loose", "ru": "Расшатались заклёпки" } }]);
     form["lot_hint"] = json!({ "en": "Stamped on the handle, e.g. L2411" });
     let res = app
         .client
@@ -66,7 +67,9 @@ async fn a_manufacturer_can_change_the_form_and_the_page_follows_at_once() {
     assert!(html.contains("name=\"recommend\""));
     assert!(html.contains("Stamped on the handle, e.g. L2411"));
 
-    let res = app.post_feedback(code, &[("kind", "defect"), ("category", "rivets"), ("rating", "3"), ("recommend", "9")]).await;
+    let res = app
+        .post_feedback(code, &[("kind", "defect"), ("category", "rivets"), ("rating", "3"), ("recommend", "9")])
+        .await;
     assert_eq!(res.status(), 303);
     let reports = app.reports(&m.api_token, id).await;
     assert_eq!(reports[0]["recommend"], 9);
@@ -97,12 +100,19 @@ async fn a_lot_and_serial_from_the_code_travel_into_the_report() {
     let app = spawn_app().await;
     let (m, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
-    let res = app.client.get(app.url(&format!("/q/{code}?lot=L2411&serial=SN0042"))).header("Accept-Language", "en").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url(&format!("/q/{code}?lot=L2411&serial=SN0042")))
+        .header("Accept-Language", "en")
+        .send()
+        .await
+        .unwrap();
     let html = res.text().await.unwrap();
     assert!(html.contains("Production lot: <strong>L2411</strong>"), "{html}");
     assert!(html.contains("<input type=\"hidden\" name=\"lot\" value=\"L2411\">"));
     assert!(html.contains("<input type=\"hidden\" name=\"serial\" value=\"SN0042\">"));
-    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "1"), ("lot", "L2411"), ("serial", "SN0042")]).await;
+    let res =
+        app.post_feedback(code, &[("kind", "defect"), ("rating", "1"), ("lot", "L2411"), ("serial", "SN0042")]).await;
     assert_eq!(res.status(), 303);
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
     assert_eq!(reports[0]["lot"], "L2411");
@@ -153,7 +163,10 @@ async fn the_page_shows_the_product_picture_the_manufacturer_uploaded() {
     let image_url = updated["image_url"].as_str().unwrap().to_owned();
     let html = app.get_scan_page(line["code"].as_str().unwrap(), Some("en")).await.text().await.unwrap();
     let path = image_url.trim_start_matches(&app.address);
-    assert!(html.contains(&format!("<img class=\"pic\" src=\"{path}\" width=\"480\" height=\"240\" alt=\"\">")), "{html}");
+    assert!(
+        html.contains(&format!("<img class=\"pic\" src=\"{path}\" width=\"480\" height=\"240\" alt=\"\">")),
+        "{html}"
+    );
     let img = app.client.get(&image_url).send().await.unwrap();
     assert_eq!(img.status(), 200);
     assert_eq!(img.headers()["content-type"], "image/jpeg");

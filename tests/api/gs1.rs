@@ -477,7 +477,8 @@ async fn a_report_sent_through_a_digital_link_carries_the_lot_and_serial() {
     let html = page.text().await.unwrap();
     assert!(html.contains("<strong>L2411</strong>"), "{html}");
     let code = line["code"].as_str().unwrap();
-    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "2"), ("lot", "L2411"), ("serial", "SN77")]).await;
+    let res =
+        app.post_feedback(code, &[("kind", "defect"), ("rating", "2"), ("lot", "L2411"), ("serial", "SN77")]).await;
     assert_eq!(res.status(), 303);
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
     assert_eq!(reports[0]["lot"], "L2411");

@@ -22,7 +22,12 @@ async fn metrics_count_scans_reports_and_refusals_in_prometheus_format() {
     let (_, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
     app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", crate::helpers::PHONE_UA).send().await.unwrap();
-    app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", "Slackbot-LinkExpanding 1.0").send().await.unwrap();
+    app.client
+        .get(app.url(&format!("/q/{code}")))
+        .header("User-Agent", "Slackbot-LinkExpanding 1.0")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(app.post_feedback(code, &crate::helpers::valid_form()).await.status(), 303);
     assert_eq!(app.post_feedback(code, &crate::helpers::valid_form()).await.status(), 303);
     assert_eq!(app.post_feedback(code, &[("kind", "nonsense")]).await.status(), 422);

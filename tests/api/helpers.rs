@@ -64,10 +64,7 @@ pub async fn spawn_app() -> TestApp {
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client");
+    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
     TestApp { address: format!("http://127.0.0.1:{port}"), port, settings, db, client, mail, dir, state }
 }
 
@@ -78,17 +75,13 @@ impl TestApp {
 
     pub async fn create_manufacturer(&self, name: &str) -> NewManufacturer {
         let email = format!("owner-{}@{}.test", uuid::Uuid::new_v4().simple(), name.to_lowercase().replace(' ', "-"));
-        scanback::store::manufacturers::create(&self.db, name, &email, scanback::domain::Locale::DEFAULT).await.expect("create manufacturer")
+        scanback::store::manufacturers::create(&self.db, name, &email, scanback::domain::Locale::DEFAULT)
+            .await
+            .expect("create manufacturer")
     }
 
     pub async fn post_line(&self, token: &str, body: &Value) -> reqwest::Response {
-        self.client
-            .post(self.url("/api/v1/product-lines"))
-            .bearer_auth(token)
-            .json(body)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url("/api/v1/product-lines")).bearer_auth(token).json(body).send().await.expect("request")
     }
 
     /// A manufacturer with one product line; returns (manufacturer, line JSON).
@@ -108,12 +101,7 @@ impl TestApp {
     }
 
     pub async fn post_feedback(&self, code: &str, form: &[(&str, &str)]) -> reqwest::Response {
-        self.client
-            .post(self.url(&format!("/q/{code}")))
-            .form(form)
-            .send()
-            .await
-            .expect("request")
+        self.client.post(self.url(&format!("/q/{code}"))).form(form).send().await.expect("request")
     }
 
     pub async fn flush_scans(&self) {
@@ -258,7 +246,8 @@ pub fn decode_qr(png: &Path) -> Vec<Value> {
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("scripts/qr_decode.py");
     let out = Command::new("python3").arg(&script).arg(png).output().expect("run python3 qr_decode.py");
     assert!(out.status.success(), "decoder failed: {}", String::from_utf8_lossy(&out.stderr));
-    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("decoder output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("decoder output is not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
 pub fn rasterise_svg(svg: &Path, png: &Path, dpi: u32) {

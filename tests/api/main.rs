@@ -1,6 +1,9 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Integration tests: the real application on a random port, a fresh database per test (SQLite file,
 //! or PostgreSQL when SCANBACK_TEST_POSTGRES_URL is set), a real SMTP server, real QR decoders.
 
+mod abuse;
+mod browser;
 mod cli;
 mod digest;
 mod end_to_end;
@@ -13,5 +16,3 @@ mod product_lines;
 mod reports;
 mod scan_page;
 mod scans;
-mod abuse;
-mod browser;

@@ -6,7 +6,12 @@ use reqwest::multipart::{Form, Part};
 use crate::helpers::spawn_app;
 
 fn jpeg(w: u32, h: u32) -> Vec<u8> {
-    let img = image::RgbImage::from_fn(w, h, |x, _| if x < w / 2 { image::Rgb([220, 40, 40]) } else { image::Rgb([40, 40, 220]) });
+    let img =
+        image::RgbImage::from_fn(
+            w,
+            h,
+            |x, _| if x < w / 2 { image::Rgb([220, 40, 40]) } else { image::Rgb([40, 40, 220]) },
+        );
     let mut out = Vec::new();
     DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), ImageFormat::Jpeg).unwrap();
     out
@@ -84,26 +89,36 @@ async fn photos_are_stored_upright_without_exif_or_gps() {
         DynamicImage::new_rgb8(50, 30).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
         out
     };
-    let res = app.post_multipart(code, form_with(vec![("pan.jpg", original, "image/jpeg"), ("pan.png", png, "image/png")]), "en").await;
+    let res = app
+        .post_multipart(code, form_with(vec![("pan.jpg", original, "image/jpeg"), ("pan.png", png, "image/png")]), "en")
+        .await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
 
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
     assert_eq!(reports.len(), 1);
     let photos = reports[0]["photos"].as_array().unwrap();
     assert_eq!(photos.len(), 2);
-    let res = app.client.get(app.url(photos[0]["url"].as_str().unwrap())).bearer_auth(&m.api_token).send().await.unwrap();
+    let res =
+        app.client.get(app.url(photos[0]["url"].as_str().unwrap())).bearer_auth(&m.api_token).send().await.unwrap();
     assert_eq!(res.status(), 200);
     assert_eq!(res.headers()["content-type"], "image/jpeg");
     let stored = res.bytes().await.unwrap();
     assert!(!stored.windows(4).any(|w| w == b"Exif"), "EXIF removed");
     let img = image::load_from_memory(&stored).unwrap();
     assert_eq!((img.width(), img.height()), (200, 400), "EXIF orientation applied before it was dropped");
-    let thumb = app.client.get(app.url(photos[0]["thumbnail_url"].as_str().unwrap())).bearer_auth(&m.api_token).send().await.unwrap();
+    let thumb = app
+        .client
+        .get(app.url(photos[0]["thumbnail_url"].as_str().unwrap()))
+        .bearer_auth(&m.api_token)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(thumb.status(), 200);
 
     // Photos are the manufacturer's only.
     let other = app.create_manufacturer("Other").await;
-    let res = app.client.get(app.url(photos[0]["url"].as_str().unwrap())).bearer_auth(&other.api_token).send().await.unwrap();
+    let res =
+        app.client.get(app.url(photos[0]["url"].as_str().unwrap())).bearer_auth(&other.api_token).send().await.unwrap();
     assert_eq!(res.status(), 404);
 }
 
@@ -150,7 +165,8 @@ async fn a_multipart_form_without_photos_is_accepted() {
     let (m, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
     // Browsers send an empty file part when no photo was chosen.
-    let form = form_with(vec![]).part("photo", Part::bytes(Vec::new()).file_name("").mime_str("application/octet-stream").unwrap());
+    let form = form_with(vec![])
+        .part("photo", Part::bytes(Vec::new()).file_name("").mime_str("application/octet-stream").unwrap());
     let res = app.post_multipart(code, form, "en").await;
     assert_eq!(res.status(), 303);
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;

@@ -107,8 +107,16 @@ async fn another_manufacturers_line_answers_404() {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
-    let listed: Vec<serde_json::Value> =
-        app.client.get(app.url("/api/v1/product-lines")).bearer_auth(&other.api_token).send().await.unwrap().json().await.unwrap();
+    let listed: Vec<serde_json::Value> = app
+        .client
+        .get(app.url("/api/v1/product-lines"))
+        .bearer_auth(&other.api_token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert!(listed.is_empty());
 }
 
@@ -185,7 +193,9 @@ async fn artwork_honours_size_and_refuses_bad_requests() {
     assert_eq!(png.headers()["content-type"], "image/png");
     assert_eq!(&png.bytes().await.unwrap()[..8], b"\x89PNG\r\n\x1a\n");
 
-    for (q, field) in [("format=gif", "format"), ("format=svg&profile=nope", "profile"), ("format=svg&size_mm=3", "size_mm")] {
+    for (q, field) in
+        [("format=gif", "format"), ("format=svg&profile=nope", "profile"), ("format=svg&size_mm=3", "size_mm")]
+    {
         let res = get(q.into()).await;
         assert_eq!(res.status(), 422, "{q}");
         let err: serde_json::Value = res.json().await.unwrap();

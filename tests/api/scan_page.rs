@@ -24,7 +24,8 @@ async fn the_scan_page_shows_the_product_in_the_visitors_language_without_cookie
     assert!(html.contains("What happened?"));
 
     // The switch wins over the header.
-    let res = app.client.get(app.url(&format!("/q/{code}?lang=en"))).header("Accept-Language", "ru").send().await.unwrap();
+    let res =
+        app.client.get(app.url(&format!("/q/{code}?lang=en"))).header("Accept-Language", "ru").send().await.unwrap();
     assert!(res.text().await.unwrap().contains("What happened?"));
 }
 
@@ -33,7 +34,9 @@ async fn codes_resolve_in_any_case_and_under_both_q_prefixes() {
     let app = spawn_app().await;
     let (_, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
-    for path in [format!("/q/{code}"), format!("/Q/{code}"), format!("/q/{}", code.to_lowercase()), format!("/Q/{code}/")] {
+    for path in
+        [format!("/q/{code}"), format!("/Q/{code}"), format!("/q/{}", code.to_lowercase()), format!("/Q/{code}/")]
+    {
         let res = app.client.get(app.url(&path)).send().await.unwrap();
         assert_eq!(res.status(), 200, "{path}");
     }
@@ -76,7 +79,14 @@ async fn a_valid_submission_is_stored_and_answered_with_an_honest_thank_you() {
     let res = app
         .post_feedback(
             code,
-            &[("kind", "praise"), ("rating", "5"), ("comment", "Great pan"), ("email", "anna@example.com"), ("consent", "yes"), ("lot", "L2026-11")],
+            &[
+                ("kind", "praise"),
+                ("rating", "5"),
+                ("comment", "Great pan"),
+                ("email", "anna@example.com"),
+                ("consent", "yes"),
+                ("lot", "L2026-11"),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303);
@@ -102,7 +112,12 @@ async fn invalid_input_is_answered_422_with_the_form_kept_and_each_error_named()
         .client
         .post(app.url(&format!("/q/{code}")))
         .header("Accept-Language", "en")
-        .form(&[("kind", "defect"), ("rating", "7"), ("comment", "Coating <b>peels</b> off"), ("email", "not-an-email")])
+        .form(&[
+            ("kind", "defect"),
+            ("rating", "7"),
+            ("comment", "Coating <b>peels</b> off"),
+            ("email", "not-an-email"),
+        ])
         .send()
         .await
         .unwrap();
@@ -110,7 +125,11 @@ async fn invalid_input_is_answered_422_with_the_form_kept_and_each_error_named()
     let html = res.text().await.unwrap();
     assert!(html.contains("The rating must be a whole number from 1 to 5."));
     assert!(html.contains("This does not look like an email address."));
-    assert!(html.contains("Coating &#60;b&#62;peels&#60;/b&#62; off") || html.contains("Coating &lt;b&gt;peels&lt;/b&gt; off"), "comment kept, escaped");
+    assert!(
+        html.contains("Coating &#60;b&#62;peels&#60;/b&#62; off")
+            || html.contains("Coating &lt;b&gt;peels&lt;/b&gt; off"),
+        "comment kept, escaped"
+    );
     assert!(html.contains("value=\"not-an-email\""), "email kept");
     assert!(html.contains("value=\"defect\" required checked"), "kind kept");
 

@@ -10,13 +10,20 @@ async fn people_count_as_scans_and_previews_crawlers_head_and_prefetch_count_as_
         let res = app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", PHONE_UA).send().await.unwrap();
         assert_eq!(res.status(), 200);
     }
-    let res = app.client.get(app.url(&format!("/q/{code}?lot=L7"))).header("User-Agent", PHONE_UA).send().await.unwrap();
+    let res =
+        app.client.get(app.url(&format!("/q/{code}?lot=L7"))).header("User-Agent", PHONE_UA).send().await.unwrap();
     assert_eq!(res.status(), 200);
     for ua in ["facebookexternalhit/1.1", "TelegramBot (like TwitterBot)", "WhatsApp/2.23.20.0"] {
         app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", ua).send().await.unwrap();
     }
     app.client.head(app.url(&format!("/q/{code}"))).header("User-Agent", PHONE_UA).send().await.unwrap();
-    app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", PHONE_UA).header("Sec-Purpose", "prefetch").send().await.unwrap();
+    app.client
+        .get(app.url(&format!("/q/{code}")))
+        .header("User-Agent", PHONE_UA)
+        .header("Sec-Purpose", "prefetch")
+        .send()
+        .await
+        .unwrap();
     app.client.get(app.url(&format!("/q/{code}"))).send().await.unwrap();
     // Unknown and mistyped codes count nowhere.
     app.client.get(app.url("/q/ZZZZZZZZ")).header("User-Agent", PHONE_UA).send().await.unwrap();
@@ -61,11 +68,15 @@ async fn no_raw_ip_address_is_stored() {
     let (_, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
     app.client.get(app.url(&format!("/q/{code}"))).header("User-Agent", PHONE_UA).send().await.unwrap();
-    assert_eq!(app.post_feedback(code, &[("kind", "other"), ("rating", "3"), ("comment", "hello")]).await.status(), 303);
+    assert_eq!(
+        app.post_feedback(code, &[("kind", "other"), ("rating", "3"), ("comment", "hello")]).await.status(),
+        303
+    );
     app.flush_scans().await;
     let backend = app.db.get_database_backend();
     for table in ["reports", "scan_counts"] {
-        let rows = app.db.query_all_raw(Statement::from_string(backend, format!("SELECT * FROM {table}"))).await.unwrap();
+        let rows =
+            app.db.query_all_raw(Statement::from_string(backend, format!("SELECT * FROM {table}"))).await.unwrap();
         assert!(!rows.is_empty());
         let dump = format!("{rows:?}");
         assert!(!dump.contains("127.0.0.1"), "{table} holds an address: {dump}");

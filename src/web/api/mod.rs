@@ -29,9 +29,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(64 * 1024)
-        .error_handler(|err, _req| ApiError::BadRequest(format!("the request body is not valid JSON for this call: {err}")).into())
+    web::JsonConfig::default().limit(64 * 1024).error_handler(|err, _req| {
+        ApiError::BadRequest(format!("the request body is not valid JSON for this call: {err}")).into()
+    })
 }
 
 fn query_config() -> web::QueryConfig {

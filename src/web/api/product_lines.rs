@@ -13,7 +13,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/product-lines").route(web::post().to(create)).route(web::get().to(list)))
         .service(web::resource("/product-lines/{id}").route(web::get().to(get)).route(web::patch().to(update)))
         .service(web::resource("/product-lines/{id}/retire").route(web::post().to(retire)))
-        .service(web::resource("/product-lines/{id}/form").route(web::get().to(get_form)).route(web::put().to(put_form)))
+        .service(
+            web::resource("/product-lines/{id}/form").route(web::get().to(get_form)).route(web::put().to(put_form)),
+        )
         .service(
             web::resource("/product-lines/{id}/image")
                 .app_data(web::PayloadConfig::new(crate::photos::MAX_FILE_BYTES))
@@ -80,7 +82,11 @@ fn parse_optional_sku(s: Option<&str>) -> Result<Option<String>, ApiError> {
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
-async fn create(state: web::Data<AppState>, who: Manufacturer, body: web::Json<CreateBody>) -> Result<HttpResponse, ApiError> {
+async fn create(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    body: web::Json<CreateBody>,
+) -> Result<HttpResponse, ApiError> {
     let body = body.into_inner();
     let name = parse_name(&body.name)?;
     let gtin = match body.gtin.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -147,7 +153,11 @@ async fn retire(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uui
 }
 
 /// The feedback form of a line: categories per kind with labels, and which optional questions it asks.
-async fn get_form(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+async fn get_form(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
     Ok(HttpResponse::Ok().json(FormConfig::from_stored(line.form_config.as_deref())))
 }
@@ -177,7 +187,8 @@ async fn put_image(
     let dir = state.settings.data_dir.clone();
     let line_id = line.id;
     let saved = web::block(move || {
-        let (jpeg, w, h) = crate::photos::product_image(&body).map_err(|e| ApiError::invalid("image", e.to_string()))?;
+        let (jpeg, w, h) =
+            crate::photos::product_image(&body).map_err(|e| ApiError::invalid("image", e.to_string()))?;
         let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
             .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
         Ok::<_, ApiError>((path, w, h))
@@ -189,7 +200,11 @@ async fn put_image(
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
 
-async fn delete_image(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+async fn delete_image(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
     let line = store::product_lines::set_image(&state.db, who.id, *id, None).await.map_err(not_found)?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::NoContent().finish())

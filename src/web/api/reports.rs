@@ -92,7 +92,11 @@ fn line_not_found(e: store::StoreError) -> ApiError {
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
-async fn list(state: web::Data<AppState>, who: Manufacturer, q: web::Query<ListQuery>) -> Result<HttpResponse, ApiError> {
+async fn list(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
     if let Some(line) = q.product_line {
         // Another manufacturer's line answers 404 like an unknown one.
         store::product_lines::get(&state.db, who.id, line).await.map_err(line_not_found)?;
@@ -181,12 +185,9 @@ fn to_csv(reports: &[report::Model]) -> String {
 /// RFC 4180 quoting, plus a leading apostrophe on text a spreadsheet would run as a formula
 /// (customer comments are untrusted).
 fn csv_field(value: &str) -> String {
-    let guarded = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
-    if guarded.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", guarded.replace('"', "\"\""))
-    } else {
-        guarded
-    }
+    let guarded =
+        if value.starts_with(['=', '+', '-', '@', '\t', '\r']) { format!("'{value}") } else { value.to_owned() };
+    if guarded.contains([',', '"', '\n', '\r']) { format!("\"{}\"", guarded.replace('"', "\"\"")) } else { guarded }
 }
 
 #[cfg(test)]

@@ -65,7 +65,12 @@ fn parse_day(field: &'static str, s: Option<&str>) -> Result<Option<Date>, ApiEr
     Date::parse(s, &format).map(Some).map_err(|_| ApiError::invalid(field, format!("`{s}` is not a date (YYYY-MM-DD)")))
 }
 
-async fn stats(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>, q: web::Query<StatsQuery>) -> Result<HttpResponse, ApiError> {
+async fn stats(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
     let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(|e| match e {
         store::StoreError::NotFound => ApiError::NotFound("product line"),
         other => other.into(),
@@ -96,7 +101,8 @@ async fn stats(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid
         d.scans += c.human;
         d.bot_scans += c.bot;
         if !c.lot.is_empty() {
-            lots.entry(c.lot.clone()).or_insert_with(|| Lot { lot: c.lot.clone(), ..Default::default() }).scans += c.human;
+            lots.entry(c.lot.clone()).or_insert_with(|| Lot { lot: c.lot.clone(), ..Default::default() }).scans +=
+                c.human;
         }
     }
     let mut by_kind = BTreeMap::new();
