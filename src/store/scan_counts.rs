@@ -18,7 +18,7 @@ use super::entities::scan_count::{self, Column};
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
     line: Uuid,
-    day: String,
+    day: time::Date,
     lot: String,
 }
 
@@ -28,8 +28,9 @@ pub struct ScanCounter {
 }
 
 impl ScanCounter {
-    pub fn record(&self, line: Uuid, day: &str, lot: Option<&str>, bot: bool) {
-        let key = Key { line, day: day.to_owned(), lot: lot.unwrap_or("").to_owned() };
+    /// Called on every page view: no allocation unless the scan carries a lot.
+    pub fn record(&self, line: Uuid, day: time::Date, lot: Option<&str>, bot: bool) {
+        let key = Key { line, day, lot: lot.unwrap_or("").to_owned() };
         if let Ok(mut pending) = self.pending.lock() {
             let entry = pending.entry(key).or_default();
             if bot {
@@ -86,7 +87,7 @@ async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Re
     for (key, (human, bot)) in counts {
         let row = scan_count::ActiveModel {
             product_line_id: Set(key.line),
-            day: Set(key.day.clone()),
+            day: Set(key.day.to_string()),
             lot: Set(key.lot.clone()),
             human: Set(*human),
             bot: Set(*bot),

@@ -120,7 +120,7 @@ async fn show(
     // Only lots that could be real are counted per lot; anything else counts against the line.
     let counted_lot =
         lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
-    state.scans.record(line.line.id, &today().to_string(), counted_lot, bot);
+    state.scans.record(line.line.id, today(), counted_lot, bot);
     state.metrics.scan(bot);
 
     if lot.is_none() && q.serial.is_none() {
