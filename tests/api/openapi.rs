@@ -419,3 +419,25 @@ async fn the_documented_print_profiles_are_the_built_in_ones() {
     sorted.sort_unstable();
     assert_eq!(sorted, built_in, "the profile enum in openapi.json lists exactly the files in printable/");
 }
+
+#[tokio::test]
+async fn the_documented_label_languages_are_the_locales() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let mut documented: Vec<String> = doc["components"]["schemas"]["Labels"]["propertyNames"]["enum"]
+        .as_array()
+        .expect("label languages are enumerated")
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    documented.sort_unstable();
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+    let mut locales: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().is_dir())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    locales.sort_unstable();
+    assert_eq!(documented, locales, "the Labels languages in openapi.json are the folders under locales/");
+}
