@@ -12,6 +12,8 @@ pub enum ProductError {
     NameEmpty,
     #[error("the name is longer than {NAME_MAX_CHARS} characters")]
     NameTooLong,
+    #[error("the name must not contain control characters such as line breaks or tabs")]
+    NameControl,
     #[error("the SKU must be 1 to {SKU_MAX_CHARS} printable characters")]
     SkuInvalid,
 }
@@ -22,8 +24,11 @@ impl ProductName {
         if s.is_empty() {
             return Err(ProductError::NameEmpty);
         }
-        if s.chars().count() > NAME_MAX_CHARS || s.chars().any(char::is_control) {
+        if s.chars().count() > NAME_MAX_CHARS {
             return Err(ProductError::NameTooLong);
+        }
+        if s.chars().any(char::is_control) {
+            return Err(ProductError::NameControl);
         }
         Ok(ProductName(s.to_owned()))
     }
@@ -74,5 +79,6 @@ mod tests {
         assert_eq!(ProductName::parse("  Pan 28 cm ").unwrap().as_str(), "Pan 28 cm");
         assert_eq!(ProductName::parse("   "), Err(ProductError::NameEmpty));
         assert_eq!(ProductName::parse(&"x".repeat(201)), Err(ProductError::NameTooLong));
+        assert_eq!(ProductName::parse("Pan\u{17}28"), Err(ProductError::NameControl));
     }
 }

@@ -11,6 +11,7 @@ mod feedback_form;
 mod gs1;
 mod health;
 mod helpers;
+mod openapi;
 mod photos;
 mod product_lines;
 mod reports;

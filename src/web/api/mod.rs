@@ -3,6 +3,7 @@
 mod artwork;
 mod auth;
 mod links;
+mod openapi;
 mod product_lines;
 mod reports;
 mod stats;
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
+            .configure(openapi::routes)
             .configure(product_lines::routes)
             .configure(artwork::routes)
             .configure(reports::routes)
