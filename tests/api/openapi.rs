@@ -39,7 +39,12 @@ struct Fixture {
 }
 
 fn jpeg() -> Vec<u8> {
-    let img = image::RgbImage::from_fn(64, 48, |x, _| if x < 32 { image::Rgb([200, 30, 30]) } else { image::Rgb([30, 30, 200]) });
+    let img =
+        image::RgbImage::from_fn(
+            64,
+            48,
+            |x, _| if x < 32 { image::Rgb([200, 30, 30]) } else { image::Rgb([30, 30, 200]) },
+        );
     let mut out = Vec::new();
     image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut out), image::ImageFormat::Jpeg).unwrap();
     out
@@ -123,12 +128,19 @@ fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
 fn operations(doc: &Value) -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
-        let shared: Vec<Value> =
-            item.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| resolve(doc, p).clone()).collect();
+        let shared: Vec<Value> = item
+            .get("parameters")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| resolve(doc, p).clone())
+            .collect();
         for method in METHODS {
             let Some(op) = item.get(method) else { continue };
             let mut parameters = shared.clone();
-            parameters.extend(op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| resolve(doc, p).clone()));
+            parameters.extend(
+                op.get("parameters").and_then(Value::as_array).into_iter().flatten().map(|p| resolve(doc, p).clone()),
+            );
             out.push(Operation { path: path.clone(), method: method.to_owned(), op: op.clone(), parameters });
         }
     }
@@ -154,13 +166,30 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
     Some(path)
 }
 
-/// The documented example body, with the documented example product line id swapped for the real one.
-fn example_body(doc: &Value, op: &Operation, fx: &Fixture) -> Option<String> {
+/// A request body: its content type and bytes.
+struct Body {
+    content_type: String,
+    bytes: Vec<u8>,
+}
+
+/// The documented example body, with the documented example product line id swapped for the real one;
+/// for an image upload, a real PNG.
+fn example_body(doc: &Value, op: &Operation, fx: &Fixture) -> Option<Body> {
     let body = op.op.get("requestBody")?;
+    if body["content"].get("image/png").is_some() {
+        let mut png = Vec::new();
+        image::DynamicImage::new_rgb8(64, 48)
+            .write_to(&mut std::io::Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        return Some(Body { content_type: "image/png".into(), bytes: png });
+    }
     let example = &body["content"]["application/json"]["example"];
     assert!(!example.is_null(), "{}: the request body has no application/json example", op.name());
     let placeholder = doc["components"]["parameters"]["ProductLineId"]["example"].as_str().unwrap();
-    Some(example.to_string().replace(placeholder, &fx.line_id))
+    Some(Body {
+        content_type: "application/json".into(),
+        bytes: example.to_string().replace(placeholder, &fx.line_id).into_bytes(),
+    })
 }
 
 /// One call per query variant: no query; every documented query example together; each value of each
@@ -184,7 +213,14 @@ fn query_variants(op: &Operation) -> Vec<Vec<(String, String)>> {
     out
 }
 
-async fn call(app: &TestApp, method: &str, url: &str, query: &[(String, String)], body: Option<&str>, token: Option<&str>) -> reqwest::Response {
+async fn call(
+    app: &TestApp,
+    method: &str,
+    url: &str,
+    query: &[(String, String)],
+    body: Option<&Body>,
+    token: Option<&str>,
+) -> reqwest::Response {
     let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
     let mut url = url::Url::parse(url).unwrap();
     if !query.is_empty() {
@@ -195,14 +231,15 @@ async fn call(app: &TestApp, method: &str, url: &str, query: &[(String, String)]
         req = req.bearer_auth(t);
     }
     if let Some(b) = body {
-        req = req.header("Content-Type", "application/json").body(b.to_owned());
+        req = req.header("Content-Type", b.content_type.as_str()).body(b.bytes.clone());
     }
     req.send().await.unwrap()
 }
 
 fn is_unknown_route(status: u16, body: &[u8]) -> bool {
     status == 404
-        && serde_json::from_slice::<Value>(body).is_ok_and(|v| v["error"]["code"] == "not_found" && v["error"]["message"] == "route not found")
+        && serde_json::from_slice::<Value>(body)
+            .is_ok_and(|v| v["error"]["code"] == "not_found" && v["error"]["message"] == "route not found")
 }
 
 /// Checks a JSON value against the subset of JSON Schema the document uses: $ref, allOf, type, enum,
@@ -291,7 +328,7 @@ async fn every_documented_operation_answers_as_documented() {
 
         // Without a token: 401 with the error envelope, before anything else is looked at.
         if !public {
-            let res = call(&app, &op.method, &url, &[], body.as_deref(), None).await;
+            let res = call(&app, &op.method, &url, &[], body.as_ref(), None).await;
             let status = res.status().as_u16();
             let bytes = res.bytes().await.unwrap();
             if is_unknown_route(status, &bytes) && pending_merge.is_some() {
@@ -306,7 +343,7 @@ async fn every_documented_operation_answers_as_documented() {
 
         for query in query_variants(&op) {
             let what = format!("{name} {query:?}");
-            let res = call(&app, &op.method, &url, &query, body.as_deref(), Some(&fx.token)).await;
+            let res = call(&app, &op.method, &url, &query, body.as_ref(), Some(&fx.token)).await;
             let status = res.status().as_u16();
             let content_type = res
                 .headers()
@@ -317,7 +354,9 @@ async fn every_documented_operation_answers_as_documented() {
             let text = String::from_utf8_lossy(&bytes);
             assert!(!is_unknown_route(status, &bytes), "{what}: documented, but the app has no such route");
             if let Some(branch) = pending_merge {
-                panic!("{name} is served now: remove its `\"x-pending-merge\": \"{branch}\"` from src/web/api/openapi.json");
+                panic!(
+                    "{name} is served now: remove its `\"x-pending-merge\": \"{branch}\"` from src/web/api/openapi.json"
+                );
             }
             let documented = responses
                 .get(&status.to_string())
@@ -337,14 +376,20 @@ async fn every_documented_operation_answers_as_documented() {
                 if let (Some("application/json"), Some(schema)) =
                     (content_type.as_deref(), documented.pointer("/content/application~1json/schema"))
                 {
-                    let value: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"));
+                    let value: Value =
+                        serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{what}: not JSON ({e}): {text}"));
                     let mut errors = Vec::new();
                     check_schema(&doc, schema, &value, "$", &mut errors);
-                    assert!(errors.is_empty(), "{what}: the answer does not fit the document:\n{}\n{text}", errors.join("\n"));
+                    assert!(
+                        errors.is_empty(),
+                        "{what}: the answer does not fit the document:\n{}\n{text}",
+                        errors.join("\n")
+                    );
                 }
             } else if status >= 400 {
                 // Every documented error is the JSON envelope.
-                let err: Value = serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{what}: {status} is not JSON ({e}): {text}"));
+                let err: Value = serde_json::from_slice(&bytes)
+                    .unwrap_or_else(|e| panic!("{what}: {status} is not JSON ({e}): {text}"));
                 let mut errors = Vec::new();
                 check_schema(&doc, &json!({ "$ref": "#/components/schemas/Error" }), &err, "$", &mut errors);
                 assert!(errors.is_empty(), "{what}: {}", errors.join("\n"));
@@ -370,27 +415,103 @@ async fn documented_errors_are_the_ones_the_app_answers() {
     let cases: Vec<(&str, String, Option<&str>, &str, u16, &str, &str)> = vec![
         ("get", line.clone(), None, &other.api_token, 404, "/product-lines/{product_line_id}", "get"),
         ("patch", line.clone(), Some("{not json"), &fx.token, 400, "/product-lines/{product_line_id}", "patch"),
-        ("patch", line.clone(), Some(r#"{"gtin":"4006381333931"}"#), &fx.token, 400, "/product-lines/{product_line_id}", "patch"),
+        (
+            "patch",
+            line.clone(),
+            Some(r#"{"gtin":"4006381333931"}"#),
+            &fx.token,
+            400,
+            "/product-lines/{product_line_id}",
+            "patch",
+        ),
         ("patch", line.clone(), Some(r#"{"name":"  "}"#), &fx.token, 422, "/product-lines/{product_line_id}", "patch"),
-        ("post", "/api/v1/product-lines".into(), Some(r#"{"name":"Twin","gtin":"5901234123457"}"#), &fx.token, 409, "/product-lines", "post"),
-        ("get", format!("{line}/artwork?size_mm=1"), None, &fx.token, 422, "/product-lines/{product_line_id}/artwork", "get"),
-        ("get", format!("{line}/artwork?size_mm=big"), None, &fx.token, 400, "/product-lines/{product_line_id}/artwork", "get"),
-        ("get", format!("{line}/stats?from=yesterday"), None, &fx.token, 422, "/product-lines/{product_line_id}/stats", "get"),
+        (
+            "post",
+            "/api/v1/product-lines".into(),
+            Some(r#"{"name":"Twin","gtin":"5901234123457"}"#),
+            &fx.token,
+            409,
+            "/product-lines",
+            "post",
+        ),
+        (
+            "get",
+            format!("{line}/artwork?size_mm=1"),
+            None,
+            &fx.token,
+            422,
+            "/product-lines/{product_line_id}/artwork",
+            "get",
+        ),
+        (
+            "get",
+            format!("{line}/artwork?size_mm=big"),
+            None,
+            &fx.token,
+            400,
+            "/product-lines/{product_line_id}/artwork",
+            "get",
+        ),
+        (
+            "get",
+            format!("{line}/stats?from=yesterday"),
+            None,
+            &fx.token,
+            422,
+            "/product-lines/{product_line_id}/stats",
+            "get",
+        ),
         ("get", "/api/v1/reports?format=xml".into(), None, &fx.token, 422, "/reports", "get"),
         ("get", format!("/api/v1/reports?product_line={}", fx.line_id), None, &other.api_token, 404, "/reports", "get"),
-        ("get", format!("/api/v1/reports/{}/photos/9", fx.report_id), None, &fx.token, 404, "/reports/{report_id}/photos/{position}", "get"),
-        ("put", format!("{line}/form"), Some(r#"{"categories":{"defect":[],"usability":[],"praise":[],"other":[]}}"#), &fx.token, 422, "/product-lines/{product_line_id}/form", "put"),
-        ("delete", format!("{line}/links/{}", fx.line_id), None, &fx.token, 404, "/product-lines/{product_line_id}/links/{link_id}", "delete"),
-        ("post", format!("{line}/links"), Some(r#"{"link_type":"gs1:defaultLink","href":"https://example.com","title":"x"}"#), &fx.token, 422, "/product-lines/{product_line_id}/links", "post"),
+        (
+            "get",
+            format!("/api/v1/reports/{}/photos/9", fx.report_id),
+            None,
+            &fx.token,
+            404,
+            "/reports/{report_id}/photos/{position}",
+            "get",
+        ),
+        (
+            "put",
+            format!("{line}/form"),
+            Some(r#"{"categories":{"defect":[],"usability":[],"praise":[],"other":[]}}"#),
+            &fx.token,
+            422,
+            "/product-lines/{product_line_id}/form",
+            "put",
+        ),
+        (
+            "delete",
+            format!("{line}/links/{}", fx.line_id),
+            None,
+            &fx.token,
+            404,
+            "/product-lines/{product_line_id}/links/{link_id}",
+            "delete",
+        ),
+        (
+            "post",
+            format!("{line}/links"),
+            Some(r#"{"link_type":"gs1:defaultLink","href":"https://example.com","title":"x"}"#),
+            &fx.token,
+            422,
+            "/product-lines/{product_line_id}/links",
+            "post",
+        ),
     ];
     for (method, path, body, token, expected, doc_path, doc_method) in cases {
-        let res = call(&app, method, &app.url(&path), &[], body, Some(token)).await;
+        let body = body.map(|b| Body { content_type: "application/json".into(), bytes: b.as_bytes().to_vec() });
+        let res = call(&app, method, &app.url(&path), &[], body.as_ref(), Some(token)).await;
         let status = res.status().as_u16();
         let text = res.text().await.unwrap();
         assert_eq!(status, expected, "{method} {path}: {text}");
         let op = &doc["paths"][doc_path][doc_method];
         assert!(op.is_object(), "{doc_method} {doc_path} is not documented");
-        assert!(op["responses"].get(status.to_string()).is_some(), "{method} {path}: {status} is not documented for {doc_method} {doc_path}");
+        assert!(
+            op["responses"].get(status.to_string()).is_some(),
+            "{method} {path}: {status} is not documented for {doc_method} {doc_path}"
+        );
         let err: Value = serde_json::from_str(&text).unwrap();
         let mut errors = Vec::new();
         check_schema(&doc, &json!({ "$ref": "#/components/schemas/Error" }), &err, "$", &mut errors);
