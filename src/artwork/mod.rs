@@ -32,7 +32,7 @@ pub use layout::{Layout, MAX_SIZE_MM};
 pub use profile::{Colour, ErrorCorrection, Profile, profile, profiles};
 pub use sheet::{Paper, SheetItem, sheet};
 pub use spec_sheet::spec_sheet;
-pub use symbol::{Symbol, encode_url, row_runs, symbol};
+pub use symbol::{Symbol, encode_digital_link, encode_url, row_runs, symbol};
 
 /// An artwork file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -4,11 +4,14 @@ pub mod code;
 pub mod feedback;
 pub mod gtin;
 pub mod locale;
+pub mod lot;
 pub mod product;
 pub mod period;
+pub mod print_share;
 
 pub use code::{Code, CodeError};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
 pub use gtin::Gtin;
 pub use locale::Locale;
+pub use lot::Lot;
 pub use product::{LineStatus, ProductName};

@@ -4,6 +4,7 @@
 pub mod digests;
 pub mod entities;
 pub mod manufacturers;
+pub mod print_shares;
 pub mod product_lines;
 pub mod reports;
 mod secrets;
@@ -13,7 +14,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
 
-pub use secrets::{hash_password, hash_token, new_password, new_token, verify_password};
+pub use secrets::{hash_password, hash_token, new_password, new_share_token, new_token, verify_password};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

@@ -3,6 +3,8 @@
 pub mod api_token;
 pub mod digest_delivery;
 pub mod manufacturer;
+pub mod print_share;
+pub mod print_share_line;
 pub mod product_line;
 pub mod report;
 pub mod user;
