@@ -42,6 +42,24 @@ pub fn encode_digital_link(
     out
 }
 
+/// What a product line's symbol encodes: its `/Q/CODE` URL, or with a lot its GS1 Digital Link
+/// `/01/{gtin14}/10/{LOT}` (see [`encode_digital_link`]). A lot without a GTIN is refused: the
+/// `/Q/` URL has no place for one, and quietly dropping it would print codes that cannot tell lots
+/// apart.
+pub fn encode_line(
+    base: &str,
+    code: &str,
+    gtin14: Option<&str>,
+    lot: Option<&str>,
+    uppercase_scheme: bool,
+) -> Result<String, ArtworkError> {
+    match (lot.map(str::trim).filter(|l| !l.is_empty()), gtin14) {
+        (None, _) => Ok(encode_url(base, code, uppercase_scheme)),
+        (Some(lot), Some(gtin)) => Ok(encode_digital_link(base, gtin, Some(lot), uppercase_scheme)),
+        (Some(_), None) => Err(ArtworkError::LotWithoutGtin),
+    }
+}
+
 /// `scheme://HOST[:PORT][/PREFIX]` of the public base URL, cased for printing, no trailing slash.
 fn printed_base(base: &str, uppercase_scheme: bool) -> String {
     let base = base.trim();
@@ -241,6 +259,30 @@ mod tests {
         assert_eq!(
             encode_digital_link("scan.example.com", "04006381333931", None, false),
             "https://SCAN.EXAMPLE.COM/01/04006381333931"
+        );
+        assert_eq!(
+            encode_line(
+                "https://s.example",
+                "ab",
+                Some("04006381333931"),
+                Some("l1"),
+                false
+            ),
+            Ok("https://S.EXAMPLE/01/04006381333931/10/L1".to_owned())
+        );
+        assert_eq!(
+            encode_line(
+                "https://s.example",
+                "ab",
+                Some("04006381333931"),
+                None,
+                false
+            ),
+            Ok("https://S.EXAMPLE/Q/AB".to_owned())
+        );
+        assert_eq!(
+            encode_line("https://s.example", "ab", None, Some("l1"), false),
+            Err(ArtworkError::LotWithoutGtin)
         );
         // Everything after the scheme stays in QR's alphanumeric set: same version as the /Q/ URL.
         let p = profile("laser-metal").unwrap();
