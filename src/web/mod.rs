@@ -6,6 +6,7 @@ pub mod error;
 pub mod health;
 pub mod i18n;
 pub mod pages;
+pub mod print;
 pub mod public;
 pub mod startup;
 pub mod state;

@@ -12,7 +12,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, health, public};
+use crate::web::{api, health, print, public};
 
 pub struct Application {
     port: u16,
@@ -65,6 +65,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .app_data(public::form_config())
             .route("/healthz", web::get().to(health::healthz))
             .configure(public::routes)
+            .configure(print::routes)
             .configure(api::routes)
     })
     .listen(listener)?

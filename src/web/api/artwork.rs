@@ -74,7 +74,9 @@ fn load_profile(name: Option<&str>) -> Result<&'static artwork::Profile, ApiErro
 fn parse_lot(raw: Option<&str>) -> Result<Option<Lot>, ApiError> {
     match raw.map(str::trim).filter(|l| !l.is_empty()) {
         None => Ok(None),
-        Some(l) => Lot::parse(l).map(Some).map_err(|e| ApiError::invalid("lot", e.to_string())),
+        Some(l) => Lot::parse(l)
+            .map(Some)
+            .map_err(|e| ApiError::invalid("lot", e.to_string())),
     }
 }
 
@@ -86,7 +88,13 @@ pub(crate) fn line_text(
     profile: &artwork::Profile,
 ) -> Result<String, ArtworkError> {
     let segment = lot.map(Lot::path_segment);
-    artwork::encode_line(public_url, &line.code, line.gtin.as_deref(), segment.as_deref(), profile.uppercase_scheme)
+    artwork::encode_line(
+        public_url,
+        &line.code,
+        line.gtin.as_deref(),
+        segment.as_deref(),
+        profile.uppercase_scheme,
+    )
 }
 
 /// Rendering is CPU work of milliseconds (seconds for big bundles); keep it off the async workers.
@@ -103,15 +111,24 @@ async fn blocking<T: Send + 'static>(
 fn attachment(content_type: &str, filename: &str, bytes: Vec<u8>) -> HttpResponse {
     HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
         .body(bytes)
 }
 
-async fn owned_line(state: &AppState, who: Manufacturer, id: Uuid) -> Result<product_line::Model, ApiError> {
-    store::product_lines::get(&state.db, who.id, id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    })
+async fn owned_line(
+    state: &AppState,
+    who: Manufacturer,
+    id: Uuid,
+) -> Result<product_line::Model, ApiError> {
+    store::product_lines::get(&state.db, who.id, id)
+        .await
+        .map_err(|e| match e {
+            store::StoreError::NotFound => ApiError::NotFound("product line"),
+            other => other.into(),
+        })
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
@@ -125,17 +142,25 @@ async fn download(
     let what = parse_download(q.format.as_deref().unwrap_or("svg"))?;
     let profile = load_profile(q.profile.as_deref())?;
     let lot = parse_lot(q.lot.as_deref())?;
-    let text = line_text(&state.settings.public_url, &line, lot.as_ref(), profile).map_err(|e| artwork_error(e, "lot"))?;
+    let text = line_text(&state.settings.public_url, &line, lot.as_ref(), profile)
+        .map_err(|e| artwork_error(e, "lot"))?;
     let mut options = Options::new(profile);
     options.size_mm = q.size_mm;
     options.caption = q.caption.clone();
     options.invert = q.invert;
-    let lot_part = lot.map(|l| format!("-lot-{}", l.as_str().replace('/', "-"))).unwrap_or_default();
+    let lot_part = lot
+        .map(|l| format!("-lot-{}", l.as_str().replace('/', "-")))
+        .unwrap_or_default();
     let stem = format!("scanback-{}{lot_part}-{}", line.code, profile.name);
     let (bytes, spec, content_type, filename) = match what {
         Download::File(format) => {
             let a = blocking("format", move || artwork::render(&text, format, &options)).await?;
-            (a.bytes, a.spec, format.content_type(), format!("{stem}.{}", format.extension()))
+            (
+                a.bytes,
+                a.spec,
+                format.content_type(),
+                format!("{stem}.{}", format.extension()),
+            )
         }
         Download::Spec => {
             let (bytes, spec) = blocking("format", move || {
@@ -148,7 +173,10 @@ async fn download(
     };
     Ok(HttpResponse::Ok()
         .content_type(content_type)
-        .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
+        .insert_header((
+            "Content-Disposition",
+            format!("attachment; filename=\"{filename}\""),
+        ))
         .insert_header(("X-Symbol-Version", spec.version.to_string()))
         .insert_header(("X-Symbol-EC-Level", spec.ec_level.to_string()))
         .insert_header(("X-Symbol-Text", spec.text))
@@ -163,9 +191,19 @@ async fn chosen_lines(
     raw: Option<&str>,
     allow_all: bool,
 ) -> Result<Vec<product_line::Model>, ApiError> {
-    let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
-        ApiError::invalid("lines", if allow_all { "name the product lines: lines=all or lines=ID,ID" } else { "name the product lines: lines=ID,ID" })
-    })?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| {
+            ApiError::invalid(
+                "lines",
+                if allow_all {
+                    "name the product lines: lines=all or lines=ID,ID"
+                } else {
+                    "name the product lines: lines=ID,ID"
+                },
+            )
+        })?;
     if allow_all && raw.eq_ignore_ascii_case("all") {
         let all = store::product_lines::list(&state.db, who.id).await?;
         if all.is_empty() {
@@ -175,7 +213,9 @@ async fn chosen_lines(
     }
     let mut out: Vec<product_line::Model> = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let id: Uuid = part.parse().map_err(|_| ApiError::NotFound("product line"))?;
+        let id: Uuid = part
+            .parse()
+            .map_err(|_| ApiError::NotFound("product line"))?;
         if out.iter().any(|l| l.id == id) {
             continue;
         }
@@ -201,20 +241,37 @@ struct SheetQuery {
 /// A4 or Letter PDF with crop marks: several lines, or one line's lots. Each piece is captioned with
 /// its code (and lot), the characters a person types when a code cannot be scanned.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
-async fn sheet(state: web::Data<AppState>, who: Manufacturer, q: web::Query<SheetQuery>) -> Result<HttpResponse, ApiError> {
-    let paper: Paper = q.paper.as_deref().unwrap_or("a4").parse().map_err(|e| artwork_error(e, "paper"))?;
+async fn sheet(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    q: web::Query<SheetQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let paper: Paper = q
+        .paper
+        .as_deref()
+        .unwrap_or("a4")
+        .parse()
+        .map_err(|e| artwork_error(e, "paper"))?;
     let profile = load_profile(q.profile.as_deref())?;
     let lines = chosen_lines(&state, who, q.lines.as_deref(), false).await?;
     let base = &state.settings.public_url;
     let items: Vec<SheetItem> = match q.lots.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => lines
             .iter()
-            .map(|l| Ok(SheetItem { text: line_text(base, l, None, profile)?, caption: Some(l.code.clone()) }))
+            .map(|l| {
+                Ok(SheetItem {
+                    text: line_text(base, l, None, profile)?,
+                    caption: Some(l.code.clone()),
+                })
+            })
             .collect::<Result<_, ArtworkError>>()
             .map_err(|e| artwork_error(e, "lines"))?,
         Some(lots) => {
             let [line] = lines.as_slice() else {
-                return Err(ApiError::invalid("lots", "lots are for one product line: name exactly one line with lots="));
+                return Err(ApiError::invalid(
+                    "lots",
+                    "lots are for one product line: name exactly one line with lots=",
+                ));
             };
             let lots = parse_lot_list(lots).map_err(|m| ApiError::invalid("lots", m))?;
             lots.iter()
@@ -232,7 +289,11 @@ async fn sheet(state: web::Data<AppState>, who: Manufacturer, q: web::Query<Shee
     options.size_mm = q.size_mm;
     options.invert = q.invert;
     let pdf = blocking("lines", move || artwork::sheet(&items, paper, &options)).await?;
-    let filename = format!("scanback-sheet-{}-{}.pdf", profile.name, paper.to_string().to_ascii_lowercase());
+    let filename = format!(
+        "scanback-sheet-{}-{}.pdf",
+        profile.name,
+        paper.to_string().to_ascii_lowercase()
+    );
     Ok(attachment("application/pdf", &filename, pdf))
 }
 
@@ -247,15 +308,24 @@ struct BundleQuery {
 
 /// Every chosen line (`lines=all` or `lines=ID,ID`) in every format plus its spec sheet, as one ZIP.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
-async fn bundle(state: web::Data<AppState>, who: Manufacturer, q: web::Query<BundleQuery>) -> Result<HttpResponse, ApiError> {
+async fn bundle(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    q: web::Query<BundleQuery>,
+) -> Result<HttpResponse, ApiError> {
     let profile = load_profile(q.profile.as_deref())?;
     let lines = chosen_lines(&state, who, q.lines.as_deref(), true).await?;
-    let items = bundle_items(&state.settings.public_url, &lines, profile).map_err(|e| artwork_error(e, "lines"))?;
+    let items = bundle_items(&state.settings.public_url, &lines, profile)
+        .map_err(|e| artwork_error(e, "lines"))?;
     let mut options = Options::new(profile);
     options.size_mm = q.size_mm;
     options.invert = q.invert;
     let zip = blocking("lines", move || artwork::bundle(&items, &options)).await?;
-    Ok(attachment("application/zip", &format!("scanback-artwork-{}.zip", profile.name), zip))
+    Ok(attachment(
+        "application/zip",
+        &format!("scanback-artwork-{}.zip", profile.name),
+        zip,
+    ))
 }
 
 /// One bundle entry per line, named by its code (unique and file-name safe).
@@ -266,6 +336,12 @@ pub(crate) fn bundle_items(
 ) -> Result<Vec<BundleItem>, ArtworkError> {
     lines
         .iter()
-        .map(|l| Ok(BundleItem { stem: l.code.clone(), text: line_text(public_url, l, None, profile)?, caption: None }))
+        .map(|l| {
+            Ok(BundleItem {
+                stem: l.code.clone(),
+                text: line_text(public_url, l, None, profile)?,
+                caption: None,
+            })
+        })
         .collect()
 }

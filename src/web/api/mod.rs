@@ -1,7 +1,8 @@
 //! The JSON API for manufacturers, under `/api/v1`, with bearer tokens.
 
-mod artwork;
+pub(crate) mod artwork;
 mod auth;
+pub mod print_shares;
 mod product_lines;
 mod reports;
 
@@ -19,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .app_data(path_config())
             .configure(product_lines::routes)
             .configure(artwork::routes)
+            .configure(print_shares::routes)
             .configure(reports::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
