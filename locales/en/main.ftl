@@ -61,6 +61,7 @@ print-fact-symbol = Symbol
 print-fact-symbol-value = QR Code version { $version } ({ $modules } × { $modules } modules)
 print-fact-ec = Error correction
 print-fact-ec-value = level { $level } (restores about { $percent } % of the symbol)
+print-fact-module-value = { $mm } mm
 print-fact-module = Module size
 print-fact-quiet = Quiet zone
 print-fact-quiet-value = { $modules } modules = { $mm } mm on every side

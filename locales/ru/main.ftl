@@ -66,6 +66,7 @@ print-fact-symbol = Символ
 print-fact-symbol-value = QR Code версии { $version } ({ $modules } × { $modules } модулей)
 print-fact-ec = Коррекция ошибок
 print-fact-ec-value = уровень { $level } (восстанавливает около { $percent } % символа)
+print-fact-module-value = { $mm } мм
 print-fact-module = Размер модуля
 print-fact-quiet = Свободная зона
 print-fact-quiet-value = { $modules } { $modules ->

@@ -137,7 +137,10 @@ fn facts(tr: Tr, spec: &artwork::Spec) -> Vec<Fact> {
                 ],
             ),
         ),
-        fact("print-fact-module", format!("{} mm", mm(spec.module_mm))),
+        fact(
+            "print-fact-module",
+            tr.t_args("print-fact-module-value", &[("mm", s(mm(spec.module_mm)))]),
+        ),
         fact(
             "print-fact-quiet",
             tr.t_args(
