@@ -20,7 +20,8 @@ pub struct NewShare {
     /// A valid profile name (checked by the caller against `printable/`).
     pub profile: String,
     pub note: Option<String>,
-    pub expires_at: OffsetDateTime,
+    /// How long the link works from its creation.
+    pub valid_for: time::Duration,
 }
 
 /// A share just created: the only moment its token exists outside the link holder's hands.
@@ -81,14 +82,15 @@ pub async fn create(db: &DatabaseConnection, new: NewShare) -> Result<CreatedSha
         return Err(StoreError::NotFound);
     }
     let token = new_share_token();
+    let created_at = now();
     let share = print_share::ActiveModel {
         id: Set(Uuid::now_v7()),
         manufacturer_id: Set(new.manufacturer_id),
         token_hash: Set(hash_token(&token)),
         profile: Set(new.profile),
         note: Set(new.note),
-        created_at: Set(now()),
-        expires_at: Set(new.expires_at),
+        created_at: Set(created_at),
+        expires_at: Set(created_at + new.valid_for),
         revoked_at: Set(None),
     };
     let txn = db.begin().await?;

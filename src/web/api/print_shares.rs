@@ -114,7 +114,7 @@ pub fn new_share(
         line_ids,
         profile: profile.name.clone(),
         note,
-        expires_at: store::now() + Duration::days(days),
+        valid_for: Duration::days(days),
     })
 }
 
