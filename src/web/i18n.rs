@@ -93,7 +93,26 @@ mod tests {
                 if key.starts_with(' ') {
                     continue;
                 }
-                let ru = Tr(Locale::Ru).t_args(key, &[("count", 1.into()), ("max", 2000.into()), ("product", "x".into()), ("manufacturer", "y".into()), ("code", "z".into())]);
+                let ru = Tr(Locale::Ru).t_args(
+                    key,
+                    &[
+                        ("count", 1.into()),
+                        ("max", 2000.into()),
+                        ("product", "x".into()),
+                        ("manufacturer", "y".into()),
+                        ("code", "z".into()),
+                        // The print page's facts.
+                        ("date", "2026-12-01".into()),
+                        ("version", 4.into()),
+                        ("modules", 4.into()),
+                        ("level", "H".into()),
+                        ("percent", 30.into()),
+                        ("mm", "0.75".into()),
+                        ("total", "30.75".into()),
+                        ("min", "24.6".into()),
+                        ("pcs", 40.into()),
+                    ],
+                );
                 assert!(!ru.contains("Unknown localization"), "{key} missing in ru");
             }
         }
