@@ -2,7 +2,7 @@
 # Artwork throughput against the Python reference generator segno: SVG and PNG for the same 2,000
 # distinct code URLs at EC H (PNG at 10 px per module). Budget: at least 5x segno's codes/second.
 #
-#   scripts/bench_artwork.sh            (N=2000 by default; N=500 scripts/bench_artwork.sh for a quick run)
+#   bash benches/bench_artwork.sh            (from the repo root; N=2000 by default, N=500 for a quick run)
 #
 # Creates a throwaway virtualenv with segno in ${SEGNO_VENV:-/tmp/segno-venv}.
 set -euo pipefail

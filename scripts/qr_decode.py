@@ -19,6 +19,16 @@ light-on-dark codes. --tsv: the same as tab-separated columns (file, ok, text, e
 zbar_text, zbar_inverted; "-" for none), for callers without a JSON parser. In these modes the exit
 status is 0 only if zxing-cpp decoded every file.
 
+--batch: read a JSON list of {"file", "dpi"?, "transforms"?, "modules"?, "quiet"?} from stdin
+and print one JSON list with, per entry: {"file", "zxing": {"text", "ec_level", "version", "uec"} or
+null (zxing-cpp, inverted symbols allowed), "zxing_no_invert": text or null (zxing-cpp told not to
+try inverted), "zbar": text or null (plain zbarimg), "zbar_inverted": text or null (zbarimg
+-Stest-inverted), "error"}. "transforms" are qr_transform.py specs ("blur:0.3", "rotate:20", ...),
+applied after rasterising; they need "modules" (symbol modules per side) and "quiet" (quiet zone
+modules). Entries run on all cores; every decoder sees the same rasterised (and transformed) image.
+
+"uec" is zxing-cpp's share of the error correction left unused (1.0 = the symbol read clean).
+
 Needs: pip install zxing-cpp pillow; apt-get install zbar-tools librsvg2-bin poppler-utils ghostscript.
 """
 
@@ -78,9 +88,11 @@ def zbar(png: str):
 def symbol_dict(b) -> dict:
     extra = b.extra if isinstance(getattr(b, "extra", None), dict) else {}
     version = extra.get("Version", getattr(b, "version", None))
+    uec = extra.get("UEC")
     return {"text": b.text, "ec_level": str(b.ec_level) or extra.get("ECLevel"),
             "version": int(version) if version not in (None, "") else None,
-            "format": str(b.format), "symbology_identifier": b.symbology_identifier}
+            "format": str(b.format), "symbology_identifier": b.symbology_identifier,
+            "uec": float(uec) if uec is not None else None}
 
 
 def decode_all(path: str, dpi: int, workdir: str) -> list:
@@ -109,7 +121,56 @@ def decode(path: str, dpi: int, use_zbar: bool, workdir: str) -> dict:
     return res
 
 
+def zbar_one(png: str, inverted: bool):
+    extra = ["-Stest-inverted"] if inverted else []
+    r = subprocess.run(["zbarimg", "--raw", "-q", "-Sdisable", "-Sqrcode.enable", *extra, png], capture_output=True)
+    if r.returncode == 0 and r.stdout:
+        return r.stdout.decode("utf-8", "replace").rstrip("\n")
+    return None
+
+
+def batch_one(i: int, entry: dict, workdir: str) -> dict:
+    path = entry["file"]
+    res = {"file": path, "zxing": None, "zxing_no_invert": None, "zbar": None, "zbar_inverted": None, "error": None}
+    try:
+        sub = os.path.join(workdir, str(i))
+        os.makedirs(sub, exist_ok=True)
+        png = rasterise(path, int(entry.get("dpi", 400)), sub)
+        img = flatten(Image.open(png))
+        if entry.get("transforms"):
+            import qr_transform  # next to this script
+            img = qr_transform.apply(img, entry["transforms"], int(entry["modules"]), int(entry.get("quiet", 4)))
+        png = os.path.join(sub, "decoded.png")
+        img.save(png)
+        fmt = zxingcpp.BarcodeFormat.QRCode
+        found = zxingcpp.read_barcodes(img, formats=fmt, try_invert=True)
+        if found:
+            d = symbol_dict(found[0])
+            res["zxing"] = {k: d[k] for k in ("text", "ec_level", "version", "uec")}
+        plain = zxingcpp.read_barcodes(img, formats=fmt, try_invert=False)
+        res["zxing_no_invert"] = plain[0].text if plain else None
+        res["zbar"] = zbar_one(png, False)
+        res["zbar_inverted"] = zbar_one(png, True)
+    except (subprocess.CalledProcessError, OSError, ValueError, KeyError) as e:
+        detail = getattr(e, "stderr", b"") or b""
+        res["error"] = f"{e!r} {detail.decode('utf-8', 'replace')[:300]}".strip()
+    return res
+
+
+def batch() -> int:
+    from concurrent.futures import ThreadPoolExecutor
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    entries = json.load(sys.stdin)
+    with tempfile.TemporaryDirectory(prefix="qr_decode_") as workdir:
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+            out = list(pool.map(lambda ie: batch_one(ie[0], ie[1], workdir), enumerate(entries)))
+    print(json.dumps(out, ensure_ascii=False))
+    return 0
+
+
 def main() -> int:
+    if sys.argv[1:] == ["--batch"]:
+        return batch()
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--dpi", type=int, default=400)
     ap.add_argument("--no-zbar", action="store_true")

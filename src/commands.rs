@@ -8,9 +8,12 @@ use sea_orm::DatabaseConnection;
 use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
 use crate::digest::{self, Mode, RunReport};
-use crate::domain::{Code, Gtin, Locale, ProductName};
+use crate::domain::{Code, Gtin, Locale, Lot, ProductName};
 use crate::mail::Mailer;
 use crate::store::{self, manufacturers::NewManufacturer, product_lines::NewLine};
+use crate::web::api::artwork::line_text;
+use crate::web::api::print_shares::{self, ShareJson};
+use crate::web::error::ApiError;
 use crate::web::startup::Application;
 
 /// Opens the database (creating the SQLite file's folder on first use) and applies migrations.
@@ -144,4 +147,145 @@ pub fn artwork(settings: &Settings, req: &ArtworkRequest<'_>) -> anyhow::Result<
     let rendered = artwork::render(&text, format, &options)?;
     std::fs::write(req.output, &rendered.bytes).with_context(|| format!("cannot write {}", req.output.display()))?;
     Ok(rendered.spec)
+}
+
+/// Artwork of one line with a production lot. The lot goes into the line's GS1 Digital Link, which
+/// needs the line's GTIN, so this one looks the code up in the database.
+pub async fn artwork_with_lot(
+    settings: &Settings,
+    req: &ArtworkRequest<'_>,
+    lot: &str,
+) -> anyhow::Result<artwork::Spec> {
+    let code = Code::parse(req.code).map_err(|e| anyhow::anyhow!("`{}`: {e}", req.code))?;
+    let lot = Lot::parse(lot).map_err(|e| anyhow::anyhow!("--lot `{lot}`: {e}"))?;
+    let format: Format = req.format.parse()?;
+    let profile = artwork::profile(req.profile)?;
+    let db = open_database(settings).await?;
+    let line = store::product_lines::find_by_code(&db, &code)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no product line has the code {code}"))?;
+    let mut options = Options::new(profile);
+    options.size_mm = req.size_mm;
+    options.caption = req.caption.clone();
+    options.invert = req.invert;
+    let text = line_text(&settings.public_url, &line, Some(&lot), profile)?;
+    let rendered = artwork::render(&text, format, &options)?;
+    std::fs::write(req.output, &rendered.bytes).with_context(|| format!("cannot write {}", req.output.display()))?;
+    Ok(rendered.spec)
+}
+
+pub struct BulkArtworkRequest<'a> {
+    pub manufacturer: Option<&'a str>,
+    pub format: &'a str,
+    pub size_mm: Option<f64>,
+    pub profile: &'a str,
+    pub invert: bool,
+    pub dir: &'a Path,
+}
+
+/// `\r[#####     ] 12/40` on stderr: redrawn in place, so a long export shows it is alive.
+fn progress(done: usize, total: usize) {
+    const WIDTH: usize = 30;
+    let filled = done.saturating_mul(WIDTH).checked_div(total).unwrap_or(WIDTH);
+    let bar = format!("{}{}", "#".repeat(filled), " ".repeat(WIDTH.saturating_sub(filled)));
+    eprint!("\r[{bar}] {done}/{total}");
+    if done >= total {
+        eprintln!();
+    }
+}
+
+/// Every line's artwork (of one manufacturer, or of all) in one format into `dir`, named
+/// `CODE.EXT`: codes are unique across manufacturers, so names never collide. Returns the count.
+pub async fn artwork_all(settings: &Settings, req: &BulkArtworkRequest<'_>) -> anyhow::Result<usize> {
+    let format: Format = req.format.parse()?;
+    let profile = artwork::profile(req.profile)?;
+    let manufacturer = req
+        .manufacturer
+        .map(|m| {
+            m.trim().parse::<uuid::Uuid>().map_err(|_| anyhow::anyhow!("--manufacturer `{m}` is not a manufacturer id"))
+        })
+        .transpose()?;
+    let db = open_database(settings).await?;
+    if let Some(id) = manufacturer {
+        store::manufacturers::get(&db, id).await.map_err(|_| anyhow::anyhow!("no manufacturer has the id {id}"))?;
+    }
+    let lines = store::product_lines::list_all(&db, manufacturer).await?;
+    anyhow::ensure!(!lines.is_empty(), "there are no product lines to export");
+    std::fs::create_dir_all(req.dir).with_context(|| format!("cannot create the folder {}", req.dir.display()))?;
+    let mut options = Options::new(profile);
+    options.size_mm = req.size_mm;
+    options.invert = req.invert;
+    let total = lines.len();
+    progress(0, total);
+    for (i, line) in lines.iter().enumerate() {
+        let text = line_text(&settings.public_url, line, None, profile)?;
+        let rendered =
+            artwork::render(&text, format, &options).with_context(|| format!("line {} ({})", line.code, line.name))?;
+        let path = req.dir.join(format!("{}.{}", line.code, format.extension()));
+        std::fs::write(&path, &rendered.bytes).with_context(|| format!("cannot write {}", path.display()))?;
+        progress(i + 1, total);
+    }
+    Ok(total)
+}
+
+pub struct ShareRequest<'a> {
+    pub manufacturer: &'a str,
+    /// Comma-separated product line ids.
+    pub lines: &'a str,
+    pub profile: Option<&'a str>,
+    pub expires_in_days: Option<i64>,
+    pub note: Option<&'a str>,
+}
+
+fn api_message(e: ApiError) -> anyhow::Error {
+    match e {
+        ApiError::Invalid { field: Some(field), message } => {
+            anyhow::anyhow!("--{}: {message}", field.replace('_', "-"))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
+/// A print-share link, exactly as `POST /api/v1/print-shares` makes it; the JSON holds the URL.
+pub async fn print_share_create(settings: &Settings, req: &ShareRequest<'_>) -> anyhow::Result<ShareJson> {
+    let manufacturer: uuid::Uuid = req
+        .manufacturer
+        .trim()
+        .parse()
+        .map_err(|_| anyhow::anyhow!("--manufacturer `{}` is not a manufacturer id", req.manufacturer))?;
+    let line_ids = req
+        .lines
+        .split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<uuid::Uuid>().map_err(|_| anyhow::anyhow!("--lines: `{s}` is not a product line id")))
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let new = print_shares::new_share(manufacturer, line_ids, req.profile, req.expires_in_days, req.note).map_err(
+        |e| match e {
+            ApiError::Invalid { field: Some("product_lines"), message } => anyhow::anyhow!("--lines: {message}"),
+            other => api_message(other),
+        },
+    )?;
+    let db = open_database(settings).await?;
+    let created = store::print_shares::create(&db, new).await.map_err(|e| match e {
+        store::StoreError::NotFound => {
+            anyhow::anyhow!("--lines: a product line is not one of this manufacturer's lines")
+        }
+        other => other.into(),
+    })?;
+    let mut json = ShareJson::new(created.share, created.line_ids);
+    json.url = Some(print_shares::share_url(&settings.public_url, &created.token));
+    json.token = Some(created.token);
+    Ok(json)
+}
+
+/// Revokes any manufacturer's link (the operator's command); the link answers 410 from now on.
+pub async fn print_share_revoke(settings: &Settings, id: &str) -> anyhow::Result<ShareJson> {
+    let id: uuid::Uuid = id.trim().parse().map_err(|_| anyhow::anyhow!("`{id}` is not a print-share id"))?;
+    let db = open_database(settings).await?;
+    let (share, lines) = store::print_shares::revoke(&db, None, id).await.map_err(|e| match e {
+        store::StoreError::NotFound => anyhow::anyhow!("no print share has the id {id}"),
+        other => other.into(),
+    })?;
+    Ok(ShareJson::new(share, lines))
 }

@@ -49,9 +49,22 @@ enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
-    /// Write a code's artwork to a file, without a database.
+    /// Write a code's artwork to a file (no database needed unless --lot), or with --all every
+    /// line's artwork into a folder.
     Artwork {
-        code: String,
+        /// The product line's code (not with --all).
+        #[arg(required_unless_present = "all")]
+        code: Option<String>,
+        /// Every product line (of every manufacturer, or of --manufacturer) into the folder -o.
+        #[arg(long, conflicts_with_all = ["code", "lot", "caption"])]
+        all: bool,
+        /// With --all: only this manufacturer's lines.
+        #[arg(long, requires = "all")]
+        manufacturer: Option<String>,
+        /// Print a production lot: the symbol encodes the line's GS1 Digital Link (needs its GTIN,
+        /// looked up in the database).
+        #[arg(long)]
+        lot: Option<String>,
         #[arg(long, default_value = "svg")]
         format: String,
         #[arg(long)]
@@ -62,9 +75,35 @@ enum Command {
         caption: Option<String>,
         #[arg(long)]
         invert: bool,
+        /// The file to write (a folder with --all).
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Print-share links for print shops.
+    PrintShare {
+        #[command(subcommand)]
+        command: PrintShareCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum PrintShareCommand {
+    /// Create a link to some of a manufacturer's lines; prints JSON with the URL (shown once).
+    Create {
+        #[arg(long)]
+        manufacturer: String,
+        /// Product line ids, comma-separated.
+        #[arg(long)]
+        lines: String,
+        #[arg(long)]
+        profile: Option<String>,
+        #[arg(long)]
+        expires_in_days: Option<i64>,
+        #[arg(long)]
+        note: Option<String>,
+    },
+    /// Revoke a link at once; it then answers 410.
+    Revoke { id: String },
 }
 
 #[derive(Subcommand)]
@@ -145,19 +184,37 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             );
             Ok(())
         }
-        Command::Artwork { code, format, size_mm, profile, caption, invert, output } => {
-            let spec = commands::artwork(
+        Command::Artwork { all: true, manufacturer, format, size_mm, profile, invert, output, .. } => {
+            let written = commands::artwork_all(
                 &settings,
-                &commands::ArtworkRequest {
-                    code: &code,
+                &commands::BulkArtworkRequest {
+                    manufacturer: manufacturer.as_deref(),
                     format: &format,
                     size_mm,
                     profile: &profile,
-                    caption,
                     invert,
-                    output: &output,
+                    dir: &output,
                 },
-            )?;
+            )
+            .await?;
+            eprintln!("wrote {written} file(s) to {}", output.display());
+            Ok(())
+        }
+        Command::Artwork { code, lot, format, size_mm, profile, caption, invert, output, .. } => {
+            let code = code.unwrap_or_default();
+            let req = commands::ArtworkRequest {
+                code: &code,
+                format: &format,
+                size_mm,
+                profile: &profile,
+                caption,
+                invert,
+                output: &output,
+            };
+            let spec = match lot {
+                Some(lot) => commands::artwork_with_lot(&settings, &req, &lot).await?,
+                None => commands::artwork(&settings, &req)?,
+            };
             eprintln!(
                 "wrote {}: {} (QR version {}, EC {}, {:.2} mm modules, {:.1} mm with quiet zone)",
                 output.display(),
@@ -167,6 +224,28 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 spec.module_mm,
                 spec.total_mm
             );
+            Ok(())
+        }
+        Command::PrintShare {
+            command: PrintShareCommand::Create { manufacturer, lines, profile, expires_in_days, note },
+        } => {
+            let share = commands::print_share_create(
+                &settings,
+                &commands::ShareRequest {
+                    manufacturer: &manufacturer,
+                    lines: &lines,
+                    profile: profile.as_deref(),
+                    expires_in_days,
+                    note: note.as_deref(),
+                },
+            )
+            .await?;
+            println!("{}", serde_json::to_string_pretty(&share)?);
+            Ok(())
+        }
+        Command::PrintShare { command: PrintShareCommand::Revoke { id } } => {
+            let share = commands::print_share_revoke(&settings, &id).await?;
+            println!("{}", serde_json::to_string_pretty(&share)?);
             Ok(())
         }
     }

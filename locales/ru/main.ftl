@@ -108,3 +108,39 @@ digest-sample = по { $count ->
 }
 digest-lot = партия { $lot }
 digest-footer = Вы получаете это письмо как владелец аккаунта scanback компании { $manufacturer }.
+print-title = Макеты QR-кодов от { $manufacturer }
+print-intro = { $manufacturer } передаёт вам эти макеты QR-кодов. Скачайте файлы для вашего способа печати; регистрация не нужна.
+print-expires = Ссылка действует до { $date }.
+print-profile = Профиль печати
+print-bundle = Скачать всё одним ZIP-архивом (все форматы и паспорта)
+print-preview-alt = QR-код товара { $product }
+print-code = Код
+print-downloads = Файлы
+print-spec-sheet = паспорт макета (PDF)
+print-fact-url = Закодированный адрес
+print-fact-symbol = Символ
+print-fact-symbol-value = QR Code версии { $version } ({ $modules } × { $modules } модулей)
+print-fact-ec = Коррекция ошибок
+print-fact-ec-value = уровень { $level } (восстанавливает около { $percent } % символа)
+print-fact-module-value = { $mm } мм
+print-fact-module = Размер модуля
+print-fact-quiet = Свободная зона
+print-fact-quiet-value = { $modules } { $modules ->
+    [one] модуль
+    [few] модуля
+   *[many] модулей
+} = { $mm } мм с каждой стороны
+print-fact-size = Размер
+print-fact-size-value = { $total } × { $total } мм вместе со свободной зоной; не меньше { $min } мм
+print-fact-contrast = Минимальный контраст
+print-fact-contrast-value = контраст печати (PCS) не ниже { $pcs } %
+print-fact-polarity = Полярность
+print-inverted = инверсная: светлые метки на тёмном фоне; свободная зона остаётся тёмной
+print-advice = Не печатайте ничего в свободной зоне, не уменьшайте код ниже минимального размера и перед тиражом проверьте один отпечаток телефоном.
+print-error-body = Сейчас не удалось подготовить макет. Попробуйте ещё раз через минуту.
+share-notfound-title = Неизвестная ссылка
+share-notfound-body = Такой ссылки на макеты нет. Проверьте, что ссылка скопирована целиком, или попросите новую у того, кто её прислал.
+share-expired-title = Срок действия ссылки истёк
+share-expired-body = Срок действия этой ссылки на макеты истёк. Попросите новую ссылку у компании { $manufacturer } — она прислала вам эту.
+share-revoked-title = Ссылка отозвана
+share-revoked-body = Компания { $manufacturer } отозвала эту ссылку на макеты. Актуальные макеты запросите у компании { $manufacturer } — она прислала вам ссылку.

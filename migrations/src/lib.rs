@@ -6,6 +6,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261129_000001_initial;
 mod m20261129_000100_line_links;
 mod m20261129_000200_feedback_details;
+mod m20261129_000300_print_shares;
 
 pub struct Migrator;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000001_initial::Migration),
             Box::new(m20261129_000100_line_links::Migration),
             Box::new(m20261129_000200_feedback_details::Migration),
+            Box::new(m20261129_000300_print_shares::Migration),
         ]
     }
 }

@@ -32,7 +32,7 @@ pub use layout::{Layout, MAX_SIZE_MM};
 pub use profile::{Colour, ErrorCorrection, Profile, profile, profiles};
 pub use sheet::{Paper, SheetItem, sheet};
 pub use spec_sheet::spec_sheet;
-pub use symbol::{Symbol, encode_url, row_runs, symbol};
+pub use symbol::{Symbol, encode_digital_link, encode_line, encode_url, row_runs, symbol};
 
 /// An artwork file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -103,6 +103,11 @@ pub enum ArtworkError {
     InvalidProfile { name: String, reason: String },
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    #[error(
+        "this product line has no GTIN, so it cannot carry a lot: lots are encoded as a GS1 Digital Link \
+         (/01/GTIN/10/LOT), which needs the line's GTIN"
+    )]
+    LotWithoutGtin,
     #[error("could not encode the artwork: {0}")]
     Encode(String),
 }
@@ -211,6 +216,11 @@ pub fn plan<'a>(text: &str, opts: &'a Options<'a>) -> Result<Plan<'a>, ArtworkEr
 }
 
 impl Plan<'_> {
+    /// The spec sheet PDF of this plan (see [`spec_sheet`]).
+    pub fn spec_sheet(&self) -> Vec<u8> {
+        spec_sheet::render_plan(self)
+    }
+
     pub fn render(&self, format: Format) -> Result<Vec<u8>, ArtworkError> {
         let caption = self.options.caption.as_deref().filter(|c| !c.trim().is_empty());
         let p = self.options.profile;

@@ -14,14 +14,56 @@ use super::{ArtworkError, ErrorCorrection, Profile};
 /// `base` is the public base URL (`https://scan.example.com`, `http://127.0.0.1:8080`); a base
 /// without a scheme is taken as https. The server answers any case of path and code.
 pub fn encode_url(base: &str, code: &str, uppercase_scheme: bool) -> String {
+    let code = code.trim();
+    let mut out = printed_base(base, uppercase_scheme);
+    out.push_str("/Q/");
+    out.push_str(&code.to_ascii_uppercase());
+    out
+}
+
+/// The GS1 Digital Link a product line with a GTIN carries when a lot is printed on it:
+/// `https://HOST[/PREFIX]/01/{gtin14}/10/{LOT}`, with the same case rule as [`encode_url`] (scheme
+/// lower unless `uppercase_scheme`, host and path upper). `gtin14` is the 14-digit GTIN; `lot` is one
+/// path segment, already percent-encoded where needed (`/` as `%2F`, see `domain::Lot`). Lots are
+/// case-insensitive in scanback, so upper-casing them loses nothing and keeps them alphanumeric.
+pub fn encode_digital_link(base: &str, gtin14: &str, lot: Option<&str>, uppercase_scheme: bool) -> String {
+    let mut out = printed_base(base, uppercase_scheme);
+    out.push_str("/01/");
+    out.push_str(gtin14.trim());
+    if let Some(lot) = lot.map(str::trim).filter(|l| !l.is_empty()) {
+        out.push_str("/10/");
+        out.push_str(&lot.to_ascii_uppercase());
+    }
+    out
+}
+
+/// What a product line's symbol encodes: its `/Q/CODE` URL, or with a lot its GS1 Digital Link
+/// `/01/{gtin14}/10/{LOT}` (see [`encode_digital_link`]). A lot without a GTIN is refused: the
+/// `/Q/` URL has no place for one, and quietly dropping it would print codes that cannot tell lots
+/// apart.
+pub fn encode_line(
+    base: &str,
+    code: &str,
+    gtin14: Option<&str>,
+    lot: Option<&str>,
+    uppercase_scheme: bool,
+) -> Result<String, ArtworkError> {
+    match (lot.map(str::trim).filter(|l| !l.is_empty()), gtin14) {
+        (None, _) => Ok(encode_url(base, code, uppercase_scheme)),
+        (Some(lot), Some(gtin)) => Ok(encode_digital_link(base, gtin, Some(lot), uppercase_scheme)),
+        (Some(_), None) => Err(ArtworkError::LotWithoutGtin),
+    }
+}
+
+/// `scheme://HOST[:PORT][/PREFIX]` of the public base URL, cased for printing, no trailing slash.
+fn printed_base(base: &str, uppercase_scheme: bool) -> String {
     let base = base.trim();
     let (scheme, rest) = match base.split_once("://") {
         Some((s, r)) => (s, r),
         None => ("https", base),
     };
     let rest = rest.trim_end_matches('/');
-    let code = code.trim();
-    let mut out = String::with_capacity(scheme.len() + rest.len() + code.len() + 6);
+    let mut out = String::with_capacity(scheme.len() + rest.len() + 32);
     if uppercase_scheme {
         out.push_str(&scheme.to_ascii_uppercase());
     } else {
@@ -29,8 +71,6 @@ pub fn encode_url(base: &str, code: &str, uppercase_scheme: bool) -> String {
     }
     out.push_str("://");
     out.push_str(&rest.to_ascii_uppercase());
-    out.push_str("/Q/");
-    out.push_str(&code.to_ascii_uppercase());
     out
 }
 
@@ -149,6 +189,36 @@ mod tests {
         assert_eq!(encode_url("HTTPS://Scan.Example.com/fb", "ab", false), "https://SCAN.EXAMPLE.COM/FB/Q/AB");
         assert_eq!(encode_url("https://scan.example.com", "ab", true), "HTTPS://SCAN.EXAMPLE.COM/Q/AB");
         assert_eq!(encode_url("scan.example.com:8443", "ab", false), "https://SCAN.EXAMPLE.COM:8443/Q/AB");
+    }
+
+    #[test]
+    fn digital_link_follows_the_same_case_rule() {
+        assert_eq!(
+            encode_digital_link("https://scan.example.com/", "04006381333931", Some("a12-b"), false),
+            "https://SCAN.EXAMPLE.COM/01/04006381333931/10/A12-B"
+        );
+        assert_eq!(
+            encode_digital_link("HTTP://Scan.Example.com/fb", "04006381333931", Some("2026%2F11"), true),
+            "HTTP://SCAN.EXAMPLE.COM/FB/01/04006381333931/10/2026%2F11"
+        );
+        assert_eq!(
+            encode_digital_link("scan.example.com", "04006381333931", None, false),
+            "https://SCAN.EXAMPLE.COM/01/04006381333931"
+        );
+        assert_eq!(
+            encode_line("https://s.example", "ab", Some("04006381333931"), Some("l1"), false),
+            Ok("https://S.EXAMPLE/01/04006381333931/10/L1".to_owned())
+        );
+        assert_eq!(
+            encode_line("https://s.example", "ab", Some("04006381333931"), None, false),
+            Ok("https://S.EXAMPLE/Q/AB".to_owned())
+        );
+        assert_eq!(encode_line("https://s.example", "ab", None, Some("l1"), false), Err(ArtworkError::LotWithoutGtin));
+        // Everything after the scheme stays in QR's alphanumeric set: same version as the /Q/ URL.
+        let p = profile("laser-metal").unwrap();
+        let dl = symbol(&encode_digital_link("https://scan.example.com", "04006381333931", Some("L2611-07"), false), p)
+            .unwrap();
+        assert!(dl.version() <= 5, "version {}", dl.version());
     }
 
     #[test]

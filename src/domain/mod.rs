@@ -6,8 +6,10 @@ pub mod feedback;
 pub mod form;
 pub mod gtin;
 pub mod locale;
+pub mod lot;
 pub mod metrics;
 pub mod period;
+pub mod print_share;
 pub mod product;
 pub mod visitor;
 
@@ -17,4 +19,5 @@ pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
 pub use form::FormConfig;
 pub use gtin::Gtin;
 pub use locale::Locale;
+pub use lot::Lot;
 pub use product::{LineStatus, ProductName};

@@ -7,6 +7,7 @@ pub mod line_cache;
 pub mod links;
 pub mod manufacturers;
 pub mod photo_files;
+pub mod print_shares;
 pub mod product_lines;
 pub mod report_writer;
 pub mod reports;
@@ -18,7 +19,7 @@ use std::time::Duration;
 use migration::{Migrator, MigratorTrait};
 use sea_orm::{ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DbErr, SqlErr};
 
-pub use secrets::{hash_password, hash_token, new_password, new_token, verify_password};
+pub use secrets::{hash_password, hash_token, new_password, new_share_token, new_token, verify_password};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

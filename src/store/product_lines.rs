@@ -157,3 +157,16 @@ pub async fn retire(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) ->
     active.retired_at = Set(Some(now()));
     Ok(active.update(db).await?)
 }
+
+/// Every line, oldest first, of one manufacturer or (operator's bulk export) of all of them.
+pub async fn list_all(db: &DatabaseConnection, manufacturer_id: Option<Uuid>) -> Result<Vec<Model>, StoreError> {
+    let mut q = product_line::Entity::find();
+    if let Some(m) = manufacturer_id {
+        q = q.filter(product_line::Column::ManufacturerId.eq(m));
+    }
+    Ok(q.order_by_asc(product_line::Column::ManufacturerId)
+        .order_by_asc(product_line::Column::CreatedAt)
+        .order_by_asc(product_line::Column::Id)
+        .all(db)
+        .await?)
+}

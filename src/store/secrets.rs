@@ -12,7 +12,15 @@ pub fn new_token() -> String {
     format!("sbk_{}", URL_SAFE_NO_PAD.encode(bytes))
 }
 
-/// Tokens carry 256 random bits, so a plain SHA-256 is as strong as a slow hash here and keeps the
+/// A print-share link token: 144 random bits (the links must be unguessable, >= 128 bits) in 24
+/// URL-safe characters, so the link stays short enough to read out or paste into an order form.
+pub fn new_share_token() -> String {
+    let mut bytes = [0u8; 18];
+    rand::rng().fill_bytes(&mut bytes);
+    format!("sbp_{}", URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// Tokens carry at least 128 random bits, so a plain SHA-256 is as strong as a slow hash here and keeps the
 /// per-request check cheap; passwords, which people choose, get argon2 instead.
 pub fn hash_token(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
@@ -64,5 +72,9 @@ mod tests {
         assert_ne!(a, new_token());
         assert_eq!(hash_token(&a), hash_token(&a));
         assert_eq!(hash_token(&a).len(), 64);
+        let s = new_share_token();
+        assert_ne!(s, new_share_token());
+        assert_eq!(s.len(), 4 + 24);
+        assert!(s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-'));
     }
 }

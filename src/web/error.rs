@@ -95,6 +95,15 @@ pub enum PageError {
     BadRequest { locale: Locale },
     #[error("unexpected: {source}")]
     Unexpected { locale: Locale, source: anyhow::Error },
+    /// A print-share token nobody issued, or a file that is not part of the link.
+    #[error("unknown print link")]
+    UnknownShare { locale: Locale },
+    /// An expired or revoked print-share link: 410, naming the manufacturer to ask for a new one.
+    #[error("print link gone")]
+    ShareGone { locale: Locale, manufacturer: String, revoked: bool },
+    /// Artwork could not be made for a print link (the generic error page talks about reports).
+    #[error("print artwork failed: {source}")]
+    PrintFailed { locale: Locale, source: anyhow::Error },
 }
 
 impl PageError {
@@ -109,12 +118,28 @@ impl ResponseError for PageError {
             PageError::UnknownCode { .. } | PageError::MistypedCode { .. } => StatusCode::NOT_FOUND,
             PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            PageError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::Unexpected { .. } | PageError::PrintFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+            PageError::UnknownShare { .. } => StatusCode::NOT_FOUND,
+            PageError::ShareGone { .. } => StatusCode::GONE,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
         let (locale, heading, body, arg) = match self {
+            PageError::ShareGone { locale, manufacturer, revoked } => {
+                let (heading, body) = if *revoked {
+                    ("share-revoked-title", "share-revoked-body")
+                } else {
+                    ("share-expired-title", "share-expired-body")
+                };
+                let args = [("manufacturer", manufacturer.clone().into())];
+                return pages::message_with(self.status_code(), *locale, heading, body, &args);
+            }
+            PageError::UnknownShare { locale } => (*locale, "share-notfound-title", "share-notfound-body", None),
+            PageError::PrintFailed { locale, source } => {
+                tracing::error!(error = ?source, "print page failed");
+                (*locale, "error-title", "print-error-body", None)
+            }
             PageError::UnknownCode { locale, code } => {
                 (*locale, "notfound-title", "notfound-body", Some(code.as_str()))
             }

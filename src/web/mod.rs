@@ -8,6 +8,7 @@ pub mod health;
 pub mod i18n;
 pub mod metrics;
 pub mod pages;
+pub mod print;
 pub mod public;
 pub mod startup;
 pub mod state;

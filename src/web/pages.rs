@@ -4,6 +4,7 @@ use actix_web::HttpResponse;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_LANGUAGE, CONTENT_TYPE, VARY};
 use askama::Template;
+use fluent_templates::fluent_bundle::FluentValue;
 
 use crate::domain::feedback::{COMMENT_MAX_CHARS, FeedbackInput, FieldErrors};
 use crate::domain::form::{MAX_PHOTOS, USAGE_PERIODS};
@@ -222,6 +223,26 @@ pub fn html_bytes(status: StatusCode, locale: Locale, body: bytes::Bytes) -> Htt
         .insert_header((VARY, "Accept-Language"))
         .insert_header((CACHE_CONTROL, "no-store"))
         .body(body)
+}
+
+/// A message page whose body takes named arguments (e.g. the manufacturer to ask).
+pub fn message_with(
+    status: StatusCode,
+    locale: Locale,
+    heading_key: &str,
+    body_key: &str,
+    args: &[(&'static str, FluentValue<'static>)],
+) -> HttpResponse {
+    let tr = Tr(locale);
+    let page = MessagePage {
+        lang: locale.tag(),
+        tr,
+        switch: switch_links("", locale),
+        heading: tr.t(heading_key),
+        paragraphs: vec![tr.t_args(body_key, args)],
+        link: None,
+    };
+    render(status, locale, &page)
 }
 
 pub fn render(status: StatusCode, locale: Locale, page: &impl Template) -> HttpResponse {

@@ -11,7 +11,7 @@ use tracing_actix_web::TracingLogger;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, gs1, health, metrics, public};
+use crate::web::{api, gs1, health, metrics, print, public};
 
 pub struct Application {
     port: u16,
@@ -82,6 +82,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .route("/metrics", web::get().to(metrics::metrics))
             .configure(public::routes)
             .configure(gs1::routes)
+            .configure(print::routes)
             .configure(api::routes)
     })
     .listen(listener)?

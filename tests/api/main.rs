@@ -3,6 +3,7 @@
 //! or PostgreSQL when SCANBACK_TEST_POSTGRES_URL is set), a real SMTP server, real QR decoders.
 
 mod abuse;
+mod artwork;
 mod browser;
 mod cli;
 mod digest;
@@ -13,6 +14,7 @@ mod health;
 mod helpers;
 mod openapi;
 mod photos;
+mod print_share;
 mod product_lines;
 mod reports;
 mod scan_page;

@@ -270,15 +270,15 @@ fn check_schema(doc: &Value, schema: &Value, value: &Value, at: &str, errors: &m
             return;
         }
     }
-    if let Some(allowed) = schema.get("enum").and_then(Value::as_array) {
-        if !allowed.contains(value) {
-            errors.push(format!("{at}: {value} is not one of {allowed:?}"));
-        }
+    if let Some(allowed) = schema.get("enum").and_then(Value::as_array)
+        && !allowed.contains(value)
+    {
+        errors.push(format!("{at}: {value} is not one of {allowed:?}"));
     }
-    if let Some(c) = schema.get("const") {
-        if c != value {
-            errors.push(format!("{at}: {value} is not {c}"));
-        }
+    if let Some(c) = schema.get("const")
+        && c != value
+    {
+        errors.push(format!("{at}: {value} is not {c}"));
     }
     if let Some(obj) = value.as_object() {
         for key in schema.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
@@ -412,6 +412,8 @@ async fn documented_errors_are_the_ones_the_app_answers() {
     let other = app.create_manufacturer("Someone Else").await;
     let line = format!("/api/v1/product-lines/{}", fx.line_id);
     // (method, path, body, token, expected status, operation path, method in the document)
+    // (method, path, body, token, expected status, documented path, documented method)
+    #[allow(clippy::type_complexity)]
     let cases: Vec<(&str, String, Option<&str>, &str, u16, &str, &str)> = vec![
         ("get", line.clone(), None, &other.api_token, 404, "/product-lines/{product_line_id}", "get"),
         ("patch", line.clone(), Some("{not json"), &fx.token, 400, "/product-lines/{product_line_id}", "patch"),

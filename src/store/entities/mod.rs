@@ -4,6 +4,8 @@ pub mod api_token;
 pub mod digest_delivery;
 pub mod line_link;
 pub mod manufacturer;
+pub mod print_share;
+pub mod print_share_line;
 pub mod product_line;
 pub mod report;
 pub mod report_photo;

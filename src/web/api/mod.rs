@@ -1,9 +1,10 @@
 //! The JSON API for manufacturers, under `/api/v1`, with bearer tokens.
 
-mod artwork;
+pub(crate) mod artwork;
 mod auth;
 mod links;
 mod openapi;
+pub mod print_shares;
 mod product_lines;
 mod reports;
 mod stats;
@@ -23,6 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(openapi::routes)
             .configure(product_lines::routes)
             .configure(artwork::routes)
+            .configure(print_shares::routes)
             .configure(reports::routes)
             .configure(stats::routes)
             .configure(links::routes)
