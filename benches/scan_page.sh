@@ -29,7 +29,10 @@ for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1
 scan_url=$(grep -o "http://127.0.0.1:$PORT/q/[A-Z0-9]*" "$work/demo.txt" | head -1)
 
 mkdir -p "$work/www"
+# nginx workers run unprivileged: they must be able to read the page.
+chmod 755 "$work" "$work/www"
 curl -fs "$scan_url" -o "$work/www/page.html"
+chmod 644 "$work/www/page.html"
 raw=$(stat -c %s "$work/www/page.html")
 gz=$(gzip -9 -c "$work/www/page.html" | wc -c)
 links=$(grep -Eoc '<(link|script|img)[^>]*(href|src)=' "$work/www/page.html" || true)
@@ -56,6 +59,7 @@ sleep 0.5
 run() { wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency "$1" | tee "$2"; }
 echo "== nginx (static file)"; run "http://127.0.0.1:$NGINX_PORT/q/page" "$work/nginx.txt"
 echo "== scanback"; run "$scan_url" "$work/scanback.txt"
+if grep -q "Non-2xx" "$work/nginx.txt" "$work/scanback.txt"; then echo "error responses in the run: the comparison is void"; exit 1; fi
 python3 - "$work/nginx.txt" "$work/scanback.txt" <<'PY'
 import re, sys
 def read(path):

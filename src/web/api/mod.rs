@@ -18,6 +18,9 @@ use crate::web::error::ApiError;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(
         web::scope("/api/v1")
+            // A span and a log line per API call. The public scan path goes without: it is the hot
+            // path, and its failures are logged where they are turned into pages.
+            .wrap(tracing_actix_web::TracingLogger::default())
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
