@@ -16,7 +16,6 @@ enum Reports {
     UsagePeriod,
     Serial,
     Fingerprint,
-    CreatedAt,
 }
 
 #[derive(DeriveIden)]
@@ -75,12 +74,14 @@ impl MigrationTrait for Migration {
         }
         manager
             .create_index(
+                // One report per line, client, content and ten-minute window, even when a double tap
+                // sends the same form twice at once (NULL fingerprints never collide).
                 Index::create()
-                    .name("ix_reports_line_fingerprint")
+                    .name("ux_reports_line_fingerprint")
                     .table(Reports::Table)
                     .col(Reports::ProductLineId)
                     .col(Reports::Fingerprint)
-                    .col(Reports::CreatedAt)
+                    .unique()
                     .to_owned(),
             )
             .await?;

@@ -50,7 +50,8 @@ impl ReportWriter {
         (self.stats.commits.load(Relaxed), self.stats.rows.load(Relaxed))
     }
 
-    /// Returns once the report is committed.
+    /// Returns once the report is committed; `Err(StoreError::Conflict)` when an identical submission
+    /// (same line and de-duplication key) is already stored.
     pub async fn write(&self, new: NewReport) -> Result<(), StoreError> {
         let (done, committed) = oneshot::channel();
         self.jobs
@@ -84,7 +85,7 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, stats: Arc<Com
                 // One bad report must not fail the others: retry each on its own.
                 tracing::warn!(error = %e, size = batch.len(), "group commit failed; retrying reports one by one");
                 for job in batch.drain(..) {
-                    let result = commit(&db, &[&job.new]).await;
+                    let result = commit(&db, &[&job.new]).await.map_err(duplicate_as_conflict);
                     if result.is_ok() {
                         stats.commits.fetch_add(1, Relaxed);
                         stats.rows.fetch_add(1, Relaxed);
@@ -93,11 +94,23 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, stats: Arc<Com
                 }
             }
             Err(e) => {
+                let e = duplicate_as_conflict(e);
                 for job in batch.drain(..) {
-                    let _ = job.done.send(Err(StoreError::Unexpected(anyhow::anyhow!("{e}"))));
+                    let _ = job.done.send(Err(match &e {
+                        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+                        other => StoreError::Unexpected(anyhow::anyhow!("{other}")),
+                    }));
                 }
             }
         }
+    }
+}
+
+/// A unique violation here means the same submission is already stored (its twin won the race).
+fn duplicate_as_conflict(e: StoreError) -> StoreError {
+    match e {
+        StoreError::Db(db) if super::is_unique_violation(&db) => StoreError::Conflict("duplicate".into()),
+        other => other,
     }
 }
 

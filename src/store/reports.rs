@@ -69,18 +69,24 @@ pub fn build(
     NewReport { report, photos }
 }
 
-/// Whether the same submission from the same client was stored since `since` (a double tap, a
-/// resubmitted form after a slow network).
-pub async fn is_duplicate(
-    db: &DatabaseConnection,
-    line_id: Uuid,
-    fingerprint: &str,
-    since: OffsetDateTime,
-) -> Result<bool, StoreError> {
+/// Seconds in one de-duplication window.
+pub const DEDUPE_WINDOW_SECS: i64 = 600;
+
+/// The keys under which a submission with this content fingerprint is stored now, and under which it
+/// was stored in the previous window. The unique index on (line, key) stops two identical
+/// submissions racing each other; checking the previous window too catches a resubmission just
+/// after a window boundary.
+pub fn dedupe_keys(fingerprint: &str, at: OffsetDateTime) -> [String; 2] {
+    let window = at.unix_timestamp().div_euclid(DEDUPE_WINDOW_SECS);
+    [format!("{fingerprint}:{window}"), format!("{fingerprint}:{}", window - 1)]
+}
+
+/// Whether the same submission from the same client was stored recently (a double tap, a form sent
+/// again after a slow network).
+pub async fn is_duplicate(db: &DatabaseConnection, line_id: Uuid, keys: &[String]) -> Result<bool, StoreError> {
     let n = report::Entity::find()
         .filter(report::Column::ProductLineId.eq(line_id))
-        .filter(report::Column::Fingerprint.eq(fingerprint))
-        .filter(report::Column::CreatedAt.gte(since))
+        .filter(report::Column::Fingerprint.is_in(keys.iter().cloned()))
         .count(db)
         .await?;
     Ok(n > 0)

@@ -19,9 +19,6 @@ use crate::web::pages::{self, LineView, Link, MessagePage};
 use crate::web::state::AppState;
 use crate::web::submission::{self, ReadError, Submission};
 
-/// The same submission from the same client within this window is stored once.
-const DUPLICATE_WINDOW: time::Duration = time::Duration::minutes(10);
-
 pub fn routes(cfg: &mut web::ServiceConfig) {
     // `/Q/` is what the printed symbol carries (upper case fits QR's alphanumeric mode); `/q/` is what
     // people type. Both are served alike.
@@ -224,9 +221,8 @@ async fn submit(
         }
     };
 
-    let print = fingerprint(&client, &input);
-    let since = store::now() - DUPLICATE_WINDOW;
-    let duplicate = store::reports::is_duplicate(&state.db, line.line.id, &print, since)
+    let [key, previous_key] = store::reports::dedupe_keys(&fingerprint(&client, &input), store::now());
+    let mut duplicate = store::reports::is_duplicate(&state.db, line.line.id, &[key.clone(), previous_key])
         .await
         .map_err(|e| PageError::unexpected(locale, e))?;
     if !duplicate {
@@ -262,10 +258,16 @@ async fn submit(
             line.line.id,
             &feedback,
             locale,
-            Some(print),
+            Some(key),
             stored,
         );
-        state.reports.write(new).await.map_err(|e| PageError::unexpected(locale, e))?;
+        match state.reports.write(new).await {
+            Ok(()) => {}
+            // An identical submission committed first: this one is acknowledged as the same report.
+            // Its photo files stay unreferenced on disk (rare: identical content racing).
+            Err(store::StoreError::Conflict(_)) => duplicate = true,
+            Err(e) => return Err(PageError::unexpected(locale, e)),
+        }
     }
     state.metrics.stored(duplicate);
     let reply = if feedback.email.is_some() { "&reply=1" } else { "" };

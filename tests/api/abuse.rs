@@ -94,3 +94,29 @@ async fn concurrent_submissions_are_all_committed_and_acknowledged() {
     }
     assert_eq!(app.reports(&m.api_token, line["id"].as_str().unwrap()).await.len(), 10);
 }
+
+#[tokio::test]
+async fn identical_submissions_sent_at_the_same_moment_are_stored_once() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap().to_owned();
+    // A double (or nervous quadruple) tap on "Send": the requests arrive together.
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let client = app.client.clone();
+        let url = app.url(&format!("/q/{code}"));
+        tasks.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&[("kind", "defect"), ("rating", "1"), ("comment", "The rivets came loose")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 303, "every tap is acknowledged");
+    }
+    assert_eq!(app.reports(&m.api_token, line["id"].as_str().unwrap()).await.len(), 1);
+}

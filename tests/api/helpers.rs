@@ -64,7 +64,13 @@ pub async fn spawn_app() -> TestApp {
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
     let state = app.state();
     tokio::spawn(app.run_until_stopped());
-    let client = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client");
+    // Idle connections are dropped well before the server's 5 s keep-alive closes them, so a test
+    // that pauses (decoders, a browser) never sends on a connection the server is closing.
+    let client = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_idle_timeout(std::time::Duration::from_secs(2))
+        .build()
+        .expect("client");
     TestApp { address: format!("http://127.0.0.1:{port}"), port, settings, db, client, mail, dir, state }
 }
 
