@@ -41,6 +41,33 @@ impl fmt::Display for Kind {
     }
 }
 
+/// Where a report is in the manufacturer's triage.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportStatus {
+    New,
+    Triaged,
+    Answered,
+    Closed,
+}
+
+impl ReportStatus {
+    pub const ALL: [ReportStatus; 4] =
+        [ReportStatus::New, ReportStatus::Triaged, ReportStatus::Answered, ReportStatus::Closed];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportStatus::New => "new",
+            ReportStatus::Triaged => "triaged",
+            ReportStatus::Answered => "answered",
+            ReportStatus::Closed => "closed",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ReportStatus> {
+        ReportStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Rating(u8);
 

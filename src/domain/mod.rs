@@ -15,7 +15,7 @@ pub mod visitor;
 
 pub use code::{Code, CodeError};
 pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkType};
-pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating};
+pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating, ReportStatus};
 pub use form::FormConfig;
 pub use gtin::Gtin;
 pub use locale::Locale;

@@ -11,7 +11,7 @@ use super::entities::report::{self, Model};
 use super::entities::report_photo;
 use super::report_writer::NewReport;
 use super::{StoreError, now};
-use crate::domain::{Locale, NewFeedback};
+use crate::domain::{Kind, Locale, NewFeedback, ReportStatus};
 
 /// A photo already written to the data directory.
 pub struct StoredPhoto {
@@ -97,6 +97,10 @@ pub struct Filter {
     pub product_line: Option<Uuid>,
     pub since: Option<OffsetDateTime>,
     pub until: Option<OffsetDateTime>,
+    pub kind: Option<Kind>,
+    pub category: Option<String>,
+    pub lot: Option<String>,
+    pub status: Option<ReportStatus>,
     pub limit: Option<u64>,
 }
 
@@ -111,6 +115,18 @@ pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid, filter: &Filte
     }
     if let Some(until) = filter.until {
         q = q.filter(report::Column::CreatedAt.lt(until));
+    }
+    if let Some(kind) = filter.kind {
+        q = q.filter(report::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        q = q.filter(report::Column::Category.eq(category.as_str()));
+    }
+    if let Some(lot) = &filter.lot {
+        q = q.filter(report::Column::Lot.eq(lot.as_str()));
+    }
+    if let Some(status) = filter.status {
+        q = q.filter(report::Column::Status.eq(status.as_str()));
     }
     if let Some(limit) = filter.limit {
         q = q.limit(limit);
@@ -129,6 +145,19 @@ pub async fn photos(db: &DatabaseConnection, report_ids: &[Uuid]) -> Result<Vec<
         .order_by_asc(report_photo::Column::Position)
         .all(db)
         .await?)
+}
+
+/// Moves a report of this manufacturer to another triage status.
+pub async fn set_status(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    id: Uuid,
+    status: ReportStatus,
+) -> Result<Model, StoreError> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let mut active = get(db, manufacturer_id, id).await?.into_active_model();
+    active.status = Set(status.as_str().to_owned());
+    Ok(active.update(db).await?)
 }
 
 /// One report of this manufacturer.

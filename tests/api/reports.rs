@@ -43,3 +43,50 @@ async fn reports_of_other_manufacturers_are_never_listed() {
     let list: Vec<serde_json::Value> = res.json().await.unwrap();
     assert!(list.is_empty());
 }
+
+#[tokio::test]
+async fn reports_can_be_filtered_and_moved_through_triage() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let id = line["id"].as_str().unwrap();
+    for (kind, category, lot) in [("defect", "coating", "L1"), ("defect", "handle", "L2"), ("praise", "design", "L1")] {
+        let res =
+            app.post_feedback(code, &[("kind", kind), ("category", category), ("rating", "3"), ("lot", lot)]).await;
+        assert_eq!(res.status(), 303);
+    }
+    let get = |q: &str| {
+        let req = app.client.get(app.url(&format!("/api/v1/reports?product_line={id}&{q}"))).bearer_auth(&m.api_token);
+        async move { req.send().await.unwrap() }
+    };
+    let count = |res: reqwest::Response| async move { res.json::<Vec<serde_json::Value>>().await.unwrap().len() };
+    assert_eq!(count(get("kind=defect").await).await, 2);
+    assert_eq!(count(get("kind=defect&lot=L1").await).await, 1);
+    assert_eq!(count(get("category=design").await).await, 1);
+    assert_eq!(get("kind=nonsense").await.status(), 422);
+    assert_eq!(get("status=lost").await.status(), 422);
+
+    let reports = app.reports(&m.api_token, id).await;
+    let report_id = reports[0]["id"].as_str().unwrap();
+    assert_eq!(reports[0]["status"], "new");
+    let patch = |body: serde_json::Value, token: String| {
+        let req = app.client.patch(app.url(&format!("/api/v1/reports/{report_id}"))).bearer_auth(token).json(&body);
+        async move { req.send().await.unwrap() }
+    };
+    let res = patch(serde_json::json!({ "status": "answered" }), m.api_token.clone()).await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "answered");
+    assert_eq!(count(get("status=answered").await).await, 1);
+    assert_eq!(count(get("status=new").await).await, 2);
+    assert_eq!(patch(serde_json::json!({ "status": "deleted" }), m.api_token.clone()).await.status(), 422);
+    let other = app.create_manufacturer("Other").await;
+    assert_eq!(patch(serde_json::json!({ "status": "closed" }), other.api_token.clone()).await.status(), 404);
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/reports/{report_id}")))
+        .bearer_auth(&m.api_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "answered");
+}

@@ -4,12 +4,14 @@ use time::OffsetDateTime;
 use uuid::Uuid;
 
 use super::Manufacturer;
+use crate::domain::{Kind, ReportStatus};
 use crate::store::{self, entities::report, entities::report_photo, reports::Filter};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/reports").route(web::get().to(list)))
+        .service(web::resource("/reports/{id}").route(web::get().to(get)).route(web::patch().to(update)))
         .service(web::resource("/reports/{id}/photos/{position}").route(web::get().to(photo)));
 }
 
@@ -81,7 +83,50 @@ struct ListQuery {
     since: Option<OffsetDateTime>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     until: Option<OffsetDateTime>,
+    kind: Option<String>,
+    category: Option<String>,
+    lot: Option<String>,
+    status: Option<String>,
     limit: Option<u64>,
+}
+
+fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
+    ReportStatus::parse(s).ok_or_else(|| {
+        let valid: Vec<&str> = ReportStatus::ALL.iter().map(|s| s.as_str()).collect();
+        ApiError::invalid("status", format!("unknown status `{s}`; use one of {}", valid.join(", ")))
+    })
+}
+
+fn report_not_found(e: store::StoreError) -> ApiError {
+    match e {
+        store::StoreError::NotFound => ApiError::NotFound("report"),
+        other => other.into(),
+    }
+}
+
+async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let report = store::reports::get(&state.db, who.id, *id).await.map_err(report_not_found)?;
+    let photos = store::reports::photos(&state.db, &[report.id]).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct UpdateBody {
+    status: String,
+}
+
+/// Triage: `new` -> `triaged` -> `answered` / `closed`, in any order a team works.
+async fn update(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<UpdateBody>,
+) -> Result<HttpResponse, ApiError> {
+    let status = parse_status(body.status.trim())?;
+    let report = store::reports::set_status(&state.db, who.id, *id, status).await.map_err(report_not_found)?;
+    let photos = store::reports::photos(&state.db, &[report.id]).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
 }
 
 fn line_not_found(e: store::StoreError) -> ApiError {
@@ -101,10 +146,20 @@ async fn list(
         // Another manufacturer's line answers 404 like an unknown one.
         store::product_lines::get(&state.db, who.id, line).await.map_err(line_not_found)?;
     }
+    let kind = match q.kind.as_deref() {
+        None => None,
+        Some(k) => Some(Kind::parse(k).ok_or_else(|| {
+            ApiError::invalid("kind", format!("unknown kind `{k}`; use defect, usability, praise or other"))
+        })?),
+    };
     let filter = Filter {
         product_line: q.product_line,
         since: q.since,
         until: q.until,
+        kind,
+        category: q.category.clone(),
+        lot: q.lot.clone(),
+        status: q.status.as_deref().map(parse_status).transpose()?,
         limit: Some(q.limit.unwrap_or(1000).clamp(1, 10_000)),
     };
     let reports = store::reports::list(&state.db, who.id, &filter).await?;

@@ -85,7 +85,7 @@ async fn stats(
     let reports = store::reports::list(
         &state.db,
         who.id,
-        &Filter { product_line: Some(line.id), since: Some(start), until: Some(end), limit: None },
+        &Filter { product_line: Some(line.id), since: Some(start), until: Some(end), ..Default::default() },
     )
     .await?;
     let counts = store::scan_counts::for_line(&state.db, line.id).await?;
