@@ -25,6 +25,7 @@ pub struct Metrics {
     reports_stored: AtomicU64,
     reports_duplicate: AtomicU64,
     refused: [AtomicU64; 5],
+    photo_upload_bytes: AtomicU64,
 }
 
 const REFUSAL_NAMES: [&str; 5] = ["invalid", "rate_limited", "honeypot", "too_large", "unreadable"];
@@ -36,6 +37,11 @@ impl Metrics {
 
     pub fn stored(&self, duplicate: bool) {
         if duplicate { &self.reports_duplicate } else { &self.reports_stored }.fetch_add(1, Relaxed);
+    }
+
+    /// Bytes of photos received with stored reports (what customers' connections carried).
+    pub fn photo_bytes(&self, bytes: u64) {
+        self.photo_upload_bytes.fetch_add(bytes, Relaxed);
     }
 
     pub fn refused(&self, why: Refusal) {
@@ -78,6 +84,12 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         REFUSAL_NAMES.iter().zip(&m.refused).map(|(n, c)| (format!("reason=\"{n}\""), c.load(Relaxed))).collect();
     let refused: Vec<(&str, u64)> = refused.iter().map(|(l, v)| (l.as_str(), *v)).collect();
     counter(&mut out, "scanback_submissions_refused_total", "Submissions answered with an error page.", &refused);
+    counter(
+        &mut out,
+        "scanback_photo_upload_bytes_total",
+        "Bytes of photos received with stored reports.",
+        &[("", m.photo_upload_bytes.load(Relaxed))],
+    );
     let (batches, rows) = state.reports.commit_stats();
     counter(&mut out, "scanback_report_commits_total", "Transactions the report writer committed.", &[("", batches)]);
     counter(

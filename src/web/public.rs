@@ -31,7 +31,18 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(web::resource(format!("{prefix}/{{code}}/thanks")).route(web::get().to(thanks)));
     }
-    cfg.service(web::resource("/media/lines/{name}").route(web::get().to(product_image)));
+    cfg.service(web::resource("/media/lines/{name}").route(web::get().to(product_image)))
+        .service(web::resource(SHRINK_SCRIPT_PATH).route(web::get().to(shrink_script)));
+}
+
+/// The optional photo-shrinking script; the version is in the name so it can be cached for a year.
+pub const SHRINK_SCRIPT_PATH: &str = "/static/shrink-photos-v1.js";
+
+async fn shrink_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header(("Cache-Control", "public, max-age=31536000, immutable"))
+        .body(include_str!("../../static/shrink-photos.js"))
 }
 
 /// Product pictures. Names are chosen by the server (`<line uuid>-<random>.jpg`) and change with each
@@ -227,6 +238,7 @@ async fn submit(
         .map_err(|e| PageError::unexpected(locale, e))?;
     if !duplicate {
         let report_id = Uuid::now_v7();
+        let upload_bytes: u64 = photos.iter().map(|p| p.bytes.len() as u64).sum();
         // Decoding and re-encoding photos is CPU work: keep it off the async workers.
         let data_dir = state.settings.data_dir.clone();
         let stored = web::block(move || {
@@ -262,7 +274,7 @@ async fn submit(
             stored,
         );
         match state.reports.write(new).await {
-            Ok(()) => {}
+            Ok(()) => state.metrics.photo_bytes(upload_bytes),
             // An identical submission committed first: this one is acknowledged as the same report.
             // Its photo files stay unreferenced on disk (rare: identical content racing).
             Err(store::StoreError::Conflict(_)) => duplicate = true,

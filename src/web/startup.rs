@@ -72,7 +72,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
                     .add(("Referrer-Policy", "no-referrer"))
                     .add((
                         "Content-Security-Policy",
-                        "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+                        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
                     )),
             )
             .app_data(data.clone())

@@ -9,17 +9,50 @@ use crate::helpers::spawn_app;
 /// installs both).
 #[tokio::test]
 async fn a_phone_browser_without_javascript_sends_a_report_with_a_photo() {
+    let mut bytes = Vec::new();
+    image::DynamicImage::new_rgb8(640, 480).write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
+    let (_, uploaded) = send_in_browser(bytes.clone(), false).await;
+    assert_eq!(uploaded, bytes.len() as u64, "without JavaScript the photo travels as it is");
+}
+
+/// With JavaScript on, a camera-sized photo is shrunk in the browser before it travels.
+#[tokio::test]
+async fn with_javascript_a_large_photo_is_shrunk_before_upload() {
+    // Noise does not compress: a 2,800 x 2,100 photo of it is several megabytes, like a phone's.
+    let mut state = 0x2545_f491_u32;
+    let img = image::RgbImage::from_fn(2800, 2100, |_, _| {
+        state ^= state << 13;
+        state ^= state >> 17;
+        state ^= state << 5;
+        let b = state.to_le_bytes();
+        image::Rgb([b[0], b[1], b[2]])
+    });
+    let mut bytes = Vec::new();
+    image::DynamicImage::ImageRgb8(img).write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
+    let original = bytes.len() as u64;
+    assert!(original > 2_000_000, "{original}");
+    let (_, sent) = send_in_browser(bytes, true).await;
+    assert!(sent > 0);
+    assert!(sent < original / 2, "the upload ({sent} bytes) should be much smaller than the photo ({original} bytes)");
+}
+
+/// Returns what the browser saw and how many photo bytes the server received.
+async fn send_in_browser(photo_bytes: Vec<u8>, javascript: bool) -> (serde_json::Value, u64) {
     let app = spawn_app().await;
     let (m, line) = app.manufacturer_with_line("Сковорода 28 см").await;
     let photo = app.dir.path().join("photo.jpg");
-    let mut bytes = Vec::new();
-    image::DynamicImage::new_rgb8(640, 480).write_to(&mut Cursor::new(&mut bytes), image::ImageFormat::Jpeg).unwrap();
-    std::fs::write(&photo, bytes).unwrap();
+    std::fs::write(&photo, photo_bytes).unwrap();
 
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
     let scan_url = format!("{}/q/{}", app.address, line["code"].as_str().unwrap());
     let out = tokio::task::spawn_blocking(move || {
-        Command::new("node").arg(dir.join("submit_feedback.mjs")).arg(&scan_url).arg(&photo).current_dir(&dir).output()
+        Command::new("node")
+            .arg(dir.join("submit_feedback.mjs"))
+            .arg(&scan_url)
+            .arg(&photo)
+            .current_dir(&dir)
+            .env("JS", if javascript { "1" } else { "0" })
+            .output()
     })
     .await
     .unwrap()
@@ -40,4 +73,11 @@ async fn a_phone_browser_without_javascript_sends_a_report_with_a_photo() {
     assert_eq!(reports[0]["category"], "handle");
     assert_eq!(reports[0]["comment"], "Ручка сильно нагревается");
     assert_eq!(reports[0]["photos"].as_array().unwrap().len(), 1);
+    let metrics = app.client.get(app.url("/metrics")).send().await.unwrap().text().await.unwrap();
+    let received = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("scanback_photo_upload_bytes_total "))
+        .and_then(|v| v.parse().ok())
+        .expect("the photo bytes metric");
+    (seen, received)
 }

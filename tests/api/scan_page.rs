@@ -14,7 +14,13 @@ async fn the_scan_page_shows_the_product_in_the_visitors_language_without_cookie
     assert!(html.contains("<html lang=\"ru\">"));
     assert!(html.contains("Сковорода 28 см"));
     assert!(html.contains("Что произошло?"));
-    assert!(!html.contains("<script"), "no JavaScript");
+    // The only script is optional (it shrinks photos), same-origin and deferred; the browser test
+    // sends a report with JavaScript off.
+    assert_eq!(html.matches("<script").count(), 1);
+    assert!(html.contains("<script src=\"/static/shrink-photos-v1.js\" defer></script>"));
+    let js = app.client.get(app.url("/static/shrink-photos-v1.js")).send().await.unwrap();
+    assert_eq!(js.status(), 200);
+    assert!(js.headers()["content-type"].to_str().unwrap().starts_with("text/javascript"));
     assert!(!html.contains("http://") && !html.contains("https://"), "no third-party requests");
     assert!(html.contains("href=\"?lang=en\""), "a visible language switch");
 

@@ -2,7 +2,8 @@
 // login, a photo from the camera roll. Prints one JSON object with what it saw; the Rust test
 // (tests/api/browser.rs) asserts on it and on the stored report.
 //
-//   node submit_feedback.mjs SCAN_URL PHOTO_PATH
+//   node submit_feedback.mjs SCAN_URL PHOTO_PATH        (JavaScript off, as the page must work)
+//   JS=1 node submit_feedback.mjs SCAN_URL PHOTO_PATH   (JavaScript on: photos are shrunk first)
 import { chromium } from 'playwright-core';
 
 const [scanUrl, photo] = process.argv.slice(2);
@@ -24,7 +25,7 @@ try {
     isMobile: true,
     hasTouch: true,
     locale: 'ru-RU',
-    javaScriptEnabled: false,
+    javaScriptEnabled: process.env.JS === '1',
   });
   const page = await context.newPage();
   const requests = [];
