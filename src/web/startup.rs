@@ -36,6 +36,7 @@ impl Application {
         let port = listener.local_addr()?.port();
         let state = AppState::new(db, settings);
         state.scans.spawn_flusher(state.db.clone());
+        spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })
     }
@@ -57,6 +58,20 @@ impl Application {
         }
         result
     }
+}
+
+/// The rate limiter keeps a small state per client key; keys change daily, so forget the idle ones
+/// every minute instead of letting them pile up.
+fn spawn_limiter_cleanup(state: &AppState) {
+    let limiter = state.submissions.clone();
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
+        loop {
+            tick.tick().await;
+            limiter.retain_recent();
+            limiter.shrink_to_fit();
+        }
+    });
 }
 
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
