@@ -213,7 +213,9 @@ impl FeedbackInput {
             errors.insert("lot", "error-lot-invalid");
             None
         } else {
-            Some(lot_text.to_owned())
+            // Printed lots are upper case (the QR URL is upper-cased to fit alphanumeric mode), so a
+            // typed lot is too: `l2411` and `L2411` are one lot in the statistics.
+            Some(lot_text.to_ascii_uppercase())
         };
         let category_text = self.category.trim();
         let category = match (kind, category_text.is_empty()) {

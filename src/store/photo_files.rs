@@ -34,6 +34,18 @@ fn write_synced(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     f.sync_all()
 }
 
+/// Removes photo files that no report refers to (best effort: a leftover file harms nothing).
+pub fn remove(data_dir: &Path, rels: &[String]) {
+    for rel in rels {
+        if rel.split('/').any(|part| part == ".." || part.is_empty()) {
+            continue;
+        }
+        if let Err(e) = std::fs::remove_file(data_dir.join(rel)) {
+            tracing::warn!(file = %rel, error = %e, "could not remove an unreferenced photo file");
+        }
+    }
+}
+
 /// Reads a stored photo; `rel` comes from the database, never from a request.
 pub fn read(data_dir: &Path, rel: &str) -> std::io::Result<Vec<u8>> {
     if rel.split('/').any(|part| part == ".." || part.is_empty()) {

@@ -264,6 +264,7 @@ async fn submit(
             }
             Err(Err(io)) => return Err(PageError::unexpected(locale, io)),
         };
+        let files: Vec<String> = stored.iter().flat_map(|p| [p.path.clone(), p.thumb_path.clone()]).collect();
         let new = store::reports::build(
             report_id,
             line.line.manufacturer_id,
@@ -275,9 +276,15 @@ async fn submit(
         );
         match state.reports.write(new).await {
             Ok(()) => state.metrics.photo_bytes(upload_bytes),
-            // An identical submission committed first: this one is acknowledged as the same report.
-            // Its photo files stay unreferenced on disk (rare: identical content racing).
-            Err(store::StoreError::Conflict(_)) => duplicate = true,
+            // An identical submission committed first: this one is acknowledged as the same report,
+            // and its own photo files, which no row will ever point at, go.
+            Err(store::StoreError::Conflict(_)) => {
+                duplicate = true;
+                if !files.is_empty() {
+                    let dir = state.settings.data_dir.clone();
+                    let _ = web::block(move || store::photo_files::remove(&dir, &files)).await;
+                }
+            }
             Err(e) => return Err(PageError::unexpected(locale, e)),
         }
     }

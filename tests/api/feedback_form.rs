@@ -183,3 +183,13 @@ async fn the_page_shows_the_product_picture_the_manufacturer_uploaded() {
     assert_eq!(res.status(), 422);
     assert_eq!(app.client.get(app.url("/media/lines/..%2F..%2Fetc%2Fpasswd")).send().await.unwrap().status(), 404);
 }
+
+#[tokio::test]
+async fn a_typed_lot_counts_as_the_printed_upper_case_lot() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    assert_eq!(app.post_feedback(code, &[("kind", "defect"), ("rating", "2"), ("lot", "l2411")]).await.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports[0]["lot"], "L2411");
+}

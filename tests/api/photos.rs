@@ -173,3 +173,34 @@ async fn a_multipart_form_without_photos_is_accepted() {
     assert_eq!(reports.len(), 1);
     assert!(reports[0]["photos"].as_array().unwrap().is_empty());
 }
+
+#[tokio::test]
+async fn identical_submissions_with_a_photo_racing_each_other_leave_one_report_and_one_set_of_files() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap().to_owned();
+    let photo = jpeg(300, 200);
+    let mut tasks = Vec::new();
+    for _ in 0..4 {
+        let client = app.client.clone();
+        let url = app.url(&format!("/q/{code}"));
+        let form = form_with(vec![("pan.jpg", photo.clone(), "image/jpeg")]);
+        tasks.push(tokio::spawn(async move { client.post(url).multipart(form).send().await.unwrap().status() }));
+    }
+    for t in tasks {
+        assert_eq!(t.await.unwrap(), 303);
+    }
+    assert_eq!(app.reports(&m.api_token, line["id"].as_str().unwrap()).await.len(), 1);
+    let mut files = 0;
+    let mut stack = vec![app.settings.data_dir.join("photos")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            if entry.path().is_dir() {
+                stack.push(entry.path());
+            } else {
+                files += 1;
+            }
+        }
+    }
+    assert_eq!(files, 2, "one photo and its thumbnail; the losers' files are removed");
+}
