@@ -50,7 +50,7 @@ fn redact(url: &str) -> String {
 
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     open_database(settings).await?;
-    println!("migrations applied");
+    out!("migrations applied");
     Ok(())
 }
 
@@ -72,7 +72,7 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
 /// On an empty database: one manufacturer with one product line, and everything needed to try it.
 async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
     if !store::manufacturers::is_empty(db).await? {
-        println!("demo: the database already has data; nothing seeded");
+        out!("demo: the database already has data; nothing seeded");
         return Ok(());
     }
     let m = store::manufacturers::create(db, "Demo Cookware", "owner@demo.example", Locale::DEFAULT).await?;
@@ -87,12 +87,12 @@ async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Resu
     )
     .await?;
     let base = &settings.public_url;
-    println!("demo data seeded:");
-    println!("  scan URL:     {base}/q/{}", line.code);
-    println!("  artwork URL:  {base}/api/v1/product-lines/{}/artwork?format=svg", line.id);
-    println!("                (send `Authorization: Bearer {}`)", m.api_token);
-    println!("  owner login:  {} / {}", m.owner_email, m.owner_password);
-    println!("  API token:    {}", m.api_token);
+    out!("demo data seeded:");
+    out!("  scan URL:     {base}/q/{}", line.code);
+    out!("  artwork URL:  {base}/api/v1/product-lines/{}/artwork?format=svg", line.id);
+    out!("                (send `Authorization: Bearer {}`)", m.api_token);
+    out!("  owner login:  {} / {}", m.owner_email, m.owner_password);
+    out!("  API token:    {}", m.api_token);
     Ok(())
 }
 

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use scanback::commands;
 use scanback::config::{Overrides, Settings};
+use scanback::{commands, out};
 
 #[derive(Parser)]
 #[command(name = "scanback", version, about = "Product feedback by durable QR codes")]
@@ -171,12 +171,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
         Command::Migrate => commands::migrate(&settings).await,
         Command::Manufacturer { command: ManufacturerCommand::Create { name, email, locale } } => {
             let created = commands::manufacturer_create(&settings, &name, &email, &locale).await?;
-            println!("{}", serde_json::to_string_pretty(&created)?);
+            out!("{}", serde_json::to_string_pretty(&created)?);
             Ok(())
         }
         Command::Digest { command: DigestCommand::Run { now } } => {
             let report = commands::digest_run(&settings, now).await?;
-            println!("{}", serde_json::to_string(&report)?);
+            out!("{}", serde_json::to_string(&report)?);
             anyhow::ensure!(
                 report.failed == 0,
                 "{} digest(s) could not be delivered; they will be retried",
@@ -240,12 +240,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 },
             )
             .await?;
-            println!("{}", serde_json::to_string_pretty(&share)?);
+            out!("{}", serde_json::to_string_pretty(&share)?);
             Ok(())
         }
         Command::PrintShare { command: PrintShareCommand::Revoke { id } } => {
             let share = commands::print_share_revoke(&settings, &id).await?;
-            println!("{}", serde_json::to_string_pretty(&share)?);
+            out!("{}", serde_json::to_string_pretty(&share)?);
             Ok(())
         }
     }
