@@ -7,6 +7,7 @@ mod artwork;
 mod browser;
 mod cli;
 mod digest;
+mod durability;
 mod end_to_end;
 mod feedback_form;
 mod gs1;
