@@ -2,7 +2,7 @@
 //! in points. Spot-colour profiles write the marks as a Separation with the CMYK alternate.
 //!
 //! Captions use the printer's Helvetica re-encoded to ISOLatin1Encoding: ASCII and Latin-1 letters;
-//! anything else (Cyrillic, typographic dashes and quotes, emoji...) is printed as '?'.
+//! Cyrillic is romanised and dashes become hyphens; anything else (quotes, emoji...) is printed as '?'.
 
 use super::text::{num, ps_string, push_uint};
 use super::{Colour, Layout, Profile, Symbol, row_runs};

@@ -2,7 +2,8 @@
 //! (Separation with a CMYK alternate). Also the small PDF toolkit the spec sheet and code sheets use.
 //!
 //! Captions use the base-14 Helvetica with WinAnsiEncoding, so no font is embedded. Limitation:
-//! characters outside WinAnsi (Cyrillic, Greek, CJK, emoji...) are printed as '?'.
+//! Cyrillic is romanised ("Сковорода" prints as "Skovoroda"); other characters outside WinAnsi
+//! (Greek, CJK, emoji...) are printed as '?'. SVG captions keep the original script.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str, TextStr};
 
@@ -265,7 +266,7 @@ mod tests {
         let s = text_of(&a.bytes);
         assert!(s.contains("/Helvetica"));
         assert!(s.contains("/WinAnsiEncoding"));
-        assert!(has_text(&a.bytes, "?????? Caf\u{e9}"), "{s}");
+        assert!(has_text(&a.bytes, "Poddon Caf\u{e9}"), "Cyrillic romanised: {s}");
         let side = a.spec.total_mm as f32 * super::PT;
         assert!(!s.contains(&format!("/MediaBox [0 0 {side} {side}]")));
     }

@@ -45,13 +45,57 @@ pub(super) fn xml_escape(s: &str) -> String {
     out
 }
 
+/// Latin letters for a Cyrillic one (a readable, passport-style romanisation), or `None`.
+fn romanise(c: char) -> Option<&'static str> {
+    const LOWER: [&str; 32] = [
+        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh",
+        "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
+    ];
+    const UPPER: [&str; 32] = [
+        "A", "B", "V", "G", "D", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U", "F", "Kh",
+        "Ts", "Ch", "Sh", "Shch", "", "Y", "", "E", "Yu", "Ya",
+    ];
+    match c {
+        'а'..='я' => LOWER.get(c as usize - 'а' as usize).copied(),
+        'А'..='Я' => UPPER.get(c as usize - 'А' as usize).copied(),
+        'ё' => Some("e"),
+        'Ё' => Some("E"),
+        'і' => Some("i"),
+        'І' => Some("I"),
+        'ї' => Some("yi"),
+        'Ї' => Some("Yi"),
+        'є' => Some("ye"),
+        'Є' => Some("Ye"),
+        'ґ' => Some("g"),
+        'Ґ' => Some("G"),
+        _ => None,
+    }
+}
+
+/// Cyrillic romanised for the base-14 fonts below, which have no Cyrillic glyphs: "Сковорода"
+/// prints as "Skovoroda" rather than a row of '?'. SVG captions keep the original text.
+fn romanised(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(|c| romanise(c).is_some()) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match romanise(c) {
+            Some(latin) => out.push_str(latin),
+            None => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Map text to WinAnsiEncoding bytes for a base-14 PDF font.
 ///
-/// Limitation: base-14 fonts are not embedded and only cover WinAnsi (Western European), so every
-/// character outside it (Cyrillic, CJK, emoji...) becomes '?'. Captions in other scripts need an
-/// embedded font, which this module deliberately does not carry.
+/// Limitation: base-14 fonts are not embedded and only cover WinAnsi (Western European): Cyrillic is
+/// romanised, any other character outside WinAnsi (Greek, CJK, emoji...) becomes '?'. Captions in
+/// the original script need an embedded font, which this module does not carry.
 pub(super) fn winansi(s: &str) -> Vec<u8> {
-    s.chars()
+    romanised(s)
+        .chars()
         .map(|c| match c as u32 {
             0x20..=0x7E | 0xA0..=0xFF => c as u32 as u8,
             _ => match c {
@@ -90,11 +134,11 @@ pub(super) fn winansi(s: &str) -> Vec<u8> {
 }
 
 /// A PostScript string literal for a font re-encoded to ISOLatin1Encoding: printable ASCII as is,
-/// Latin-1 letters as octal escapes; anything else (Cyrillic, dashes, emoji...) becomes '?'.
+/// Latin-1 letters as octal escapes, Cyrillic romanised, dashes as hyphens; anything else becomes '?'.
 pub(super) fn ps_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('(');
-    for c in s.chars() {
+    for c in romanised(s).chars() {
         match c {
             '(' | ')' | '\\' => {
                 out.push('\\');
@@ -103,6 +147,7 @@ pub(super) fn ps_string(s: &str) -> String {
             ' '..='~' => out.push(c),
             '\t' => out.push(' '),
             '\u{a0}'..='\u{ff}' => out.push_str(&format!("\\{:03o}", c as u32)),
+            '\u{2013}' | '\u{2014}' => out.push('-'),
             _ => out.push('?'),
         }
     }
@@ -191,10 +236,20 @@ mod tests {
     }
 
     #[test]
+    fn cyrillic_captions_are_romanised_for_the_base_14_fonts() {
+        assert_eq!(
+            winansi("Сковорода 28 см — Щи"),
+            "Skovoroda 28 sm \u{97} Shchi".chars().map(|c| c as u8).collect::<Vec<u8>>()
+        );
+        assert_eq!(ps_string("Ёлка – Юг"), "(Elka - Yug)");
+        assert_eq!(winansi("日本"), b"??".to_vec());
+    }
+
+    #[test]
     fn escaping() {
         assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(winansi("Café €5 Привет"), b"Caf\xe9 \x805 ??????".to_vec());
-        assert_eq!(ps_string("a(b)\\ é—"), "(a\\(b\\)\\\\ \\351?)");
+        assert_eq!(winansi("Café €5 Привет"), b"Caf\xe9 \x805 Privet".to_vec());
+        assert_eq!(ps_string("a(b)\\ é—★"), "(a\\(b\\)\\\\ \\351-?)");
     }
 
     #[test]
