@@ -42,6 +42,16 @@ impl ApiError {
     }
 }
 
+impl ApiError {
+    /// For `map_err`: a store `NotFound` becomes a 404 naming `what`; anything else as usual.
+    pub fn unless_missing(what: &'static str) -> impl Fn(StoreError) -> ApiError {
+        move |e| match e {
+            StoreError::NotFound => ApiError::NotFound(what),
+            other => other.into(),
+        }
+    }
+}
+
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
         match e {

@@ -189,20 +189,10 @@ pub fn message(
     body_key: &str,
     code: Option<&str>,
 ) -> HttpResponse {
-    let tr = Tr(locale);
-    let body = match code {
-        Some(code) => tr.t_str(body_key, "code", code),
-        None => tr.t(body_key),
-    };
-    let page = MessagePage {
-        lang: locale.tag(),
-        tr,
-        switch: switch_links("", locale),
-        heading: tr.t(heading_key),
-        paragraphs: vec![body],
-        link: None,
-    };
-    render(status, locale, &page)
+    match code {
+        Some(code) => message_with(status, locale, heading_key, body_key, &[("code", code.to_owned().into())]),
+        None => message_with(status, locale, heading_key, body_key, &[]),
+    }
 }
 
 /// A rendered page kept for reuse; a template that cannot render yields an empty body, logged.

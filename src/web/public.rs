@@ -81,17 +81,18 @@ fn view(line: &CachedLine) -> LineView<'_> {
 }
 
 async fn find_line(state: &AppState, raw_code: &str, locale: Locale) -> Result<Arc<CachedLine>, PageError> {
-    let shown: String = raw_code.chars().take(32).collect();
+    // What the error pages repeat back, built only when there is an error (this is the hot path).
+    let shown = || raw_code.chars().take(32).collect::<String>();
     let code = Code::parse(raw_code).map_err(|e| match e {
-        CodeError::Mistyped => PageError::MistypedCode { locale, code: shown.clone() },
-        CodeError::Malformed => PageError::UnknownCode { locale, code: shown.clone() },
+        CodeError::Mistyped => PageError::MistypedCode { locale, code: shown() },
+        CodeError::Malformed => PageError::UnknownCode { locale, code: shown() },
     })?;
     state
         .lines
         .get(&state.db, &code)
         .await
         .map_err(|e| PageError::unexpected(locale, e))?
-        .ok_or(PageError::UnknownCode { locale, code: shown })
+        .ok_or_else(|| PageError::UnknownCode { locale, code: shown() })
 }
 
 /// `lot` and `serial` arrive from a GS1 Digital Link redirect; they travel into the report.

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use uuid::Uuid;
 
-use super::Manufacturer;
+use super::{Manufacturer, owned_line};
 use crate::artwork::{self, ArtworkError, BundleItem, Format, Options, Paper, SheetItem};
 use crate::domain::Lot;
 use crate::domain::lot::parse_lot_list;
@@ -105,13 +105,6 @@ fn attachment(content_type: &str, filename: &str, bytes: Vec<u8>) -> HttpRespons
         .content_type(content_type)
         .insert_header(("Content-Disposition", format!("attachment; filename=\"{filename}\"")))
         .body(bytes)
-}
-
-async fn owned_line(state: &AppState, who: Manufacturer, id: Uuid) -> Result<product_line::Model, ApiError> {
-    store::product_lines::get(&state.db, who.id, id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    })
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]

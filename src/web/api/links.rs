@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Manufacturer;
+use super::{Manufacturer, owned_line};
 use crate::domain::LinkType;
 use crate::domain::digital_link::{parse_href, parse_lang, parse_title};
 use crate::store::{self, entities::line_link, links::NewLink};
@@ -67,16 +67,6 @@ fn validate(body: CreateBody) -> Result<NewLink, ApiError> {
 }
 
 /// The line, if it is this manufacturer's; another manufacturer's line is "not found".
-async fn own_line(
-    state: &AppState,
-    who: Manufacturer,
-    id: Uuid,
-) -> Result<store::entities::product_line::Model, ApiError> {
-    store::product_lines::get(&state.db, who.id, id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    })
-}
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id, line = %id))]
 async fn create(
@@ -85,7 +75,7 @@ async fn create(
     id: web::Path<Uuid>,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = own_line(&state, who, *id).await?;
+    let line = owned_line(&state, who, *id).await?;
     let link = validate(body.into_inner())?;
     // Links are served at the line's GS1 Digital Link; without a GTIN nobody could ever reach them.
     if line.gtin.is_none() {
@@ -101,7 +91,7 @@ async fn create(
 }
 
 async fn list(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let line = own_line(&state, who, *id).await?;
+    let line = owned_line(&state, who, *id).await?;
     let links = store::links::for_line(&state.db, line.id).await?;
     Ok(HttpResponse::Ok().json(links.into_iter().map(LinkJson::from).collect::<Vec<_>>()))
 }
@@ -112,10 +102,7 @@ async fn delete(
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
     let (line_id, link_id) = path.into_inner();
-    let line = own_line(&state, who, line_id).await?;
-    store::links::delete(&state.db, who.id, line.id, link_id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("link"),
-        other => other.into(),
-    })?;
+    let line = owned_line(&state, who, line_id).await?;
+    store::links::delete(&state.db, who.id, line.id, link_id).await.map_err(ApiError::unless_missing("link"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -35,6 +35,15 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     );
 }
 
+/// A product line of the calling manufacturer; another manufacturer's line is a 404 like an unknown one.
+async fn owned_line(
+    state: &crate::web::state::AppState,
+    who: Manufacturer,
+    id: uuid::Uuid,
+) -> Result<crate::store::entities::product_line::Model, ApiError> {
+    crate::store::product_lines::get(&state.db, who.id, id).await.map_err(ApiError::unless_missing("product line"))
+}
+
 fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().limit(64 * 1024).error_handler(|err, _req| {
         ApiError::BadRequest(format!("the request body is not valid JSON for this call: {err}")).into()

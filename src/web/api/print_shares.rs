@@ -9,9 +9,9 @@ use super::Manufacturer;
 use super::artwork::DEFAULT_PROFILE;
 use crate::artwork;
 use crate::domain::print_share::{self as rules, MAX_LINES};
+use crate::store;
 use crate::store::entities::print_share;
 use crate::store::print_shares::{self, NewShare, ShareState};
-use crate::store::{self, StoreError};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -105,10 +105,7 @@ async fn create(
     let body = body.into_inner();
     let new =
         new_share(who.id, body.product_lines, body.profile.as_deref(), body.expires_in_days, body.note.as_deref())?;
-    let created = print_shares::create(&state.db, new).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    })?;
+    let created = print_shares::create(&state.db, new).await.map_err(ApiError::unless_missing("product line"))?;
     let mut json = ShareJson::new(created.share, created.line_ids);
     json.url = Some(share_url(&state.settings.public_url, &created.token));
     json.token = Some(created.token);
@@ -124,9 +121,7 @@ async fn list(state: web::Data<AppState>, who: Manufacturer) -> Result<HttpRespo
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn revoke(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let (share, lines) = print_shares::revoke(&state.db, Some(who.id), *id).await.map_err(|e| match e {
-        StoreError::NotFound => ApiError::NotFound("print share"),
-        other => other.into(),
-    })?;
+    let (share, lines) =
+        print_shares::revoke(&state.db, Some(who.id), *id).await.map_err(ApiError::unless_missing("print share"))?;
     Ok(HttpResponse::Ok().json(ShareJson::new(share, lines)))
 }

@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Manufacturer;
+use super::{Manufacturer, owned_line};
 use crate::domain::{FormConfig, Gtin, ProductName, product::parse_sku};
 use crate::store::{self, entities::product_line, product_lines::NewLine};
 use crate::web::error::ApiError;
@@ -106,7 +106,7 @@ async fn list(state: web::Data<AppState>, who: Manufacturer) -> Result<HttpRespo
 }
 
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
+    let line = owned_line(&state, who, *id).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
 
@@ -141,13 +141,14 @@ async fn update(
     };
     let line = store::product_lines::update(&state.db, who.id, *id, store::product_lines::Changes { name, sku })
         .await
-        .map_err(not_found)?;
+        .map_err(ApiError::unless_missing("product line"))?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
 
 async fn retire(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::retire(&state.db, who.id, *id).await.map_err(not_found)?;
+    let line =
+        store::product_lines::retire(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("product line"))?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
@@ -158,7 +159,7 @@ async fn get_form(
     who: Manufacturer,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
+    let line = owned_line(&state, who, *id).await?;
     Ok(HttpResponse::Ok().json(FormConfig::from_stored(line.form_config.as_deref())))
 }
 
@@ -170,7 +171,9 @@ async fn put_form(
 ) -> Result<HttpResponse, ApiError> {
     let form = body.into_inner();
     form.validate().map_err(|e| ApiError::invalid("categories", e.to_string()))?;
-    let line = store::product_lines::set_form(&state.db, who.id, *id, &form).await.map_err(not_found)?;
+    let line = store::product_lines::set_form(&state.db, who.id, *id, &form)
+        .await
+        .map_err(ApiError::unless_missing("product line"))?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(form))
 }
@@ -183,7 +186,7 @@ async fn put_image(
     id: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(not_found)?;
+    let line = owned_line(&state, who, *id).await?;
     let dir = state.settings.data_dir.clone();
     let line_id = line.id;
     let saved = web::block(move || {
@@ -195,7 +198,9 @@ async fn put_image(
     })
     .await
     .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("image task failed: {e}")))??;
-    let line = store::product_lines::set_image(&state.db, who.id, line_id, Some(saved)).await.map_err(not_found)?;
+    let line = store::product_lines::set_image(&state.db, who.id, line_id, Some(saved))
+        .await
+        .map_err(ApiError::unless_missing("product line"))?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
 }
@@ -205,14 +210,9 @@ async fn delete_image(
     who: Manufacturer,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::set_image(&state.db, who.id, *id, None).await.map_err(not_found)?;
+    let line = store::product_lines::set_image(&state.db, who.id, *id, None)
+        .await
+        .map_err(ApiError::unless_missing("product line"))?;
     state.lines.invalidate(&line.code);
     Ok(HttpResponse::NoContent().finish())
-}
-
-fn not_found(e: store::StoreError) -> ApiError {
-    match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    }
 }

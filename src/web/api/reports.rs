@@ -3,7 +3,7 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::Manufacturer;
+use super::{Manufacturer, owned_line};
 use crate::domain::{Kind, ReportStatus};
 use crate::store::{self, entities::report, entities::report_photo, reports::Filter};
 use crate::web::error::ApiError;
@@ -97,15 +97,8 @@ fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
     })
 }
 
-fn report_not_found(e: store::StoreError) -> ApiError {
-    match e {
-        store::StoreError::NotFound => ApiError::NotFound("report"),
-        other => other.into(),
-    }
-}
-
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let report = store::reports::get(&state.db, who.id, *id).await.map_err(report_not_found)?;
+    let report = store::reports::get(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("report"))?;
     let photos = store::reports::photos(&state.db, &[report.id]).await?;
     Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
 }
@@ -124,16 +117,10 @@ async fn update(
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let status = parse_status(body.status.trim())?;
-    let report = store::reports::set_status(&state.db, who.id, *id, status).await.map_err(report_not_found)?;
+    let report =
+        store::reports::set_status(&state.db, who.id, *id, status).await.map_err(ApiError::unless_missing("report"))?;
     let photos = store::reports::photos(&state.db, &[report.id]).await?;
     Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
-}
-
-fn line_not_found(e: store::StoreError) -> ApiError {
-    match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    }
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
@@ -144,7 +131,7 @@ async fn list(
 ) -> Result<HttpResponse, ApiError> {
     if let Some(line) = q.product_line {
         // Another manufacturer's line answers 404 like an unknown one.
-        store::product_lines::get(&state.db, who.id, line).await.map_err(line_not_found)?;
+        owned_line(&state, who, line).await?;
     }
     let kind = match q.kind.as_deref() {
         None => None,
@@ -190,10 +177,7 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let report = store::reports::get(&state.db, who.id, id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("report"),
-        other => other.into(),
-    })?;
+    let report = store::reports::get(&state.db, who.id, id).await.map_err(ApiError::unless_missing("report"))?;
     let photos = store::reports::photos(&state.db, &[report.id]).await?;
     let p = photos.into_iter().find(|p| p.position == position).ok_or(ApiError::NotFound("photo"))?;
     let rel = if q.size.as_deref() == Some("thumbnail") { p.thumb_path } else { p.path };

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
-use super::Manufacturer;
+use super::{Manufacturer, owned_line};
 use crate::domain::metrics::{self, Share};
 use crate::store::{self, reports::Filter};
 use crate::web::error::ApiError;
@@ -71,10 +71,7 @@ async fn stats(
     id: web::Path<Uuid>,
     q: web::Query<StatsQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::get(&state.db, who.id, *id).await.map_err(|e| match e {
-        store::StoreError::NotFound => ApiError::NotFound("product line"),
-        other => other.into(),
-    })?;
+    let line = owned_line(&state, who, *id).await?;
     let until = parse_day("until", q.until.as_deref())?.unwrap_or_else(|| OffsetDateTime::now_utc().date());
     let from = parse_day("from", q.from.as_deref())?.unwrap_or(until - Duration::days(29));
     if from > until || until - from > Duration::days(366) {
