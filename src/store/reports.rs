@@ -167,8 +167,9 @@ pub async fn page(
     let limit = limit.max(1);
     let mut q = filtered(manufacturer_id, filter);
     if let Some(c) = after {
-        // `(created_at, id) < (c, id)` spelled out, because SQLite and PostgreSQL both turn this into
-        // an index range; the redundant `created_at <= c` is the range's upper bound.
+        // `(created_at, id) < (c, id)` spelled out. The redundant `created_at <= c` is what makes it an
+        // index range on (…, created_at, id) in both databases: without it PostgreSQL walks the index
+        // from the newest row and filters, so a deep page costs as much as all pages before it.
         q = q.filter(report::Column::CreatedAt.lte(c.created_at)).filter(
             Condition::any()
                 .add(report::Column::CreatedAt.lt(c.created_at))
