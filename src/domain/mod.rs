@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
 pub mod code;
+pub mod cursor;
 pub mod digital_link;
 pub mod feedback;
 pub mod form;
@@ -15,6 +16,7 @@ pub mod rollup;
 pub mod visitor;
 
 pub use code::{Code, CodeError};
+pub use cursor::{Cursor, CursorError};
 pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkType};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating, ReportStatus};
 pub use form::FormConfig;

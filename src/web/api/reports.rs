@@ -1,11 +1,17 @@
+use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use bytes::Bytes;
+use futures_util::{Stream, TryStreamExt, stream};
+use sea_orm::DatabaseConnection;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::{Manufacturer, owned_line};
-use crate::domain::{Kind, ReportStatus};
-use crate::store::{self, entities::report, entities::report_photo, reports::Filter};
+use crate::domain::{Cursor, Kind, ReportStatus};
+use crate::store::reports::{Filter, Page};
+use crate::store::{self, StoreError, entities::report, entities::report_photo};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -44,10 +50,10 @@ struct ReportJson {
 }
 
 impl ReportJson {
-    fn new(r: report::Model, photos: &[report_photo::Model]) -> Self {
+    /// `photos` are this report's own, in upload order.
+    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Self {
         let photos = photos
             .iter()
-            .filter(|p| p.report_id == r.id)
             .map(|p| PhotoJson {
                 url: format!("/api/v1/reports/{}/photos/{}", r.id, p.position),
                 thumbnail_url: format!("/api/v1/reports/{}/photos/{}?size=thumbnail", r.id, p.position),
@@ -87,7 +93,35 @@ struct ListQuery {
     category: Option<String>,
     lot: Option<String>,
     status: Option<String>,
-    limit: Option<u64>,
+    /// Text, not a number, so that `limit=abc` is a 422 naming the field like `limit=0`.
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Reports per page when the client does not say.
+const PAGE_DEFAULT: u64 = 50;
+/// The largest page: bigger exports are what `format=csv` is for.
+const PAGE_MAX: u64 = 500;
+/// Rows per database round trip while a CSV export streams.
+const CSV_CHUNK: u64 = 1000;
+
+fn parse_limit(raw: Option<&str>) -> Result<u64, ApiError> {
+    let Some(raw) = raw else { return Ok(PAGE_DEFAULT) };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+        _ => Err(ApiError::invalid(
+            "limit",
+            format!(
+                "`{}` is not a page size; use a whole number from 1 to {PAGE_MAX} (default {PAGE_DEFAULT})",
+                raw.chars().take(32).collect::<String>()
+            ),
+        )),
+    }
+}
+
+enum Format {
+    Json,
+    Csv,
 }
 
 fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
@@ -100,7 +134,7 @@ fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let report = store::reports::get(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("report"))?;
     let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
+    Ok(HttpResponse::Ok().json(ReportJson::new(report, photos)))
 }
 
 #[derive(Deserialize)]
@@ -120,15 +154,22 @@ async fn update(
     let report =
         store::reports::set_status(&state.db, who.id, *id, status).await.map_err(ApiError::unless_missing("report"))?;
     let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
+    Ok(HttpResponse::Ok().json(ReportJson::new(report, photos)))
 }
 
+/// One page of reports as a JSON array (the next page's cursor travels in `Link` and `X-Next-Cursor`),
+/// or every matching report as a streamed CSV file.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn list(
     state: web::Data<AppState>,
     who: Manufacturer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
+    let format = match q.format.as_deref() {
+        None | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some(other) => return Err(ApiError::invalid("format", format!("unknown format `{other}`; use json or csv"))),
+    };
     if let Some(line) = q.product_line {
         // Another manufacturer's line answers 404 like an unknown one.
         owned_line(&state, who, line).await?;
@@ -147,22 +188,113 @@ async fn list(
         category: q.category.clone(),
         lot: q.lot.clone(),
         status: q.status.as_deref().map(parse_status).transpose()?,
-        limit: Some(q.limit.unwrap_or(1000).clamp(1, 10_000)),
+        limit: None,
     };
-    let reports = store::reports::list(&state.db, who.id, &filter).await?;
-    match q.format.as_deref() {
-        None | Some("json") => {
-            let ids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
-            let photos = store::reports::photos(&state.db, &ids).await?;
-            let json: Vec<ReportJson> = reports.into_iter().map(|r| ReportJson::new(r, &photos)).collect();
-            Ok(HttpResponse::Ok().json(json))
+    let limit = parse_limit(q.limit.as_deref())?;
+    let after = match q.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(Cursor::parse(c).map_err(|e| ApiError::invalid("cursor", e.to_string()))?),
+    };
+    match format {
+        Format::Json => {
+            let page = store::reports::page(&state.db, who.id, &filter, after, limit).await?;
+            let ids: Vec<Uuid> = page.reports.iter().map(|r| r.id).collect();
+            let mut photos = store::reports::photos_by_report(&state.db, &ids).await?;
+            let json: Vec<ReportJson> = page
+                .reports
+                .into_iter()
+                .map(|r| {
+                    let own = photos.remove(&r.id).unwrap_or_default();
+                    ReportJson::new(r, own)
+                })
+                .collect();
+            let mut res = HttpResponse::Ok();
+            if let Some(next) = page.next {
+                let cursor = next.encode();
+                let url = next_page_url(&state.settings.public_url, &filter, &cursor, limit);
+                res.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
+                res.insert_header(("X-Next-Cursor", cursor));
+            }
+            Ok(res.json(json))
         }
-        Some("csv") => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
-            .body(to_csv(&reports))),
-        Some(other) => Err(ApiError::invalid("format", format!("unknown format `{other}`; use json or csv"))),
+        // Every matching row: `limit` and `cursor` do not apply to an export.
+        Format::Csv => {
+            // The first chunk is read before the response starts, so a database that is down
+            // answers 500 rather than a 200 with a cut-off file.
+            let first = store::reports::page(&state.db, who.id, &filter, None, CSV_CHUNK).await?;
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
+                .streaming(csv_stream(state.db.clone(), who.id, filter, first)))
+        }
     }
+}
+
+/// The same filters, the next page's cursor and the same page size, under the public URL.
+fn next_page_url(public_url: &str, filter: &Filter, cursor: &str, limit: u64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(line) = filter.product_line {
+        query.append_pair("product_line", &line.to_string());
+    }
+    for (name, at) in [("since", filter.since), ("until", filter.until)] {
+        if let Some(text) = at.and_then(|t| t.format(&Rfc3339).ok()) {
+            query.append_pair(name, &text);
+        }
+    }
+    if let Some(kind) = filter.kind {
+        query.append_pair("kind", kind.as_str());
+    }
+    if let Some(category) = &filter.category {
+        query.append_pair("category", category);
+    }
+    if let Some(lot) = &filter.lot {
+        query.append_pair("lot", lot);
+    }
+    if let Some(status) = filter.status {
+        query.append_pair("status", status.as_str());
+    }
+    query.append_pair("cursor", cursor);
+    query.append_pair("limit", &limit.to_string());
+    format!("{public_url}/api/v1/reports?{}", query.finish())
+}
+
+/// Where a CSV export stands between two chunks.
+enum CsvStep {
+    /// The header and the rows already read.
+    First(Page),
+    /// Read the chunk after this row next.
+    After(Cursor),
+    Done,
+}
+
+/// The export as a stream of chunks, each one page of the same keyset query, so memory stays the
+/// same whatever the row count. A database error mid-export is logged and ends the stream with an
+/// error, which cuts the response short instead of sending a file that looks complete.
+fn csv_stream(
+    db: DatabaseConnection,
+    manufacturer_id: Uuid,
+    filter: Filter,
+    first: Page,
+) -> impl Stream<Item = Result<Bytes, StoreError>> + 'static {
+    stream::try_unfold((db, filter, CsvStep::First(first)), move |(db, filter, step)| async move {
+        let (chunk, next) = match step {
+            CsvStep::First(page) => {
+                let mut chunk = String::from(CSV_HEADER);
+                push_csv_rows(&mut chunk, &page.reports);
+                (chunk, page.next)
+            }
+            CsvStep::After(after) => {
+                let page = store::reports::page(&db, manufacturer_id, &filter, Some(after), CSV_CHUNK).await?;
+                let mut chunk = String::new();
+                push_csv_rows(&mut chunk, &page.reports);
+                (chunk, page.next)
+            }
+            CsvStep::Done => return Ok(None),
+        };
+        let step = next.map_or(CsvStep::Done, CsvStep::After);
+        Ok(Some((Bytes::from(chunk), (db, filter, step))))
+    })
+    .inspect_err(|e| tracing::error!(error = ?e, "CSV export failed part-way; the response is cut short"))
 }
 
 #[derive(Deserialize)]
@@ -192,12 +324,11 @@ async fn photo(
         .body(bytes))
 }
 
-fn to_csv(reports: &[report::Model]) -> String {
-    let mut out = String::from(
-        "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n",
-    );
+const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
+
+fn push_csv_rows(out: &mut String, reports: &[report::Model]) {
     for r in reports {
-        let created = r.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let created = r.created_at.format(&Rfc3339).unwrap_or_default();
         let fields = [
             r.id.to_string(),
             r.product_line_id.to_string(),
@@ -218,7 +349,6 @@ fn to_csv(reports: &[report::Model]) -> String {
         out.push_str(&row.join(","));
         out.push_str("\r\n");
     }
-    out
 }
 
 /// RFC 4180 quoting, plus a leading apostrophe on text a spreadsheet would run as a formula
