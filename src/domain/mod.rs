@@ -6,6 +6,7 @@ pub mod digital_link;
 pub mod feedback;
 pub mod form;
 pub mod gtin;
+pub mod ids;
 pub mod locale;
 pub mod lot;
 pub mod metrics;
@@ -21,6 +22,7 @@ pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkTyp
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating, ReportStatus};
 pub use form::FormConfig;
 pub use gtin::Gtin;
+pub use ids::{LineId, ManufacturerId, ReportId, ShareId};
 pub use locale::Locale;
 pub use lot::Lot;
 pub use product::{LineStatus, ProductName};

@@ -1,17 +1,15 @@
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use bytes::Bytes;
-use futures_util::{Stream, TryStreamExt, stream};
-use sea_orm::DatabaseConnection;
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::{Manufacturer, owned_line};
-use crate::domain::{Cursor, Kind, ReportStatus};
-use crate::store::reports::{Filter, Page};
-use crate::store::{self, StoreError, entities::report, entities::report_photo};
+use super::Manufacturer;
+use crate::app::reports::{self, Query, Report};
+use crate::domain::{Cursor, Kind, LineId, ReportId, ReportStatus};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -50,9 +48,9 @@ struct ReportJson {
 }
 
 impl ReportJson {
-    /// `photos` are this report's own, in upload order.
-    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Self {
-        let photos = photos
+    fn new(r: Report) -> Self {
+        let photos = r
+            .photos
             .iter()
             .map(|p| PhotoJson {
                 url: format!("/api/v1/reports/{}/photos/{}", r.id, p.position),
@@ -62,19 +60,19 @@ impl ReportJson {
             })
             .collect();
         ReportJson {
-            id: r.id,
-            product_line_id: r.product_line_id,
-            kind: r.kind,
+            id: r.id.get(),
+            product_line_id: r.product_line_id.get(),
+            kind: r.kind.as_str().to_owned(),
             category: r.category,
             rating: r.rating,
-            recommend: r.nps,
+            recommend: r.recommend,
             usage_period: r.usage_period,
             comment: r.comment,
             email: r.email,
             lot: r.lot,
             serial: r.serial,
             locale: r.locale,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             created_at: r.created_at,
             photos,
         }
@@ -132,9 +130,8 @@ fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
 }
 
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let report = store::reports::get(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, photos)))
+    let report = reports::get(&state.app, who.id, ReportId(*id)).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
 #[derive(Deserialize)]
@@ -151,10 +148,8 @@ async fn update(
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let status = parse_status(body.status.trim())?;
-    let report =
-        store::reports::set_status(&state.db, who.id, *id, status).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, photos)))
+    let report = reports::set_status(&state.app, who.id, ReportId(*id), status).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
 /// One page of reports as a JSON array (the next page's cursor travels in `Link` and `X-Next-Cursor`),
@@ -170,25 +165,20 @@ async fn list(
         Some("csv") => Format::Csv,
         Some(other) => return Err(ApiError::invalid("format", format!("unknown format `{other}`; use json or csv"))),
     };
-    if let Some(line) = q.product_line {
-        // Another manufacturer's line answers 404 like an unknown one.
-        owned_line(&state, who, line).await?;
-    }
     let kind = match q.kind.as_deref() {
         None => None,
         Some(k) => Some(Kind::parse(k).ok_or_else(|| {
             ApiError::invalid("kind", format!("unknown kind `{k}`; use defect, usability, praise or other"))
         })?),
     };
-    let filter = Filter {
-        product_line: q.product_line,
+    let query = Query {
+        product_line: q.product_line.map(LineId),
         since: q.since,
         until: q.until,
         kind,
         category: q.category.clone(),
         lot: q.lot.clone(),
         status: q.status.as_deref().map(parse_status).transpose()?,
-        limit: None,
     };
     let limit = parse_limit(q.limit.as_deref())?;
     let after = match q.cursor.as_deref() {
@@ -197,41 +187,39 @@ async fn list(
     };
     match format {
         Format::Json => {
-            let page = store::reports::page(&state.db, who.id, &filter, after, limit).await?;
-            let ids: Vec<Uuid> = page.reports.iter().map(|r| r.id).collect();
-            let mut photos = store::reports::photos_by_report(&state.db, &ids).await?;
-            let json: Vec<ReportJson> = page
-                .reports
-                .into_iter()
-                .map(|r| {
-                    let own = photos.remove(&r.id).unwrap_or_default();
-                    ReportJson::new(r, own)
-                })
-                .collect();
+            let page = reports::page(&state.app, who.id, &query, after, limit).await?;
             let mut res = HttpResponse::Ok();
             if let Some(next) = page.next {
                 let cursor = next.encode();
-                let url = next_page_url(&state.settings.public_url, &filter, &cursor, limit);
+                let url = next_page_url(&state.app.settings.public_url, &query, &cursor, limit);
                 res.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
                 res.insert_header(("X-Next-Cursor", cursor));
             }
-            Ok(res.json(json))
+            Ok(res.json(page.reports.into_iter().map(ReportJson::new).collect::<Vec<_>>()))
         }
-        // Every matching row: `limit` and `cursor` do not apply to an export.
+        // Every matching row: `limit` and `cursor` do not apply to an export. A database that is
+        // down answers 500 here rather than a 200 with a cut-off file.
         Format::Csv => {
-            // The first chunk is read before the response starts, so a database that is down
-            // answers 500 rather than a 200 with a cut-off file.
-            let first = store::reports::page(&state.db, who.id, &filter, None, CSV_CHUNK).await?;
+            let chunks = reports::export(&state.app, who.id, query, CSV_CHUNK).await?;
+            let mut first = true;
+            let body = chunks.map_ok(move |reports| {
+                let mut chunk = String::new();
+                if std::mem::take(&mut first) {
+                    chunk.push_str(CSV_HEADER);
+                }
+                push_csv_rows(&mut chunk, &reports);
+                Bytes::from(chunk)
+            });
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
-                .streaming(csv_stream(state.db.clone(), who.id, filter, first)))
+                .streaming(body))
         }
     }
 }
 
 /// The same filters, the next page's cursor and the same page size, under the public URL.
-fn next_page_url(public_url: &str, filter: &Filter, cursor: &str, limit: u64) -> String {
+fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> String {
     let mut query = url::form_urlencoded::Serializer::new(String::new());
     if let Some(line) = filter.product_line {
         query.append_pair("product_line", &line.to_string());
@@ -258,45 +246,6 @@ fn next_page_url(public_url: &str, filter: &Filter, cursor: &str, limit: u64) ->
     format!("{public_url}/api/v1/reports?{}", query.finish())
 }
 
-/// Where a CSV export stands between two chunks.
-enum CsvStep {
-    /// The header and the rows already read.
-    First(Page),
-    /// Read the chunk after this row next.
-    After(Cursor),
-    Done,
-}
-
-/// The export as a stream of chunks, each one page of the same keyset query, so memory stays the
-/// same whatever the row count. A database error mid-export is logged and ends the stream with an
-/// error, which cuts the response short instead of sending a file that looks complete.
-fn csv_stream(
-    db: DatabaseConnection,
-    manufacturer_id: Uuid,
-    filter: Filter,
-    first: Page,
-) -> impl Stream<Item = Result<Bytes, StoreError>> + 'static {
-    stream::try_unfold((db, filter, CsvStep::First(first)), move |(db, filter, step)| async move {
-        let (chunk, next) = match step {
-            CsvStep::First(page) => {
-                let mut chunk = String::from(CSV_HEADER);
-                push_csv_rows(&mut chunk, &page.reports);
-                (chunk, page.next)
-            }
-            CsvStep::After(after) => {
-                let page = store::reports::page(&db, manufacturer_id, &filter, Some(after), CSV_CHUNK).await?;
-                let mut chunk = String::new();
-                push_csv_rows(&mut chunk, &page.reports);
-                (chunk, page.next)
-            }
-            CsvStep::Done => return Ok(None),
-        };
-        let step = next.map_or(CsvStep::Done, CsvStep::After);
-        Ok(Some((Bytes::from(chunk), (db, filter, step))))
-    })
-    .inspect_err(|e| tracing::error!(error = ?e, "CSV export failed part-way; the response is cut short"))
-}
-
 #[derive(Deserialize)]
 struct PhotoQuery {
     size: Option<String>,
@@ -309,15 +258,8 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let report = store::reports::get(&state.db, who.id, id).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    let p = photos.into_iter().find(|p| p.position == position).ok_or(ApiError::NotFound("photo"))?;
-    let rel = if q.size.as_deref() == Some("thumbnail") { p.thumb_path } else { p.path };
-    let dir = state.settings.data_dir.clone();
-    let bytes = web::block(move || store::photo_files::read(&dir, &rel))
-        .await
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo read task failed: {e}")))?
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo file unreadable: {e}")))?;
+    let thumbnail = q.size.as_deref() == Some("thumbnail");
+    let bytes = reports::photo(&state.app, who.id, ReportId(id), position, thumbnail).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
         .insert_header(("Cache-Control", "private, max-age=86400"))
@@ -326,24 +268,24 @@ async fn photo(
 
 const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
 
-fn push_csv_rows(out: &mut String, reports: &[report::Model]) {
+fn push_csv_rows(out: &mut String, reports: &[Report]) {
     for r in reports {
         let created = r.created_at.format(&Rfc3339).unwrap_or_default();
         let fields = [
             r.id.to_string(),
             r.product_line_id.to_string(),
             created,
-            r.kind.clone(),
+            r.kind.as_str().to_owned(),
             r.category.clone().unwrap_or_default(),
             r.rating.to_string(),
-            r.nps.map(|n| n.to_string()).unwrap_or_default(),
+            r.recommend.map(|n| n.to_string()).unwrap_or_default(),
             r.usage_period.clone().unwrap_or_default(),
             r.comment.clone(),
             r.email.clone().unwrap_or_default(),
             r.lot.clone().unwrap_or_default(),
             r.serial.clone().unwrap_or_default(),
             r.locale.clone(),
-            r.status.clone(),
+            r.status.as_str().to_owned(),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&row.join(","));
