@@ -17,6 +17,7 @@ pub mod config;
 pub mod digest;
 pub mod domain;
 pub mod i18n;
+pub mod jobs;
 pub mod mail;
 pub mod photos;
 pub mod store;

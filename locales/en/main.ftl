@@ -133,3 +133,53 @@ share-expired-title = This link has expired
 share-expired-body = This print link from { $manufacturer } has expired. Please ask { $manufacturer }, who sent you the link, for a new one.
 share-revoked-title = This link was withdrawn
 share-revoked-body = { $manufacturer } has withdrawn this print link. Please ask { $manufacturer }, who sent you the link, for the current artwork.
+
+## Signing in (manufacturers)
+login-title = Sign in
+login-email = Email
+login-password = Password
+login-submit = Sign in
+login-forgot = Forgot your password?
+login-invalid = The email or the password is wrong.
+login-locked = Too many failed sign-ins. Sign-in for this account or connection opens again at { $until } (UTC), in { $minutes ->
+    [one] one minute
+   *[other] { $minutes } minutes
+}.
+reset-title = Reset your password
+reset-intro = Enter the email you sign in with. If it has an account, we send a link that sets a new password; it works once, for one hour.
+reset-submit = Send the link
+reset-sent = If that address has an account, a link is on its way. It works once, for one hour. Check your spam folder if nothing arrives in a few minutes.
+reset-new-title = Choose a new password
+reset-gone-title = This link no longer works
+reset-gone-body = Reset links work once, for one hour. Ask for a new one on the sign-in page.
+password-new = New password
+password-confirm = The same password again
+password-hint = At least 10 characters. A few unrelated words make a good one.
+password-submit = Save the password and sign in
+password-too-short = Use at least { $min } characters.
+password-too-long = Use at most { $max } characters.
+password-mismatch = The two passwords differ.
+landing-title = scanback: feedback from the people who use your products
+landing-what = scanback gives each product line a durable QR code on the packaging or on the product itself. A customer scans it and reports a defect, a usability problem or praise in under a minute: no app, no account, no cookies.
+landing-how = Manufacturers see the reports per product line, lot and category, get digests and alerts by email, and answer customers who asked for an answer. Print shops download print-ready artwork from a share link.
+landing-sign-in = Sign in to your workspace
+home-title = Your workspace
+home-signed-in = Signed in as { $email } ({ $role }) for { $manufacturer }.
+logout = Sign out
+dash-forbidden-title = Not allowed
+dash-forbidden-body = Your role does not allow this. Ask an owner of your workspace.
+dash-badform-title = The form could not be accepted
+dash-badform-body = The form was too old or came from another site. Go back, reload the page and send it again.
+dash-notfound-title = Not found
+dash-notfound-body = There is nothing here, or it belongs to another workspace.
+dash-error-body = Nothing was changed. Please try again in a minute.
+mail-lockout-subject = Sign-in to { $email } paused after { $count } failed attempts
+mail-lockout-body = There were { $count } failed sign-ins to the scanback account { $email } within 15 minutes. Sign-in for it is paused until { $until } (UTC).
+
+    If this was not someone from your team, the password may be under attack: the pause stops guessing, and a password reset at { $url } sets a new one.
+mail-reset-subject = Your scanback password reset link
+mail-reset-body = Someone asked to reset the password of this scanback account. If it was you, open this link within one hour to choose a new password (it works once):
+
+    { $url }
+
+    If it was not you, ignore this mail: the password stays as it is.

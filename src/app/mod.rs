@@ -2,6 +2,7 @@
 //! function checks its input with the domain's rules, talks to the store, keeps caches right, and
 //! answers with domain values or an [`AppError`]. Nothing here knows about HTTP.
 
+pub mod accounts;
 mod error;
 pub mod feedback;
 pub mod lines;
@@ -11,6 +12,7 @@ pub mod reports;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
+use tokio::sync::Notify;
 
 pub use error::AppError;
 
@@ -27,10 +29,18 @@ pub struct App {
     pub lines: LineCache,
     /// Group commit for reports (starts its task on the current runtime).
     pub reports: ReportWriter,
+    /// Wakes the outbox deliverer when a mail was queued, so it leaves at once.
+    pub outbox: Arc<Notify>,
 }
 
 impl App {
     pub fn new(db: DatabaseConnection, settings: Settings) -> App {
-        App { reports: ReportWriter::start(db.clone()), db, settings: Arc::new(settings), lines: LineCache::default() }
+        App {
+            reports: ReportWriter::start(db.clone()),
+            db,
+            settings: Arc::new(settings),
+            lines: LineCache::default(),
+            outbox: Arc::new(Notify::new()),
+        }
     }
 }

@@ -13,6 +13,7 @@ pub mod metrics;
 pub mod period;
 pub mod print_share;
 pub mod product;
+pub mod role;
 pub mod rollup;
 pub mod visitor;
 
@@ -26,3 +27,4 @@ pub use ids::{LineId, ManufacturerId, ReportId, ShareId};
 pub use locale::Locale;
 pub use lot::Lot;
 pub use product::{LineStatus, ProductName};
+pub use role::Role;

@@ -5,7 +5,10 @@ pub mod digests;
 pub mod entities;
 pub mod line_cache;
 pub mod links;
+pub mod login_failures;
 pub mod manufacturers;
+pub mod outbox;
+pub mod password_resets;
 pub mod photo_files;
 pub mod print_shares;
 pub mod product_lines;
@@ -14,7 +17,9 @@ pub mod reports;
 pub mod rollups;
 pub mod scan_counts;
 mod secrets;
+pub mod sessions;
 pub mod stats;
+pub mod users;
 
 use std::time::Duration;
 

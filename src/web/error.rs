@@ -178,3 +178,62 @@ impl ResponseError for PageError {
         pages::message(self.status_code(), locale, heading, body, arg)
     }
 }
+
+/// Errors on the manufacturer's pages (the dashboard and signing in).
+#[derive(Debug, thiserror::Error)]
+pub enum DashError {
+    /// Not signed in (or the session ended): to the sign-in page, coming back to `next` after.
+    #[error("sign-in required")]
+    SignIn { next: String },
+    /// The member's role does not allow this.
+    #[error("not allowed for this role")]
+    Forbidden { locale: Locale },
+    /// A form without this session's CSRF token, or posted from another site.
+    #[error("form refused")]
+    BadForm { locale: Locale },
+    #[error("not found")]
+    NotFound { locale: Locale },
+    #[error("unexpected: {source}")]
+    Unexpected { locale: Locale, source: anyhow::Error },
+}
+
+impl DashError {
+    /// A use case's error on a page in `locale`; refusals a form can show are handled before this.
+    pub fn from_app(locale: Locale) -> impl Fn(AppError) -> DashError {
+        move |e| match e {
+            AppError::NotFound(_) => DashError::NotFound { locale },
+            other => DashError::Unexpected { locale, source: other.into() },
+        }
+    }
+}
+
+impl ResponseError for DashError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            DashError::SignIn { .. } => StatusCode::SEE_OTHER,
+            DashError::Forbidden { .. } | DashError::BadForm { .. } => StatusCode::FORBIDDEN,
+            DashError::NotFound { .. } => StatusCode::NOT_FOUND,
+            DashError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (locale, heading, body) = match self {
+            DashError::SignIn { next } => {
+                let next: String = url::form_urlencoded::byte_serialize(next.as_bytes()).collect();
+                return HttpResponse::SeeOther()
+                    .insert_header((actix_web::http::header::LOCATION, format!("/login?next={next}")))
+                    .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+                    .finish();
+            }
+            DashError::Forbidden { locale } => (*locale, "dash-forbidden-title", "dash-forbidden-body"),
+            DashError::BadForm { locale } => (*locale, "dash-badform-title", "dash-badform-body"),
+            DashError::NotFound { locale } => (*locale, "dash-notfound-title", "dash-notfound-body"),
+            DashError::Unexpected { locale, source } => {
+                tracing::error!(error = ?source, "dashboard page failed");
+                (*locale, "error-title", "dash-error-body")
+            }
+        };
+        pages::message(self.status_code(), locale, heading, body, None)
+    }
+}

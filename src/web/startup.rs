@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, gs1, health, metrics, print, public};
+use crate::web::{api, dashboard, gs1, health, metrics, print, public};
 
 pub struct Application {
     port: u16,
@@ -34,8 +34,10 @@ impl Application {
         listener: TcpListener,
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
+        let mailer = crate::mail::Mailer::from_settings(&settings)?;
         let state = AppState::new(db, settings);
         state.scans.spawn_flusher(state.app.db.clone());
+        crate::jobs::outbox::spawn(state.app.db.clone(), mailer, state.app.settings.clone(), state.app.outbox.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })
@@ -96,6 +98,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(public::routes)
             .configure(gs1::routes)
             .configure(print::routes)
+            .configure(dashboard::routes)
             .configure(api::routes)
     })
     .listen(listener)?

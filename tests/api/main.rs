@@ -3,6 +3,7 @@
 //! or PostgreSQL when SCANBACK_TEST_POSTGRES_URL is set), a real SMTP server, real QR decoders.
 
 mod abuse;
+mod accounts;
 mod artwork;
 mod browser;
 mod cli;

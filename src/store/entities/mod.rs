@@ -3,7 +3,10 @@
 pub mod api_token;
 pub mod digest_delivery;
 pub mod line_link;
+pub mod login_failure;
 pub mod manufacturer;
+pub mod outbox_message;
+pub mod password_reset;
 pub mod print_share;
 pub mod print_share_line;
 pub mod product_line;
@@ -11,4 +14,5 @@ pub mod report;
 pub mod report_photo;
 pub mod report_rollup;
 pub mod scan_count;
+pub mod session;
 pub mod user;

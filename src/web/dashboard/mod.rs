@@ -1,0 +1,12 @@
+//! The manufacturer's workspace, server-rendered: signing in, and the pages behind it. Every page
+//! takes a [`session::Member`] (signed in, scoped to one manufacturer) and works without JavaScript.
+
+mod auth;
+mod home;
+pub mod session;
+
+use actix_web::web;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.configure(auth::routes).configure(home::routes);
+}
