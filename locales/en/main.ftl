@@ -183,3 +183,42 @@ mail-reset-body = Someone asked to reset the password of this scanback account. 
     { $url }
 
     If it was not you, ignore this mail: the password stays as it is.
+mail-invite-subject = { $inviter } invites you to the scanback workspace of { $manufacturer }
+mail-invite-body = { $inviter } invites you to join the scanback workspace of { $manufacturer } as { $role }. There you read the reports customers send about the products, and answer them.
+
+    Open this link within 7 days to choose a password; it works once:
+
+    { $url }
+
+    If you did not expect this, ignore the mail: nothing happens without the link.
+members-title = Members
+members-invite = Invite someone
+members-email = Email
+members-role = Role
+members-joined = Joined
+members-send = Send the invitation
+members-invited = The invitation is on its way. The link works once, for 7 days.
+members-pending = Invited, not joined yet
+members-expires = Link valid until
+members-change = Change
+members-remove = Remove
+members-you = (you)
+role-viewer = viewer (reads)
+role-editor = editor (also triages and answers)
+role-owner = owner (also manages members, lines and tokens)
+invite-title = Join { $manufacturer }
+invite-gone-title = This invitation no longer works
+invite-gone-body = Invitation links work once, for 7 days. Ask whoever invited you for a new one.
+tokens-title = API tokens
+tokens-label = What uses it
+tokens-write = May also change things (write)
+tokens-create = Create the token
+tokens-created = Copy this token now: it is shown only this once.
+tokens-scope = Scope
+tokens-by = Belongs to
+tokens-created-at = Created
+tokens-revoke = Revoke
+tokens-revoked = revoked
+nav-home = Workspace
+nav-members = Members
+nav-tokens = API tokens

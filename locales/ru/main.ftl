@@ -195,3 +195,42 @@ mail-reset-body = Кто-то попросил сбросить пароль э�
     { $url }
 
     Если это были не вы, просто не обращайте внимания на письмо: пароль останется прежним.
+mail-invite-subject = { $inviter } приглашает вас в рабочее пространство scanback компании { $manufacturer }
+mail-invite-body = { $inviter } приглашает вас в рабочее пространство scanback компании { $manufacturer } с ролью { $role }. Там вы читаете отзывы покупателей о товарах и отвечаете им.
+
+    Откройте ссылку в течение 7 дней и задайте пароль; она действует один раз:
+
+    { $url }
+
+    Если вы не ждали приглашения, просто не обращайте внимания на письмо: без ссылки ничего не произойдёт.
+members-title = Участники
+members-invite = Пригласить
+members-email = Эл. почта
+members-role = Роль
+members-joined = С нами с
+members-send = Отправить приглашение
+members-invited = Приглашение отправлено. Ссылка действует один раз в течение 7 дней.
+members-pending = Приглашены, ещё не вошли
+members-expires = Ссылка действует до
+members-change = Изменить
+members-remove = Удалить
+members-you = (вы)
+role-viewer = наблюдатель (читает)
+role-editor = редактор (также разбирает отзывы и отвечает)
+role-owner = владелец (также управляет участниками, линейками и токенами)
+invite-title = Присоединиться к { $manufacturer }
+invite-gone-title = Приглашение больше не действует
+invite-gone-body = Ссылка-приглашение действует один раз в течение 7 дней. Попросите пригласившего прислать новую.
+tokens-title = API-токены
+tokens-label = Для чего он
+tokens-write = Может и изменять (запись)
+tokens-create = Создать токен
+tokens-created = Скопируйте токен сейчас: он показывается только один раз.
+tokens-scope = Права
+tokens-by = Принадлежит
+tokens-created-at = Создан
+tokens-revoke = Отозвать
+tokens-revoked = отозван
+nav-home = Рабочее пространство
+nav-members = Участники
+nav-tokens = API-токены

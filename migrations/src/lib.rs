@@ -9,6 +9,7 @@ mod m20261129_000200_feedback_details;
 mod m20261129_000300_print_shares;
 mod m20261203_000100_rollups;
 mod m20261203_000200_accounts;
+mod m20261203_000300_members;
 
 pub struct Migrator;
 
@@ -22,6 +23,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000300_print_shares::Migration),
             Box::new(m20261203_000100_rollups::Migration),
             Box::new(m20261203_000200_accounts::Migration),
+            Box::new(m20261203_000300_members::Migration),
         ]
     }
 }

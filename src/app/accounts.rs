@@ -225,6 +225,11 @@ pub async fn reset_password(app: &App, token: &str, password: &str, confirm: &st
     let user = store::users::set_password(&app.db, user_id, password).await?;
     store::sessions::delete_for_user(&app.db, user.id).await?;
     store::login_failures::clear(&app.db, &account_key(&user.email)).await?;
+    open_session(app, &user).await
+}
+
+/// A new session for `user` (after a reset or an accepted invitation).
+pub async fn open_session(app: &App, user: &user::Model) -> Result<SignedIn, AppError> {
     let session = store::sessions::create(&app.db, user.id, user.manufacturer_id).await?;
-    Ok(SignedIn { cookie: session.cookie, csrf_token: session.csrf_token, member: Member::new(&user) })
+    Ok(SignedIn { cookie: session.cookie, csrf_token: session.csrf_token, member: Member::new(user) })
 }

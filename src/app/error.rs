@@ -13,6 +13,9 @@ pub enum AppError {
     Invalid { field: &'static str, message: String },
     #[error("{0}")]
     Conflict(String),
+    /// The member's role does not allow this.
+    #[error("{0}")]
+    Forbidden(&'static str),
     #[error(transparent)]
     Unexpected(#[from] anyhow::Error),
 }

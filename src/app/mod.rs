@@ -6,6 +6,7 @@ pub mod accounts;
 mod error;
 pub mod feedback;
 pub mod lines;
+pub mod members;
 pub mod print_shares;
 pub mod reports;
 

@@ -39,8 +39,9 @@ pub async fn create(
     })
     .exec(&txn)
     .await?;
+    let owner_id = Uuid::now_v7();
     user::Entity::insert(user::ActiveModel {
-        id: Set(Uuid::now_v7()),
+        id: Set(owner_id),
         manufacturer_id: Set(manufacturer_id),
         email: Set(owner_email.clone()),
         password_hash: Set(password_hash),
@@ -58,6 +59,8 @@ pub async fn create(
         label: Set("initial".to_owned()),
         created_at: Set(created_at),
         revoked_at: Set(None),
+        user_id: Set(Some(owner_id)),
+        scopes: Set("read,write".to_owned()),
     })
     .exec(&txn)
     .await?;
@@ -71,15 +74,16 @@ pub async fn create(
     })
 }
 
-/// The manufacturer a bearer token belongs to, if the token is known and not revoked.
+/// The manufacturer a bearer token acts for and whether it may write, if the token is known and
+/// not revoked.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<Option<Uuid>, StoreError> {
+pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<Option<(Uuid, bool)>, StoreError> {
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash_token(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;
-    Ok(found.map(|t| t.manufacturer_id))
+    Ok(found.map(|t| (t.manufacturer_id, t.scopes.split(',').any(|s| s.trim() == "write"))))
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<manufacturer::Model, StoreError> {

@@ -1,8 +1,10 @@
 //! Storage: the sea-orm entities and every query the rest of the program needs. SQLite and
 //! PostgreSQL run exactly the same code.
 
+pub mod api_tokens;
 pub mod digests;
 pub mod entities;
+pub mod invitations;
 pub mod line_cache;
 pub mod links;
 pub mod login_failures;

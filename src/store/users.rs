@@ -28,3 +28,58 @@ pub async fn set_password(db: &DatabaseConnection, id: Uuid, password: &str) -> 
     active.password_hash = Set(hash);
     Ok(active.update(db).await?)
 }
+
+/// The members of a manufacturer, oldest first.
+pub async fn members(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<Vec<Model>, StoreError> {
+    use sea_orm::QueryOrder;
+    Ok(user::Entity::find()
+        .filter(Column::ManufacturerId.eq(manufacturer_id))
+        .order_by_asc(Column::CreatedAt)
+        .all(db)
+        .await?)
+}
+
+/// One member of this manufacturer.
+pub async fn member(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Result<Model, StoreError> {
+    user::Entity::find_by_id(id)
+        .filter(Column::ManufacturerId.eq(manufacturer_id))
+        .one(db)
+        .await?
+        .ok_or(StoreError::NotFound)
+}
+
+/// Adds a member with a password they chose (an accepted invitation).
+pub async fn create(
+    db: &impl sea_orm::ConnectionTrait,
+    manufacturer_id: Uuid,
+    email: &str,
+    role: &str,
+    password_hash: String,
+    locale: &str,
+) -> Result<Model, StoreError> {
+    let id = Uuid::now_v7();
+    user::Entity::insert(user::ActiveModel {
+        id: Set(id),
+        manufacturer_id: Set(manufacturer_id),
+        email: Set(normalise_email(email)),
+        password_hash: Set(password_hash),
+        role: Set(role.to_owned()),
+        created_at: Set(super::now()),
+        locale: Set(locale.to_owned()),
+    })
+    .exec_without_returning(db)
+    .await
+    .map_err(|e| StoreError::from_insert(e, "this address already has an account"))?;
+    user::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)
+}
+
+pub async fn set_role(db: &DatabaseConnection, id: Uuid, role: &str) -> Result<Model, StoreError> {
+    let mut active = get(db, id).await?.into_active_model();
+    active.role = Set(role.to_owned());
+    Ok(active.update(db).await?)
+}
+
+pub async fn delete(db: &DatabaseConnection, id: Uuid) -> Result<(), StoreError> {
+    user::Entity::delete_by_id(id).exec(db).await?;
+    Ok(())
+}

@@ -14,6 +14,8 @@ use crate::web::pages;
 pub enum ApiError {
     #[error("a valid API token is required: send `Authorization: Bearer <token>`")]
     Unauthorized,
+    #[error("this API token may only read; create a token with the write scope in the dashboard")]
+    ReadOnlyToken,
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -34,6 +36,7 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthorized => "unauthorized",
+            ApiError::ReadOnlyToken => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Invalid { .. } => "invalid",
             ApiError::Conflict(_) => "conflict",
@@ -59,6 +62,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Invalid { field, message } => ApiError::Invalid { field: Some(field), message },
             AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Forbidden(_) => ApiError::ReadOnlyToken,
             AppError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
@@ -78,6 +82,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
+            ApiError::ReadOnlyToken => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
@@ -202,6 +207,7 @@ impl DashError {
     pub fn from_app(locale: Locale) -> impl Fn(AppError) -> DashError {
         move |e| match e {
             AppError::NotFound(_) => DashError::NotFound { locale },
+            AppError::Forbidden(_) => DashError::Forbidden { locale },
             other => DashError::Unexpected { locale, source: other.into() },
         }
     }

@@ -6,7 +6,7 @@ use sea_orm::ConnectionTrait;
 
 use crate::helpers::{ReceivedMail, TestApp, spawn_app};
 
-fn browser() -> reqwest::Client {
+pub fn browser() -> reqwest::Client {
     reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .cookie_store(true)
@@ -16,18 +16,18 @@ fn browser() -> reqwest::Client {
 }
 
 /// The hidden `csrf_token` of the form on a page.
-fn csrf_of(page: &str) -> String {
+pub fn csrf_of(page: &str) -> String {
     let at = page.find("name=\"csrf_token\" value=\"").expect("a csrf_token field");
     let rest = &page[at + "name=\"csrf_token\" value=\"".len()..];
     rest[..rest.find('"').unwrap()].to_owned()
 }
 
-async fn get_page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
+pub async fn get_page(app: &TestApp, client: &reqwest::Client, path: &str) -> (u16, String) {
     let res = client.get(app.url(path)).send().await.unwrap();
     (res.status().as_u16(), res.text().await.unwrap())
 }
 
-async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
+pub async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password: &str) -> reqwest::Response {
     let (_, page) = get_page(app, client, "/login").await;
     let token = csrf_of(&page);
     client
@@ -39,7 +39,7 @@ async fn sign_in(app: &TestApp, client: &reqwest::Client, email: &str, password:
 }
 
 /// Waits (bounded) for the outbox deliverer to hand `n` mails to the SMTP server.
-async fn mails(app: &TestApp, n: usize) -> Vec<ReceivedMail> {
+pub async fn mails(app: &TestApp, n: usize) -> Vec<ReceivedMail> {
     for _ in 0..100 {
         let got = app.mail.received();
         if got.len() >= n {

@@ -10,6 +10,10 @@ pub struct Model {
     pub label: String,
     pub created_at: TimeDateTimeWithTimeZone,
     pub revoked_at: Option<TimeDateTimeWithTimeZone>,
+    /// The member the token acts for; its rights end with their membership.
+    pub user_id: Option<Uuid>,
+    /// `read` or `read,write`.
+    pub scopes: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -2,6 +2,7 @@
 
 pub mod api_token;
 pub mod digest_delivery;
+pub mod invitation;
 pub mod line_link;
 pub mod login_failure;
 pub mod manufacturer;

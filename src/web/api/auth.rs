@@ -1,6 +1,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use actix_web::http::Method;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
@@ -27,12 +28,15 @@ impl FromRequest for Manufacturer {
             .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
             .map(|t| t.trim().to_owned());
         let state = req.app_data::<web::Data<AppState>>().cloned();
+        let read_only = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
         Box::pin(async move {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(ApiError::Unauthorized);
             };
             match crate::store::manufacturers::authenticate_token(&state.app.db, &token).await? {
-                Some(id) => Ok(Manufacturer { id: ManufacturerId(id) }),
+                // A read-only token reads; anything that changes something needs `write`.
+                Some((_, false)) if !read_only => Err(ApiError::ReadOnlyToken),
+                Some((id, _)) => Ok(Manufacturer { id: ManufacturerId(id) }),
                 None => Err(ApiError::Unauthorized),
             }
         })

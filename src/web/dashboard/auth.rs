@@ -124,7 +124,7 @@ fn client(state: &AppState, req: &HttpRequest) -> String {
     visitor::client_key(&state.daily_key.for_day(time::OffsetDateTime::now_utc().date()), &addr)
 }
 
-fn signed_in(req: &HttpRequest, to: &str, cookie: String) -> HttpResponse {
+pub(crate) fn signed_in_response(req: &HttpRequest, to: &str, cookie: String) -> HttpResponse {
     let mut res = HttpResponse::SeeOther().insert_header((LOCATION, to.to_owned())).finish();
     let _ = res.add_cookie(&session::cookie(req, SESSION_COOKIE, cookie, ABSOLUTE));
     let _ = res.add_removal_cookie(&session::removal(req, FORM_COOKIE));
@@ -143,7 +143,7 @@ async fn login(
     let email = form.email.trim().chars().take(320).collect::<String>();
     let tr = Tr(locale);
     match accounts::sign_in(&state.app, &email, &form.password, &client(&state, &req)).await {
-        Ok(done) => Ok(signed_in(&req, &next, done.cookie)),
+        Ok(done) => Ok(signed_in_response(&req, &next, done.cookie)),
         Err(accounts::SignInError::Invalid) => {
             Ok(login_form(&req, StatusCode::UNAUTHORIZED, locale, next, email, Some(tr.t("login-invalid"))))
         }
@@ -240,21 +240,21 @@ struct NewPasswordPage {
     error: Option<String>,
 }
 
-fn new_password_form(
+pub(crate) fn new_password_form(
     req: &HttpRequest,
     status: StatusCode,
     locale: Locale,
-    token: &str,
+    action: &str,
+    heading: String,
     error: Option<String>,
 ) -> HttpResponse {
-    let tr = Tr(locale);
     with_form_cookie(req, status, |csrf_token| {
         let page = NewPasswordPage {
             lang: locale.tag(),
-            tr,
-            switch: switch_links(&format!("/reset/{token}"), locale),
-            heading: tr.t("reset-new-title"),
-            action: format!("/reset/{token}"),
+            tr: Tr(locale),
+            switch: switch_links(action, locale),
+            heading,
+            action: action.to_owned(),
             csrf_token,
             error,
         };
@@ -275,7 +275,14 @@ async fn new_password_page(
     if !accounts::reset_link_is_live(&state.app, &token).await.map_err(DashError::from_app(locale))? {
         return Ok(reset_gone(locale));
     }
-    Ok(new_password_form(&req, StatusCode::OK, locale, &token, None))
+    Ok(new_password_form(
+        &req,
+        StatusCode::OK,
+        locale,
+        &format!("/reset/{token}"),
+        Tr(locale).t("reset-new-title"),
+        None,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -311,12 +318,17 @@ async fn reset(
     let locale = request_locale(&req);
     check_sign_in_form(&req, &form.csrf_token, locale)?;
     match accounts::reset_password(&state.app, &token, &form.password, &form.confirm).await {
-        Ok(done) => Ok(signed_in(&req, "/dashboard", done.cookie)),
+        Ok(done) => Ok(signed_in_response(&req, "/dashboard", done.cookie)),
         Err(AppError::NotFound(_)) => Ok(reset_gone(locale)),
         Err(e) => match password_error(Tr(locale), &e) {
-            Some(message) => {
-                Ok(new_password_form(&req, StatusCode::UNPROCESSABLE_ENTITY, locale, &token, Some(message)))
-            }
+            Some(message) => Ok(new_password_form(
+                &req,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                locale,
+                &format!("/reset/{token}"),
+                Tr(locale).t("reset-new-title"),
+                Some(message),
+            )),
             None => Err(DashError::from_app(locale)(e)),
         },
     }

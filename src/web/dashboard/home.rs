@@ -23,6 +23,7 @@ struct Home {
     switch: Vec<LangLink>,
     signed_in_as: String,
     csrf_token: String,
+    owner: bool,
 }
 
 async fn home(state: web::Data<AppState>, member: Member) -> Result<HttpResponse, DashError> {
@@ -45,6 +46,7 @@ async fn home(state: web::Data<AppState>, member: Member) -> Result<HttpResponse
         switch: switch_links("/dashboard", locale),
         signed_in_as,
         csrf_token: member.csrf_token.clone(),
+        owner: member.role == crate::domain::Role::Owner,
     };
     Ok(pages::render(StatusCode::OK, locale, &page))
 }

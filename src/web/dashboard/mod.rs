@@ -3,10 +3,11 @@
 
 mod auth;
 mod home;
+mod members;
 pub mod session;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(auth::routes).configure(home::routes);
+    cfg.configure(auth::routes).configure(home::routes).configure(members::routes);
 }
