@@ -11,7 +11,7 @@ use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
 use crate::digest::{self, Mode, RunReport};
 use crate::domain::{Code, Gtin, Locale, Lot, ProductName};
-use crate::domain::{LineId, ManufacturerId, ShareId};
+use crate::domain::{LineId, ManufacturerId, ReportId, ShareId};
 use crate::mail::Mailer;
 use crate::store::{self, manufacturers::NewManufacturer, product_lines::NewLine};
 use crate::web::startup::Application;
@@ -39,6 +39,15 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
 /// The use cases' context for a command: the database, opened and migrated, and the settings.
 async fn open_app(settings: &Settings) -> anyhow::Result<App> {
     Ok(App::new(open_database(settings).await?, settings.clone()))
+}
+
+/// `scanback mail ingest`: a mail server pipes a customer's answer in; it lands on its report.
+pub async fn mail_ingest(settings: &Settings) -> anyhow::Result<ReportId> {
+    use std::io::Read;
+    let mut raw = Vec::new();
+    std::io::stdin().take(25 * 1024 * 1024).read_to_end(&mut raw).context("cannot read the message from stdin")?;
+    let app = open_app(settings).await?;
+    Ok(crate::app::replies::ingest(&app, &raw).await?)
 }
 
 /// `scanback rollups rebuild`: recompute every rollup from the raw reports.

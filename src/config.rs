@@ -21,6 +21,10 @@ pub struct Settings {
     /// minute. Behind a carrier-grade NAT many phones share one address: raise both there.
     pub submit_burst: u32,
     pub submit_per_minute: u32,
+    /// Domain of the `reply+{token}@...` addresses on replies to customers; unset, customers answer
+    /// through the `/r/{token}` link only.
+    #[serde(default)]
+    pub reply_domain: Option<String>,
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -127,6 +131,18 @@ impl Settings {
             smtp_host_port(smtp.expose_secret())?;
         }
         lettre::message::Mailbox::from_str_checked(&self.mail_from)?;
+        if let Some(domain) = self.reply_domain.as_mut() {
+            let d = domain.trim().trim_start_matches('@').to_ascii_lowercase();
+            let ok = d.contains('.')
+                && d.split('.').all(|l| !l.is_empty() && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+            if !ok {
+                return Err(invalid(
+                    "SCANBACK_REPLY_DOMAIN",
+                    format!("`{domain}` is not a domain such as mail.example.com"),
+                ));
+            }
+            *domain = d;
+        }
         if self.submit_burst == 0 || self.submit_per_minute == 0 {
             return Err(invalid("SCANBACK_SUBMIT_BURST / SCANBACK_SUBMIT_PER_MINUTE", "must be at least 1"));
         }
@@ -200,7 +216,16 @@ mod tests {
             mail_from: DEFAULTS.mail_from.into(),
             submit_burst: DEFAULTS.submit_burst,
             submit_per_minute: DEFAULTS.submit_per_minute,
+            reply_domain: None,
         }
+    }
+
+    #[test]
+    fn a_reply_domain_is_a_bare_domain_name() {
+        let mut s = defaults();
+        s.reply_domain = Some("@Reply.Example.com".into());
+        assert_eq!(s.validated().unwrap().reply_domain.as_deref(), Some("reply.example.com"));
+        assert!(refusal(|s| s.reply_domain = Some("not a domain".into())).contains("SCANBACK_REPLY_DOMAIN"));
     }
 
     fn refusal(f: impl FnOnce(&mut Settings)) -> String {

@@ -79,6 +79,11 @@ enum Command {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Mail from customers.
+    Mail {
+        #[command(subcommand)]
+        command: MailCommand,
+    },
     /// Statistics rollups.
     Rollups {
         #[command(subcommand)]
@@ -109,6 +114,13 @@ enum PrintShareCommand {
     },
     /// Revoke a link at once; it then answers 410.
     Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+enum MailCommand {
+    /// Read one RFC 5322 message on stdin (a customer's answer to a reply) and attach it to its
+    /// report; exits non-zero, storing nothing, when it matches no report.
+    Ingest,
 }
 
 #[derive(Subcommand)]
@@ -254,6 +266,11 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             )
             .await?;
             out!("{}", serde_json::to_string_pretty(&share)?);
+            Ok(())
+        }
+        Command::Mail { command: MailCommand::Ingest } => {
+            let report = commands::mail_ingest(&settings).await?;
+            out!("{}", serde_json::json!({ "report_id": report.get() }));
             Ok(())
         }
         Command::Rollups { command: RollupsCommand::Rebuild } => {

@@ -145,12 +145,24 @@ async fn tell_owners_about_lockout(app: &App, locked: &user::Model) -> Result<()
                 text_body: tr.t_args("mail-lockout-body", &args),
                 html_body: None,
                 from_name: None,
+                reply_to: None,
             },
         )
         .await?;
     }
     app.outbox.notify_one();
     Ok(())
+}
+
+/// The member an API token acts for, if it still belongs to this manufacturer.
+pub async fn token_member(app: &App, manufacturer: ManufacturerId, user_id: Option<Uuid>) -> Result<Member, AppError> {
+    let Some(user_id) = user_id else {
+        return Err(AppError::Forbidden("this token belongs to no member; create a new one in the dashboard"));
+    };
+    let user = store::users::member(&app.db, manufacturer.get(), user_id)
+        .await
+        .map_err(|_| AppError::Forbidden("the token's member has left the workspace"))?;
+    Ok(Member::new(&user))
 }
 
 /// The member a session cookie belongs to, with the session's CSRF token.
@@ -188,6 +200,7 @@ pub async fn request_reset(app: &App, email: &str) -> Result<(), AppError> {
             text_body: tr.t_args("mail-reset-body", &args),
             html_body: None,
             from_name: None,
+            reply_to: None,
         },
     )
     .await?;

@@ -86,6 +86,7 @@ pub async fn invite(app: &App, who: &Member, email: &str, role: &str) -> Result<
             text_body: tr.t_args("mail-invite-body", &args),
             html_body: None,
             from_name: Some(manufacturer),
+            reply_to: None,
         },
     )
     .await?;

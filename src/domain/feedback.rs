@@ -51,6 +51,9 @@ pub enum ReportStatus {
 }
 
 impl ReportStatus {
+    /// Where a report moves when the team answers the customer, unless the editor picks another.
+    pub const AFTER_REPLY: ReportStatus = ReportStatus::Answered;
+
     pub const ALL: [ReportStatus; 4] =
         [ReportStatus::New, ReportStatus::Triaged, ReportStatus::Answered, ReportStatus::Closed];
 

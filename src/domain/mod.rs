@@ -7,6 +7,7 @@ pub mod feedback;
 pub mod form;
 pub mod gtin;
 pub mod ids;
+pub mod inbound;
 pub mod locale;
 pub mod lot;
 pub mod metrics;

@@ -37,11 +37,14 @@ fn message(row: &Model, settings: &Settings) -> anyhow::Result<Message> {
         Some(name) => Mailbox::new(Some(name.clone()), from.email),
         None => from,
     };
-    let builder = Message::builder()
+    let mut builder = Message::builder()
         .from(from)
         .to(row.recipient.parse()?)
         .subject(row.subject.clone())
         .message_id(Some(message_id(row.id, settings)));
+    if let Some(reply_to) = &row.reply_to {
+        builder = builder.reply_to(reply_to.parse()?);
+    }
     Ok(match &row.html_body {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(row.text_body.clone(), html.clone()))?,
         None => builder.header(ContentType::TEXT_PLAIN).body(row.text_body.clone())?,

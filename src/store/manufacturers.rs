@@ -74,16 +74,19 @@ pub async fn create(
     })
 }
 
-/// The manufacturer a bearer token acts for and whether it may write, if the token is known and
+/// The manufacturer a bearer token acts for, whether it may write, and the member it belongs to, if the token is known and
 /// not revoked.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<Option<(Uuid, bool)>, StoreError> {
+pub async fn authenticate_token(
+    db: &DatabaseConnection,
+    token: &str,
+) -> Result<Option<(Uuid, bool, Option<Uuid>)>, StoreError> {
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash_token(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;
-    Ok(found.map(|t| (t.manufacturer_id, t.scopes.split(',').any(|s| s.trim() == "write"))))
+    Ok(found.map(|t| (t.manufacturer_id, t.scopes.split(',').any(|s| s.trim() == "write"), t.user_id)))
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<manufacturer::Model, StoreError> {

@@ -14,6 +14,7 @@ pub mod password_resets;
 pub mod photo_files;
 pub mod print_shares;
 pub mod product_lines;
+pub mod replies;
 pub mod report_writer;
 pub mod reports;
 pub mod rollups;

@@ -29,6 +29,7 @@ pub struct NewMail {
     pub text_body: String,
     pub html_body: Option<String>,
     pub from_name: Option<String>,
+    pub reply_to: Option<String>,
 }
 
 pub async fn enqueue(db: &impl sea_orm::ConnectionTrait, mail: NewMail) -> Result<Uuid, StoreError> {
@@ -49,6 +50,7 @@ pub async fn enqueue(db: &impl sea_orm::ConnectionTrait, mail: NewMail) -> Resul
         last_error: Set(None),
         created_at: Set(at),
         sent_at: Set(None),
+        reply_to: Set(mail.reply_to),
     })
     .exec_without_returning(db)
     .await?;

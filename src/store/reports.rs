@@ -241,3 +241,8 @@ pub async fn get(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Re
         .await?
         .ok_or(StoreError::NotFound)
 }
+
+/// A report by id, whoever's it is (for the customer's answer link, which carries no manufacturer).
+pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<Model>, StoreError> {
+    Ok(report::Entity::find_by_id(id).one(db).await?)
+}

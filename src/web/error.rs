@@ -16,6 +16,8 @@ pub enum ApiError {
     Unauthorized,
     #[error("this API token may only read; create a token with the write scope in the dashboard")]
     ReadOnlyToken,
+    #[error("{0}")]
+    Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
     #[error("{message}")]
@@ -36,7 +38,7 @@ impl ApiError {
     fn code(&self) -> &'static str {
         match self {
             ApiError::Unauthorized => "unauthorized",
-            ApiError::ReadOnlyToken => "forbidden",
+            ApiError::ReadOnlyToken | ApiError::Forbidden(_) => "forbidden",
             ApiError::NotFound(_) => "not_found",
             ApiError::Invalid { .. } => "invalid",
             ApiError::Conflict(_) => "conflict",
@@ -62,7 +64,7 @@ impl From<AppError> for ApiError {
             AppError::NotFound(what) => ApiError::NotFound(what),
             AppError::Invalid { field, message } => ApiError::Invalid { field: Some(field), message },
             AppError::Conflict(m) => ApiError::Conflict(m),
-            AppError::Forbidden(_) => ApiError::ReadOnlyToken,
+            AppError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
             AppError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
@@ -82,7 +84,7 @@ impl ResponseError for ApiError {
     fn status_code(&self) -> StatusCode {
         match self {
             ApiError::Unauthorized => StatusCode::UNAUTHORIZED,
-            ApiError::ReadOnlyToken => StatusCode::FORBIDDEN,
+            ApiError::ReadOnlyToken | ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::Conflict(_) => StatusCode::CONFLICT,

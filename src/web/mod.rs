@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod pages;
 pub mod print;
 pub mod public;
+pub mod reply;
 pub mod startup;
 pub mod state;
 pub mod submission;

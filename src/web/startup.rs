@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, dashboard, gs1, health, metrics, print, public};
+use crate::web::{api, dashboard, gs1, health, metrics, print, public, reply};
 
 pub struct Application {
     port: u16,
@@ -98,6 +98,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(public::routes)
             .configure(gs1::routes)
             .configure(print::routes)
+            .configure(reply::routes)
             .configure(dashboard::routes)
             .configure(api::routes)
     })

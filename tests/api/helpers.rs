@@ -59,6 +59,7 @@ pub async fn spawn_app() -> TestApp {
         mail_from: "scanback <noreply@scanback.test>".into(),
         submit_burst: 10,
         submit_per_minute: 2,
+        reply_domain: Some("reply.scanback.test".into()),
     };
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
@@ -148,6 +149,27 @@ impl TestApp {
         res.json().await.expect("json")
     }
 
+    /// Runs the real binary with `stdin` as its standard input.
+    pub fn cli_with_input(&self, args: &[&str], stdin: &[u8]) -> std::process::Output {
+        use std::io::Write;
+        let mut child = Command::new(env!("CARGO_BIN_EXE_scanback"))
+            .args(args)
+            .current_dir(self.dir.path())
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("SCANBACK_DATABASE_URL", &self.settings.database_url)
+            .env("SCANBACK_PUBLIC_URL", &self.settings.public_url)
+            .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
+            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default())
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("run scanback");
+        child.stdin.take().expect("stdin").write_all(stdin).expect("write stdin");
+        child.wait_with_output().expect("scanback output")
+    }
+
     /// Runs the real binary against this app's database and mail server.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         Command::new(env!("CARGO_BIN_EXE_scanback"))
@@ -160,6 +182,7 @@ impl TestApp {
             .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
             .env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{}", self.mail.port))
             .env("SCANBACK_MAIL_FROM", &self.settings.mail_from)
+            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default())
             .output()
             .expect("run scanback")
     }

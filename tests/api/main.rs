@@ -19,6 +19,7 @@ mod openapi;
 mod photos;
 mod print_share;
 mod product_lines;
+mod replies;
 mod reports;
 mod rollups;
 mod scan_page;

@@ -16,7 +16,10 @@ use crate::web::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/reports").route(web::get().to(list)))
         .service(web::resource("/reports/{id}").route(web::get().to(get)).route(web::patch().to(update)))
-        .service(web::resource("/reports/{id}/photos/{position}").route(web::get().to(photo)));
+        .service(web::resource("/reports/{id}/photos/{position}").route(web::get().to(photo)))
+        .service(
+            web::resource("/reports/{id}/replies").route(web::get().to(conversation)).route(web::post().to(reply)),
+        );
 }
 
 #[derive(Serialize)]
@@ -312,4 +315,51 @@ mod tests {
         assert_eq!(csv_field("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_field("=HYPERLINK(1)"), "'=HYPERLINK(1)");
     }
+}
+
+#[derive(Serialize)]
+struct MessageJson {
+    /// `out`: from the manufacturer; `in`: the customer's answer.
+    direction: &'static str,
+    body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+}
+
+/// The conversation with the customer, oldest first (internal notes never appear here).
+async fn conversation(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+) -> Result<HttpResponse, ApiError> {
+    let report = reports::get(&state.app, who.id, ReportId(*id)).await?;
+    let messages = crate::app::replies::conversation(&state.app, report.id).await?;
+    Ok(HttpResponse::Ok().json(
+        messages
+            .into_iter()
+            .map(|m| MessageJson { direction: if m.outgoing { "out" } else { "in" }, body: m.body, created_at: m.at })
+            .collect::<Vec<_>>(),
+    ))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReplyBody {
+    message: String,
+    #[serde(default)]
+    status: Option<String>,
+}
+
+/// Answers the customer by mail (the report's language, the manufacturer's name as sender).
+async fn reply(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<ReplyBody>,
+) -> Result<HttpResponse, ApiError> {
+    let status = body.status.as_deref().map(|s| parse_status(s.trim())).transpose()?;
+    let member = crate::app::accounts::token_member(&state.app, who.id, who.user_id).await?;
+    crate::app::replies::send_reply(&state.app, &member, ReportId(*id), &body.message, status).await?;
+    let report = reports::get(&state.app, who.id, ReportId(*id)).await?;
+    Ok(HttpResponse::Created().json(ReportJson::new(report)))
 }
