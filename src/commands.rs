@@ -10,10 +10,10 @@ use crate::app::{App, AppError, lines::symbol_text};
 use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
 use crate::digest::{self, Mode, RunReport};
-use crate::domain::{Code, Gtin, Locale, Lot, ProductName};
+use crate::domain::{Code, Locale, Lot};
 use crate::domain::{LineId, ManufacturerId, ReportId, ShareId};
 use crate::mail::Mailer;
-use crate::store::{self, manufacturers::NewManufacturer, product_lines::NewLine};
+use crate::store::{self, manufacturers::NewManufacturer};
 use crate::web::startup::Application;
 
 /// Opens the database (creating the SQLite file's folder on first use) and applies migrations.
@@ -100,28 +100,21 @@ pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// On an empty database: one manufacturer with one product line, and everything needed to try it.
+/// On an empty database: a workspace worth looking at, and everything needed to try it.
 async fn seed_demo(db: &DatabaseConnection, settings: &Settings) -> anyhow::Result<()> {
     if !store::manufacturers::is_empty(db).await? {
         out!("demo: the database already has data; nothing seeded");
         return Ok(());
     }
-    let m = store::manufacturers::create(db, "Demo Cookware", "owner@demo.example", Locale::DEFAULT).await?;
-    let line = store::product_lines::create(
-        db,
-        m.manufacturer_id,
-        NewLine {
-            name: ProductName::parse("Frying pan 28 cm")?,
-            sku: Some("FP-28".to_owned()),
-            gtin: Some(Gtin::parse("4006381333931")?),
-        },
-    )
-    .await?;
+    let app = App::new(db.clone(), settings.clone());
+    let demo = crate::app::demo::seed(&app).await?;
+    let (m, line) = (&demo.manufacturer, &demo.line);
     let base = &settings.public_url;
-    out!("demo data seeded:");
+    out!("demo data seeded: 3 product lines, {} reports over 10 weeks", demo.reports);
     out!("  scan URL:     {base}/q/{}", line.code);
     out!("  artwork URL:  {base}/api/v1/product-lines/{}/artwork?format=svg", line.id);
     out!("                (send `Authorization: Bearer {}`)", m.api_token);
+    out!("  dashboard:    {base}/login");
     out!("  owner login:  {} / {}", m.owner_email, m.owner_password);
     out!("  API token:    {}", m.api_token);
     Ok(())
