@@ -5,6 +5,7 @@
 mod error;
 pub mod feedback;
 pub mod lines;
+pub mod links;
 pub mod print_shares;
 pub mod reports;
 

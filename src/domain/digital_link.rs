@@ -401,8 +401,12 @@ pub enum LinkTargetError {
     HrefTooLong,
     #[error("the title must be 1 to {max} characters", max = TITLE_MAX_LEN)]
     Title,
-    #[error("the language must be a language tag such as en or pt-BR")]
+    #[error("the language must be a BCP 47 language tag such as en, pt-BR or zh-Hant-TW")]
     Lang,
+    #[error("the media type must look like text/html or application/pdf, without parameters")]
+    MediaType,
+    #[error("the context must be 1 to {max} letters, digits or - . _ ~", max = CONTEXT_MAX_LEN)]
+    Context,
 }
 
 pub const HREF_MAX_LEN: usize = 2048;
@@ -432,17 +436,126 @@ pub fn parse_title(input: &str) -> Result<String, LinkTargetError> {
     Ok(t.to_owned())
 }
 
-/// A BCP 47 language tag in its common shape (`en`, `pt-BR`, `zh-Hant-TW`); only the shape is checked.
+/// A BCP 47 language tag (RFC 5646), checked for well-formedness and written in its canonical case:
+/// `en`, `pt-BR`, `zh-Hant-TW`, `sr-Latn-RS`, `de-CH-1996`, `en-US-x-twain`. Grandfathered tags and
+/// private-use-only tags (`x-...`) are refused: a customer's browser never asks for them.
 pub fn parse_lang(input: &str) -> Result<String, LinkTargetError> {
     let t = input.trim();
-    let mut parts = t.split('-');
-    let primary_ok =
-        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if !primary_ok || !rest_ok || t.len() > 35 {
+    if t.is_empty() || t.len() > 35 {
         return Err(LinkTargetError::Lang);
     }
-    Ok(t.to_owned())
+    let subtags: Vec<&str> = t.split('-').collect();
+    let alpha = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let alnum = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(subtags.len());
+    let mut i = 0;
+    // language: an ISO 639 code of 2-3 letters, with up to three 3-letter extlangs. (RFC 5646 also
+    // reserves 4-8 letter language subtags, but none is registered: `english` is a mistake.)
+    let Some(language) = subtags.first().copied().filter(|l| alpha(l, 2..=3)) else {
+        return Err(LinkTargetError::Lang);
+    };
+    out.push(language.to_ascii_lowercase());
+    i += 1;
+    let mut extlangs = 0;
+    while let Some(e) = subtags.get(i).filter(|e| alpha(e, 3..=3) && extlangs < 3) {
+        out.push(e.to_ascii_lowercase());
+        extlangs += 1;
+        i += 1;
+    }
+    // script: 4 letters, title case.
+    if let Some(script) = subtags.get(i).filter(|s| alpha(s, 4..=4)) {
+        let (first, rest) = script.split_at(1);
+        out.push(format!("{}{}", first.to_ascii_uppercase(), rest.to_ascii_lowercase()));
+        i += 1;
+    }
+    // region: 2 letters (upper case) or 3 digits.
+    if let Some(region) =
+        subtags.get(i).filter(|r| alpha(r, 2..=2) || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit())))
+    {
+        out.push(region.to_ascii_uppercase());
+        i += 1;
+    }
+    // variants: 5-8 alphanumerics, or a digit and 3 alphanumerics; none twice.
+    while let Some(v) = subtags
+        .get(i)
+        .filter(|v| alnum(v, 5..=8) || (v.len() == 4 && v.starts_with(|c: char| c.is_ascii_digit()) && alnum(v, 4..=4)))
+    {
+        let v = v.to_ascii_lowercase();
+        if out.contains(&v) {
+            return Err(LinkTargetError::Lang);
+        }
+        out.push(v);
+        i += 1;
+    }
+    // extensions: a singleton other than x, then one or more 2-8 alphanumerics; each singleton once.
+    let mut singletons: Vec<String> = Vec::new();
+    while let Some(s) = subtags.get(i).filter(|s| alnum(s, 1..=1) && !s.eq_ignore_ascii_case("x")) {
+        let s = s.to_ascii_lowercase();
+        if singletons.contains(&s) {
+            return Err(LinkTargetError::Lang);
+        }
+        out.push(s.clone());
+        singletons.push(s);
+        i += 1;
+        let start = i;
+        while let Some(e) = subtags.get(i).filter(|e| alnum(e, 2..=8)) {
+            out.push(e.to_ascii_lowercase());
+            i += 1;
+        }
+        if i == start {
+            return Err(LinkTargetError::Lang);
+        }
+    }
+    // private use: x followed by one or more 1-8 alphanumerics.
+    if subtags.get(i).is_some_and(|x| x.eq_ignore_ascii_case("x")) {
+        out.push("x".to_owned());
+        i += 1;
+        let start = i;
+        while let Some(p) = subtags.get(i).filter(|p| alnum(p, 1..=8)) {
+            out.push(p.to_ascii_lowercase());
+            i += 1;
+        }
+        if i == start {
+            return Err(LinkTargetError::Lang);
+        }
+    }
+    if i != subtags.len() {
+        return Err(LinkTargetError::Lang);
+    }
+    Ok(out.join("-"))
+}
+
+pub const MEDIA_TYPE_MAX_LEN: usize = 127;
+pub const CONTEXT_MAX_LEN: usize = 64;
+
+/// A media type such as `text/html` or `application/pdf` (RFC 6838 names, no parameters), lower case.
+pub fn parse_media_type(input: &str) -> Result<String, LinkTargetError> {
+    let t = input.trim();
+    let name_ok = |s: &str| {
+        (1..=MEDIA_TYPE_MAX_LEN).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    match t.split_once('/') {
+        Some((kind, sub)) if name_ok(kind) && name_ok(sub) => Ok(t.to_ascii_lowercase()),
+        _ => Err(LinkTargetError::MediaType),
+    }
+}
+
+/// A GS1 resolver context value (`?context=`): 1 to 64 URI-unreserved characters, kept as written;
+/// the resolver compares contexts without regard to case.
+pub fn parse_context(input: &str) -> Result<String, LinkTargetError> {
+    let t = input.trim();
+    if (1..=CONTEXT_MAX_LEN).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    {
+        Ok(t.to_owned())
+    } else {
+        Err(LinkTargetError::Context)
+    }
 }
 
 #[cfg(test)]
@@ -546,8 +659,63 @@ mod tests {
         assert!(parse_title(&"x".repeat(201)).is_err());
         assert!(parse_title(&"я".repeat(200)).is_ok());
         assert_eq!(parse_lang("pt-BR"), Ok("pt-BR".into()));
-        assert!(parse_lang("english").is_err());
         assert!(parse_lang("e").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked_against_bcp_47_and_written_in_canonical_case() {
+        for (input, canonical) in [
+            ("en", "en"),
+            ("RU", "ru"),
+            ("pt-br", "pt-BR"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("sr-Latn-RS", "sr-Latn-RS"),
+            ("es-419", "es-419"),
+            ("de-CH-1996", "de-CH-1996"),
+            ("sl-rozaj-biske", "sl-rozaj-biske"),
+            ("zh-yue-HK", "zh-yue-HK"),
+            ("en-US-u-ca-gregory", "en-US-u-ca-gregory"),
+            ("en-US-x-twain", "en-US-x-twain"),
+            (" und ", "und"),
+        ] {
+            assert_eq!(parse_lang(input), Ok(canonical.to_owned()), "{input}");
+        }
+        for bad in [
+            "",
+            "e",
+            "english",
+            "english-language",
+            "en_US",
+            "en-",
+            "-en",
+            "en--US",
+            "en-US-US",
+            "de-1996-1996",
+            "en-a",
+            "en-a-bc-a-de",
+            "en-x",
+            "x-private",
+            "123",
+            "en-ÿ",
+            "abcdefghi",
+        ] {
+            assert_eq!(parse_lang(bad), Err(LinkTargetError::Lang), "{bad}");
+        }
+    }
+
+    #[test]
+    fn media_types_and_contexts_are_checked() {
+        assert_eq!(parse_media_type(" Text/HTML "), Ok("text/html".into()));
+        assert_eq!(parse_media_type("application/ld+json"), Ok("application/ld+json".into()));
+        assert_eq!(parse_media_type("application/vnd.ms-excel"), Ok("application/vnd.ms-excel".into()));
+        for bad in ["text", "text/", "/html", "text/html; charset=utf-8", "text/html/x", "te xt/html", "-a/b"] {
+            assert_eq!(parse_media_type(bad), Err(LinkTargetError::MediaType), "{bad}");
+        }
+        assert_eq!(parse_context(" DE "), Ok("DE".into()));
+        assert_eq!(parse_context("point-of-sale_1.0~x"), Ok("point-of-sale_1.0~x".into()));
+        for bad in ["", "a b", "a/b", "a&b", &"x".repeat(65)] {
+            assert_eq!(parse_context(bad), Err(LinkTargetError::Context), "{bad}");
+        }
     }
 
     fn gtin14() -> impl Strategy<Value = String> {
