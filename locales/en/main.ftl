@@ -133,3 +133,5 @@ share-expired-title = This link has expired
 share-expired-body = This print link from { $manufacturer } has expired. Please ask { $manufacturer }, who sent you the link, for a new one.
 share-revoked-title = This link was withdrawn
 share-revoked-body = { $manufacturer } has withdrawn this print link. Please ask { $manufacturer }, who sent you the link, for the current artwork.
+choices-heading = { $product }: choose a link
+choices-intro = There is more than one link of this kind for this product. Choose the one you want.

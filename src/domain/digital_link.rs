@@ -558,6 +558,116 @@ pub fn parse_context(input: &str) -> Result<String, LinkTargetError> {
     }
 }
 
+/// What the resolver knows of one link when several of the requested type are candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Candidate<'a> {
+    pub hreflang: Option<&'a str>,
+    pub context: Option<&'a str>,
+}
+
+/// The resolver's decision among the candidates, by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// One link fits best: redirect to it (307).
+    One(usize),
+    /// Several fit equally, or none fits better than the others: let the visitor choose (300).
+    Several(Vec<usize>),
+}
+
+/// Language ranges of an `Accept-Language` header (RFC 9110) with their weights, best first; equal
+/// weights keep the client's order. Ranges with `q=0` (not acceptable) and malformed items are left
+/// out.
+pub fn accept_language(header: Option<&str>) -> Vec<(String, f32)> {
+    let Some(header) = header else { return Vec::new() };
+    let mut ranges: Vec<(String, f32)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let range = pieces.next()?.trim().to_ascii_lowercase();
+            let q = match pieces.find_map(|p| p.trim().strip_prefix("q=")) {
+                None => 1.0,
+                Some(q) => q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))?,
+            };
+            let well_formed = range == "*"
+                || (!range.is_empty()
+                    && range
+                        .split('-')
+                        .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())));
+            (well_formed && q > 0.0).then_some((range, q))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranges
+}
+
+/// How well a link's language answers one language range: 4 the same tag, 3 the range is a prefix of
+/// the tag (`en` for `en-GB`, RFC 4647 basic filtering), 2 the tag is a prefix of the range (`en` for
+/// `en-GB`), 1 only the primary language agrees (`en-US` for `en-GB`), 0 the wildcard `*`.
+fn language_fit(range: &str, tag: &str) -> Option<u8> {
+    let tag = tag.to_ascii_lowercase();
+    let primary = |s: &str| s.split('-').next().map(str::to_owned);
+    if range == "*" {
+        Some(0)
+    } else if tag == range {
+        Some(4)
+    } else if tag.strip_prefix(range).is_some_and(|rest| rest.starts_with('-')) {
+        Some(3)
+    } else if range.strip_prefix(tag.as_str()).is_some_and(|rest| rest.starts_with('-')) {
+        Some(2)
+    } else if primary(range) == primary(&tag) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Chooses among links of one type, as the GS1-Conformant Resolver standard asks:
+/// 1. a requested `context` narrows the candidates to the links with that context (compared without
+///    regard to case), if any has it; an unknown context changes nothing;
+/// 2. among what is left, the language: each link is weighed by the best `Accept-Language` range its
+///    `hreflang` answers (weight first, then closeness of the match); a single best link wins;
+/// 3. a link without a language is the fallback only when no link with a language answers;
+/// 4. a single candidate is always the answer, whatever its language.
+///
+/// Anything else (several equally good, or several and none answering) is for the visitor to choose.
+pub fn choose(candidates: &[Candidate<'_>], languages: &[(String, f32)], context: Option<&str>) -> Choice {
+    let mut pool: Vec<usize> = (0..candidates.len()).collect();
+    if let Some(wanted) = context {
+        let with_context: Vec<usize> = pool
+            .iter()
+            .copied()
+            .filter(|i| candidates.get(*i).and_then(|c| c.context).is_some_and(|c| c.eq_ignore_ascii_case(wanted)))
+            .collect();
+        if !with_context.is_empty() {
+            pool = with_context;
+        }
+    }
+    if let [only] = pool.as_slice() {
+        return Choice::One(*only);
+    }
+    let score = |i: usize| -> Option<(f32, u8)> {
+        let tag = candidates.get(i)?.hreflang?;
+        languages
+            .iter()
+            .filter_map(|(range, q)| language_fit(range, tag).map(|fit| (*q, fit)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+    };
+    let scored: Vec<(usize, (f32, u8))> = pool.iter().filter_map(|i| score(*i).map(|s| (*i, s))).collect();
+    let best = scored.iter().map(|(_, s)| *s).max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let chosen: Vec<usize> = match best {
+        Some(best) => scored.iter().filter(|(_, s)| *s == best).map(|(i, _)| *i).collect(),
+        None => {
+            let untagged: Vec<usize> =
+                pool.iter().copied().filter(|i| candidates.get(*i).is_some_and(|c| c.hreflang.is_none())).collect();
+            if untagged.is_empty() { pool } else { untagged }
+        }
+    };
+    match chosen.as_slice() {
+        [only] => Choice::One(*only),
+        _ => Choice::Several(chosen),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -716,6 +826,68 @@ mod tests {
         for bad in ["", "a b", "a/b", "a&b", &"x".repeat(65)] {
             assert_eq!(parse_context(bad), Err(LinkTargetError::Context), "{bad}");
         }
+    }
+
+    fn cands(list: &[(Option<&'static str>, Option<&'static str>)]) -> Vec<Candidate<'static>> {
+        list.iter().map(|(hreflang, context)| Candidate { hreflang: *hreflang, context: *context }).collect()
+    }
+
+    fn pick(list: &[(Option<&'static str>, Option<&'static str>)], al: Option<&str>, context: Option<&str>) -> Choice {
+        choose(&cands(list), &accept_language(al), context)
+    }
+
+    #[test]
+    fn accept_language_is_read_with_q_values_best_first() {
+        let ranges = accept_language(Some("en;q=0.5, ru-RU , ru;q=0.9, de;q=0, *;q=0.1, bad range, fr;q=x"));
+        let names: Vec<&str> = ranges.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(names, ["ru-ru", "ru", "en", "*"]);
+        assert!(accept_language(None).is_empty());
+        assert!(accept_language(Some("")).is_empty());
+    }
+
+    #[test]
+    fn the_best_language_wins_and_a_tie_or_no_match_is_a_choice() {
+        let en_ru = [(Some("en"), None), (Some("ru"), None)];
+        assert_eq!(pick(&en_ru, Some("ru-RU,ru;q=0.9,en;q=0.5"), None), Choice::One(1));
+        assert_eq!(pick(&en_ru, Some("en-GB"), None), Choice::One(0));
+        assert_eq!(pick(&en_ru, Some("de"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&en_ru, None, None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&en_ru, Some("*"), None), Choice::Several(vec![0, 1]));
+        // Equal weight, equal closeness: the visitor chooses between the two.
+        assert_eq!(pick(&en_ru, Some("en, ru"), None), Choice::Several(vec![0, 1]));
+        let two_en = [(Some("en-GB"), None), (Some("en-US"), None), (Some("ru"), None)];
+        assert_eq!(pick(&two_en, Some("en"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&two_en, Some("en-US"), None), Choice::One(1));
+        // A closer tag beats a looser one at the same weight; weight beats closeness.
+        let en_en_gb = [(Some("en"), None), (Some("en-GB"), None)];
+        assert_eq!(pick(&en_en_gb, Some("en-GB"), None), Choice::One(1));
+        assert_eq!(pick(&en_en_gb, Some("en-AU, en-GB;q=0.5"), None), Choice::One(0));
+        // One link is the answer in any language.
+        assert_eq!(pick(&[(Some("en"), None)], Some("ru"), None), Choice::One(0));
+        assert_eq!(pick(&[], Some("ru"), None), Choice::Several(vec![]));
+    }
+
+    #[test]
+    fn a_link_without_language_is_the_fallback_only_when_no_language_answers() {
+        let list = [(Some("en"), None), (None, None), (Some("ru"), None)];
+        assert_eq!(pick(&list, Some("ru"), None), Choice::One(2));
+        assert_eq!(pick(&list, Some("de"), None), Choice::One(1));
+        assert_eq!(pick(&list, None, None), Choice::One(1));
+        let two_untagged = [(None, None), (Some("en"), None), (None, None)];
+        assert_eq!(pick(&two_untagged, Some("de"), None), Choice::Several(vec![0, 2]));
+    }
+
+    #[test]
+    fn a_known_context_narrows_the_choice_and_an_unknown_one_changes_nothing() {
+        let list = [(Some("en"), Some("EU")), (Some("en"), Some("US")), (Some("ru"), None)];
+        assert_eq!(pick(&list, Some("en"), Some("us")), Choice::One(1));
+        assert_eq!(pick(&list, Some("en"), Some("EU")), Choice::One(0));
+        assert_eq!(pick(&list, Some("en"), Some("mars")), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&list, Some("en"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&list, Some("ru"), Some("mars")), Choice::One(2));
+        // Within a context, the language still decides.
+        let eu = [(Some("en"), Some("EU")), (Some("de"), Some("EU")), (Some("de"), None)];
+        assert_eq!(pick(&eu, Some("de"), Some("EU")), Choice::One(1));
     }
 
     fn gtin14() -> impl Strategy<Value = String> {
