@@ -234,3 +234,5 @@ answer-submit = Send the answer
 answer-sent = Thank you: { $manufacturer } sees your answer with your report.
 answer-gone-title = This link no longer works
 answer-gone-body = Answer links work for 30 days. To report something new, scan the code on the product again.
+choices-heading = { $product }: choose a link
+choices-intro = There is more than one link of this kind for this product. Choose the one you want.

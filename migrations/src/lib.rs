@@ -11,6 +11,7 @@ mod m20261203_000100_rollups;
 mod m20261203_000200_accounts;
 mod m20261203_000300_members;
 mod m20261203_000400_replies;
+mod m20261203_000500_line_link_media_context;
 
 pub struct Migrator;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000200_accounts::Migration),
             Box::new(m20261203_000300_members::Migration),
             Box::new(m20261203_000400_replies::Migration),
+            Box::new(m20261203_000500_line_link_media_context::Migration),
         ]
     }
 }

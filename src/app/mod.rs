@@ -7,6 +7,7 @@ pub mod demo;
 mod error;
 pub mod feedback;
 pub mod lines;
+pub mod links;
 pub mod members;
 pub mod print_shares;
 pub mod replies;

@@ -230,7 +230,8 @@ fn percent_decode(s: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
-fn percent_encode(s: &str) -> String {
+/// Percent-encodes everything but RFC 3986 unreserved characters.
+pub(crate) fn percent_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
@@ -400,8 +401,12 @@ pub enum LinkTargetError {
     HrefTooLong,
     #[error("the title must be 1 to {max} characters", max = TITLE_MAX_LEN)]
     Title,
-    #[error("the language must be a language tag such as en or pt-BR")]
+    #[error("the language must be a BCP 47 language tag such as en, pt-BR or zh-Hant-TW")]
     Lang,
+    #[error("the media type must look like text/html or application/pdf, without parameters")]
+    MediaType,
+    #[error("the context must be 1 to {max} letters, digits or - . _ ~", max = CONTEXT_MAX_LEN)]
+    Context,
 }
 
 pub const HREF_MAX_LEN: usize = 2048;
@@ -431,17 +436,236 @@ pub fn parse_title(input: &str) -> Result<String, LinkTargetError> {
     Ok(t.to_owned())
 }
 
-/// A BCP 47 language tag in its common shape (`en`, `pt-BR`, `zh-Hant-TW`); only the shape is checked.
+/// A BCP 47 language tag (RFC 5646), checked for well-formedness and written in its canonical case:
+/// `en`, `pt-BR`, `zh-Hant-TW`, `sr-Latn-RS`, `de-CH-1996`, `en-US-x-twain`. Grandfathered tags and
+/// private-use-only tags (`x-...`) are refused: a customer's browser never asks for them.
 pub fn parse_lang(input: &str) -> Result<String, LinkTargetError> {
     let t = input.trim();
-    let mut parts = t.split('-');
-    let primary_ok =
-        parts.next().is_some_and(|p| (2..=3).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphabetic()));
-    let rest_ok = parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()));
-    if !primary_ok || !rest_ok || t.len() > 35 {
+    if t.is_empty() || t.len() > 35 {
         return Err(LinkTargetError::Lang);
     }
-    Ok(t.to_owned())
+    let subtags: Vec<&str> = t.split('-').collect();
+    let alpha = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphabetic())
+    };
+    let alnum = |s: &str, range: std::ops::RangeInclusive<usize>| {
+        range.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_alphanumeric())
+    };
+    let mut out: Vec<String> = Vec::with_capacity(subtags.len());
+    let mut i = 0;
+    // language: an ISO 639 code of 2-3 letters, with up to three 3-letter extlangs. (RFC 5646 also
+    // reserves 4-8 letter language subtags, but none is registered: `english` is a mistake.)
+    let Some(language) = subtags.first().copied().filter(|l| alpha(l, 2..=3)) else {
+        return Err(LinkTargetError::Lang);
+    };
+    out.push(language.to_ascii_lowercase());
+    i += 1;
+    let mut extlangs = 0;
+    while let Some(e) = subtags.get(i).filter(|e| alpha(e, 3..=3) && extlangs < 3) {
+        out.push(e.to_ascii_lowercase());
+        extlangs += 1;
+        i += 1;
+    }
+    // script: 4 letters, title case.
+    if let Some(script) = subtags.get(i).filter(|s| alpha(s, 4..=4)) {
+        let (first, rest) = script.split_at(1);
+        out.push(format!("{}{}", first.to_ascii_uppercase(), rest.to_ascii_lowercase()));
+        i += 1;
+    }
+    // region: 2 letters (upper case) or 3 digits.
+    if let Some(region) =
+        subtags.get(i).filter(|r| alpha(r, 2..=2) || (r.len() == 3 && r.bytes().all(|b| b.is_ascii_digit())))
+    {
+        out.push(region.to_ascii_uppercase());
+        i += 1;
+    }
+    // variants: 5-8 alphanumerics, or a digit and 3 alphanumerics; none twice.
+    while let Some(v) = subtags
+        .get(i)
+        .filter(|v| alnum(v, 5..=8) || (v.len() == 4 && v.starts_with(|c: char| c.is_ascii_digit()) && alnum(v, 4..=4)))
+    {
+        let v = v.to_ascii_lowercase();
+        if out.contains(&v) {
+            return Err(LinkTargetError::Lang);
+        }
+        out.push(v);
+        i += 1;
+    }
+    // extensions: a singleton other than x, then one or more 2-8 alphanumerics; each singleton once.
+    let mut singletons: Vec<String> = Vec::new();
+    while let Some(s) = subtags.get(i).filter(|s| alnum(s, 1..=1) && !s.eq_ignore_ascii_case("x")) {
+        let s = s.to_ascii_lowercase();
+        if singletons.contains(&s) {
+            return Err(LinkTargetError::Lang);
+        }
+        out.push(s.clone());
+        singletons.push(s);
+        i += 1;
+        let start = i;
+        while let Some(e) = subtags.get(i).filter(|e| alnum(e, 2..=8)) {
+            out.push(e.to_ascii_lowercase());
+            i += 1;
+        }
+        if i == start {
+            return Err(LinkTargetError::Lang);
+        }
+    }
+    // private use: x followed by one or more 1-8 alphanumerics.
+    if subtags.get(i).is_some_and(|x| x.eq_ignore_ascii_case("x")) {
+        out.push("x".to_owned());
+        i += 1;
+        let start = i;
+        while let Some(p) = subtags.get(i).filter(|p| alnum(p, 1..=8)) {
+            out.push(p.to_ascii_lowercase());
+            i += 1;
+        }
+        if i == start {
+            return Err(LinkTargetError::Lang);
+        }
+    }
+    if i != subtags.len() {
+        return Err(LinkTargetError::Lang);
+    }
+    Ok(out.join("-"))
+}
+
+pub const MEDIA_TYPE_MAX_LEN: usize = 127;
+pub const CONTEXT_MAX_LEN: usize = 64;
+
+/// A media type such as `text/html` or `application/pdf` (RFC 6838 names, no parameters), lower case.
+pub fn parse_media_type(input: &str) -> Result<String, LinkTargetError> {
+    let t = input.trim();
+    let name_ok = |s: &str| {
+        (1..=MEDIA_TYPE_MAX_LEN).contains(&s.len())
+            && s.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"!#$&^_.+-".contains(&b))
+    };
+    match t.split_once('/') {
+        Some((kind, sub)) if name_ok(kind) && name_ok(sub) => Ok(t.to_ascii_lowercase()),
+        _ => Err(LinkTargetError::MediaType),
+    }
+}
+
+/// A GS1 resolver context value (`?context=`): 1 to 64 URI-unreserved characters, kept as written;
+/// the resolver compares contexts without regard to case.
+pub fn parse_context(input: &str) -> Result<String, LinkTargetError> {
+    let t = input.trim();
+    if (1..=CONTEXT_MAX_LEN).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
+    {
+        Ok(t.to_owned())
+    } else {
+        Err(LinkTargetError::Context)
+    }
+}
+
+/// What the resolver knows of one link when several of the requested type are candidates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Candidate<'a> {
+    pub hreflang: Option<&'a str>,
+    pub context: Option<&'a str>,
+}
+
+/// The resolver's decision among the candidates, by position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Choice {
+    /// One link fits best: redirect to it (307).
+    One(usize),
+    /// Several fit equally, or none fits better than the others: let the visitor choose (300).
+    Several(Vec<usize>),
+}
+
+/// Language ranges of an `Accept-Language` header (RFC 9110) with their weights, best first; equal
+/// weights keep the client's order. Ranges with `q=0` (not acceptable) and malformed items are left
+/// out.
+pub fn accept_language(header: Option<&str>) -> Vec<(String, f32)> {
+    let Some(header) = header else { return Vec::new() };
+    let mut ranges: Vec<(String, f32)> = header
+        .split(',')
+        .filter_map(|part| {
+            let mut pieces = part.split(';');
+            let range = pieces.next()?.trim().to_ascii_lowercase();
+            let q = match pieces.find_map(|p| p.trim().strip_prefix("q=")) {
+                None => 1.0,
+                Some(q) => q.trim().parse::<f32>().ok().filter(|q| (0.0..=1.0).contains(q))?,
+            };
+            let well_formed = range == "*"
+                || (!range.is_empty()
+                    && range
+                        .split('-')
+                        .all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric())));
+            (well_formed && q > 0.0).then_some((range, q))
+        })
+        .collect();
+    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
+    ranges
+}
+
+/// How well a link's language answers one language range: 4 the same tag, 3 the range is a prefix of
+/// the tag (`en` for `en-GB`, RFC 4647 basic filtering), 2 the tag is a prefix of the range (`en` for
+/// `en-GB`), 1 only the primary language agrees (`en-US` for `en-GB`), 0 the wildcard `*`.
+fn language_fit(range: &str, tag: &str) -> Option<u8> {
+    let tag = tag.to_ascii_lowercase();
+    let primary = |s: &str| s.split('-').next().map(str::to_owned);
+    if range == "*" {
+        Some(0)
+    } else if tag == range {
+        Some(4)
+    } else if tag.strip_prefix(range).is_some_and(|rest| rest.starts_with('-')) {
+        Some(3)
+    } else if range.strip_prefix(tag.as_str()).is_some_and(|rest| rest.starts_with('-')) {
+        Some(2)
+    } else if primary(range) == primary(&tag) {
+        Some(1)
+    } else {
+        None
+    }
+}
+
+/// Chooses among links of one type, as the GS1-Conformant Resolver standard asks:
+/// 1. a requested `context` narrows the candidates to the links with that context (compared without
+///    regard to case), if any has it; an unknown context changes nothing;
+/// 2. among what is left, the language: each link is weighed by the best `Accept-Language` range its
+///    `hreflang` answers (weight first, then closeness of the match); a single best link wins;
+/// 3. a link without a language is the fallback only when no link with a language answers;
+/// 4. a single candidate is always the answer, whatever its language.
+///
+/// Anything else (several equally good, or several and none answering) is for the visitor to choose.
+pub fn choose(candidates: &[Candidate<'_>], languages: &[(String, f32)], context: Option<&str>) -> Choice {
+    let mut pool: Vec<usize> = (0..candidates.len()).collect();
+    if let Some(wanted) = context {
+        let with_context: Vec<usize> = pool
+            .iter()
+            .copied()
+            .filter(|i| candidates.get(*i).and_then(|c| c.context).is_some_and(|c| c.eq_ignore_ascii_case(wanted)))
+            .collect();
+        if !with_context.is_empty() {
+            pool = with_context;
+        }
+    }
+    if let [only] = pool.as_slice() {
+        return Choice::One(*only);
+    }
+    let score = |i: usize| -> Option<(f32, u8)> {
+        let tag = candidates.get(i)?.hreflang?;
+        languages
+            .iter()
+            .filter_map(|(range, q)| language_fit(range, tag).map(|fit| (*q, fit)))
+            .max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+    };
+    let scored: Vec<(usize, (f32, u8))> = pool.iter().filter_map(|i| score(*i).map(|s| (*i, s))).collect();
+    let best = scored.iter().map(|(_, s)| *s).max_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+    let chosen: Vec<usize> = match best {
+        Some(best) => scored.iter().filter(|(_, s)| *s == best).map(|(i, _)| *i).collect(),
+        None => {
+            let untagged: Vec<usize> =
+                pool.iter().copied().filter(|i| candidates.get(*i).is_some_and(|c| c.hreflang.is_none())).collect();
+            if untagged.is_empty() { pool } else { untagged }
+        }
+    };
+    match chosen.as_slice() {
+        [only] => Choice::One(*only),
+        _ => Choice::Several(chosen),
+    }
 }
 
 #[cfg(test)]
@@ -545,8 +769,125 @@ mod tests {
         assert!(parse_title(&"x".repeat(201)).is_err());
         assert!(parse_title(&"я".repeat(200)).is_ok());
         assert_eq!(parse_lang("pt-BR"), Ok("pt-BR".into()));
-        assert!(parse_lang("english").is_err());
         assert!(parse_lang("e").is_err());
+    }
+
+    #[test]
+    fn language_tags_are_checked_against_bcp_47_and_written_in_canonical_case() {
+        for (input, canonical) in [
+            ("en", "en"),
+            ("RU", "ru"),
+            ("pt-br", "pt-BR"),
+            ("zh-hant-tw", "zh-Hant-TW"),
+            ("sr-Latn-RS", "sr-Latn-RS"),
+            ("es-419", "es-419"),
+            ("de-CH-1996", "de-CH-1996"),
+            ("sl-rozaj-biske", "sl-rozaj-biske"),
+            ("zh-yue-HK", "zh-yue-HK"),
+            ("en-US-u-ca-gregory", "en-US-u-ca-gregory"),
+            ("en-US-x-twain", "en-US-x-twain"),
+            (" und ", "und"),
+        ] {
+            assert_eq!(parse_lang(input), Ok(canonical.to_owned()), "{input}");
+        }
+        for bad in [
+            "",
+            "e",
+            "english",
+            "english-language",
+            "en_US",
+            "en-",
+            "-en",
+            "en--US",
+            "en-US-US",
+            "de-1996-1996",
+            "en-a",
+            "en-a-bc-a-de",
+            "en-x",
+            "x-private",
+            "123",
+            "en-ÿ",
+            "abcdefghi",
+        ] {
+            assert_eq!(parse_lang(bad), Err(LinkTargetError::Lang), "{bad}");
+        }
+    }
+
+    #[test]
+    fn media_types_and_contexts_are_checked() {
+        assert_eq!(parse_media_type(" Text/HTML "), Ok("text/html".into()));
+        assert_eq!(parse_media_type("application/ld+json"), Ok("application/ld+json".into()));
+        assert_eq!(parse_media_type("application/vnd.ms-excel"), Ok("application/vnd.ms-excel".into()));
+        for bad in ["text", "text/", "/html", "text/html; charset=utf-8", "text/html/x", "te xt/html", "-a/b"] {
+            assert_eq!(parse_media_type(bad), Err(LinkTargetError::MediaType), "{bad}");
+        }
+        assert_eq!(parse_context(" DE "), Ok("DE".into()));
+        assert_eq!(parse_context("point-of-sale_1.0~x"), Ok("point-of-sale_1.0~x".into()));
+        for bad in ["", "a b", "a/b", "a&b", &"x".repeat(65)] {
+            assert_eq!(parse_context(bad), Err(LinkTargetError::Context), "{bad}");
+        }
+    }
+
+    fn cands(list: &[(Option<&'static str>, Option<&'static str>)]) -> Vec<Candidate<'static>> {
+        list.iter().map(|(hreflang, context)| Candidate { hreflang: *hreflang, context: *context }).collect()
+    }
+
+    fn pick(list: &[(Option<&'static str>, Option<&'static str>)], al: Option<&str>, context: Option<&str>) -> Choice {
+        choose(&cands(list), &accept_language(al), context)
+    }
+
+    #[test]
+    fn accept_language_is_read_with_q_values_best_first() {
+        let ranges = accept_language(Some("en;q=0.5, ru-RU , ru;q=0.9, de;q=0, *;q=0.1, bad range, fr;q=x"));
+        let names: Vec<&str> = ranges.iter().map(|(r, _)| r.as_str()).collect();
+        assert_eq!(names, ["ru-ru", "ru", "en", "*"]);
+        assert!(accept_language(None).is_empty());
+        assert!(accept_language(Some("")).is_empty());
+    }
+
+    #[test]
+    fn the_best_language_wins_and_a_tie_or_no_match_is_a_choice() {
+        let en_ru = [(Some("en"), None), (Some("ru"), None)];
+        assert_eq!(pick(&en_ru, Some("ru-RU,ru;q=0.9,en;q=0.5"), None), Choice::One(1));
+        assert_eq!(pick(&en_ru, Some("en-GB"), None), Choice::One(0));
+        assert_eq!(pick(&en_ru, Some("de"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&en_ru, None, None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&en_ru, Some("*"), None), Choice::Several(vec![0, 1]));
+        // Equal weight, equal closeness: the visitor chooses between the two.
+        assert_eq!(pick(&en_ru, Some("en, ru"), None), Choice::Several(vec![0, 1]));
+        let two_en = [(Some("en-GB"), None), (Some("en-US"), None), (Some("ru"), None)];
+        assert_eq!(pick(&two_en, Some("en"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&two_en, Some("en-US"), None), Choice::One(1));
+        // A closer tag beats a looser one at the same weight; weight beats closeness.
+        let en_en_gb = [(Some("en"), None), (Some("en-GB"), None)];
+        assert_eq!(pick(&en_en_gb, Some("en-GB"), None), Choice::One(1));
+        assert_eq!(pick(&en_en_gb, Some("en-AU, en-GB;q=0.5"), None), Choice::One(0));
+        // One link is the answer in any language.
+        assert_eq!(pick(&[(Some("en"), None)], Some("ru"), None), Choice::One(0));
+        assert_eq!(pick(&[], Some("ru"), None), Choice::Several(vec![]));
+    }
+
+    #[test]
+    fn a_link_without_language_is_the_fallback_only_when_no_language_answers() {
+        let list = [(Some("en"), None), (None, None), (Some("ru"), None)];
+        assert_eq!(pick(&list, Some("ru"), None), Choice::One(2));
+        assert_eq!(pick(&list, Some("de"), None), Choice::One(1));
+        assert_eq!(pick(&list, None, None), Choice::One(1));
+        let two_untagged = [(None, None), (Some("en"), None), (None, None)];
+        assert_eq!(pick(&two_untagged, Some("de"), None), Choice::Several(vec![0, 2]));
+    }
+
+    #[test]
+    fn a_known_context_narrows_the_choice_and_an_unknown_one_changes_nothing() {
+        let list = [(Some("en"), Some("EU")), (Some("en"), Some("US")), (Some("ru"), None)];
+        assert_eq!(pick(&list, Some("en"), Some("us")), Choice::One(1));
+        assert_eq!(pick(&list, Some("en"), Some("EU")), Choice::One(0));
+        assert_eq!(pick(&list, Some("en"), Some("mars")), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&list, Some("en"), None), Choice::Several(vec![0, 1]));
+        assert_eq!(pick(&list, Some("ru"), Some("mars")), Choice::One(2));
+        // Within a context, the language still decides.
+        let eu = [(Some("en"), Some("EU")), (Some("de"), Some("EU")), (Some("de"), None)];
+        assert_eq!(pick(&eu, Some("de"), Some("EU")), Choice::One(1));
     }
 
     fn gtin14() -> impl Strategy<Value = String> {

@@ -3,6 +3,7 @@
 pub mod code;
 pub mod cursor;
 pub mod digital_link;
+pub mod digital_link_compression;
 pub mod feedback;
 pub mod form;
 pub mod gtin;

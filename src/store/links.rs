@@ -13,6 +13,8 @@ pub struct NewLink {
     pub href: String,
     pub title: String,
     pub lang: Option<String>,
+    pub media_type: Option<String>,
+    pub context: Option<String>,
 }
 
 /// Adds a link to a line. The caller has checked that the line belongs to `manufacturer_id`.
@@ -33,6 +35,8 @@ pub async fn create(
         title: Set(link.title),
         lang: Set(link.lang),
         created_at: Set(now()),
+        media_type: Set(link.media_type),
+        context: Set(link.context),
     };
     line_link::Entity::insert(model).exec(db).await?;
     line_link::Entity::find_by_id(id).one(db).await?.ok_or(StoreError::NotFound)

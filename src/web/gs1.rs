@@ -8,15 +8,24 @@
 //! to the linkset on every answer about a known item, redirects included; one default link per level
 //! (the feedback page, with lot and serial carried into the report); the request's query string
 //! passed on when redirecting; a trailing slash tolerated (`NormalizePath` trims it before routing).
+//! Several links of the requested type that the visitor's language and the `context` parameter do not
+//! tell apart are answered with 300 Multiple Choices (a page, or the linkset for a JSON client).
+//! Compressed Digital Link URIs (`/ARHKVAdpQg`, or `/01/{gtin}/{compressed}`) are resolved directly,
+//! exactly like their uncompressed form, which the `Link` header names with `rel="owl:sameAs"`.
 
 use actix_web::http::header::{ACCEPT, ACCEPT_LANGUAGE, ALLOW, CONTENT_TYPE, LINK, LOCATION, VARY};
 use actix_web::http::{Method, StatusCode};
 use actix_web::middleware::DefaultHeaders;
 use actix_web::{HttpRequest, HttpResponse, ResponseError, web};
+use askama::Template;
 use serde_json::{Map, Value, json};
 
+use crate::domain::digital_link::{Candidate, Choice, accept_language, choose};
+use crate::domain::digital_link_compression::{self as compression, CompressionError, Expanded};
 use crate::domain::{DigitalLink, DigitalLinkError, Gtin, LinkType, RequestedLinkType};
 use crate::store::{self, entities::line_link, entities::product_line};
+use crate::web::i18n::{LangLink, Tr, request_locale, switch_links};
+use crate::web::pages;
 use crate::web::state::AppState;
 
 const ALLOWED_METHODS: &str = "GET, HEAD, OPTIONS";
@@ -27,6 +36,12 @@ const LINKSET_CONTEXT: &str = "https://ref.gs1.org/standards/resolver/linkset-co
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource(["/01", "/01/{rest:.*}"]).to(resolve).wrap(cors()))
         .service(web::resource("/.well-known/gs1resolver").to(description).wrap(cors()));
+}
+
+/// Fully compressed Digital Link URIs: one path segment of URI-safe base64. Configured after every
+/// other route, so that a page's own single-segment path always wins.
+pub fn compressed_routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/{compressed:[A-Za-z0-9_-]+}").to(resolve_compressed).wrap(cors()));
 }
 
 /// Any web page or app may ask the resolver (it serves public facts only) and read the headers that
@@ -43,6 +58,8 @@ fn cors() -> DefaultHeaders {
 pub enum ResolverError {
     #[error("{0}")]
     BadPath(#[from] DigitalLinkError),
+    #[error("{0}")]
+    BadCompressed(#[from] CompressionError),
     #[error("no product line has the GTIN {0}")]
     UnknownGtin(Gtin),
     #[error("this item has no link of type {requested}; its linkset lists the links it has")]
@@ -62,7 +79,7 @@ impl From<store::StoreError> for ResolverError {
 impl ResponseError for ResolverError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ResolverError::BadPath(_) => StatusCode::BAD_REQUEST,
+            ResolverError::BadPath(_) | ResolverError::BadCompressed(_) => StatusCode::BAD_REQUEST,
             ResolverError::UnknownGtin(_) | ResolverError::LinkTypeNotAvailable { .. } => StatusCode::NOT_FOUND,
             ResolverError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ResolverError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -96,13 +113,14 @@ impl ResponseError for ResolverError {
     }
 }
 
-/// One link in a linkset: target, type and title always; media type and language when known.
+/// One link in a linkset: target, type and title always; media type, language and context when known.
 struct Target {
     link_type: LinkType,
     href: String,
     title: String,
-    media_type: Option<&'static str>,
+    media_type: Option<String>,
     hreflang: Option<String>,
+    context: Option<String>,
 }
 
 /// The links of one level of the request (the serial, the lot, the GTIN), most specific first.
@@ -111,44 +129,104 @@ struct Level {
     targets: Vec<Target>,
 }
 
-#[tracing::instrument(skip_all, fields(path = %req.path()))]
-async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ResolverError> {
+/// GET, HEAD and OPTIONS; anything else is refused before anything is looked up.
+fn preflight(req: &HttpRequest) -> Result<Option<HttpResponse>, ResolverError> {
     match *req.method() {
-        Method::GET | Method::HEAD => {}
+        Method::GET | Method::HEAD => Ok(None),
         // A CORS preflight or a client asking what it may do: nothing to look up.
-        Method::OPTIONS => {
-            return Ok(HttpResponse::NoContent()
+        Method::OPTIONS => Ok(Some(
+            HttpResponse::NoContent()
                 .insert_header((ALLOW, ALLOWED_METHODS))
                 .insert_header(("Access-Control-Max-Age", "86400"))
-                .finish());
-        }
-        _ => return Err(ResolverError::MethodNotAllowed),
+                .finish(),
+        )),
+        _ => Err(ResolverError::MethodNotAllowed),
+    }
+}
+
+#[tracing::instrument(skip_all, fields(path = %req.path()))]
+async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpResponse, ResolverError> {
+    if let Some(answer) = preflight(&req)? {
+        return Ok(answer);
     }
     // The raw path, still percent-encoded: a `%2F` inside a lot is part of the lot, not a separator.
-    let dl = DigitalLink::parse(req.uri().path())?;
-    let query = Query::parse(req.query_string(), &dl);
+    let path = req.uri().path();
+    match DigitalLink::parse(path) {
+        Ok(dl) => answer(&req, &state, dl, None).await,
+        // `/01/{gtin}/{compressed}`: the GTIN in the clear, the rest compressed. When the segment
+        // does not decompress either, the uncompressed reading's complaint is the one to show.
+        Err(e) => match partially_compressed(path).map(|(gtin, rest)| compression::expand_partial(gtin, rest)) {
+            Some(Ok(expanded)) => answer(&req, &state, expanded.link.clone(), Some(expanded)).await,
+            _ => Err(e.into()),
+        },
+    }
+}
+
+#[tracing::instrument(skip_all, fields(path = %req.path()))]
+async fn resolve_compressed(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    segment: web::Path<String>,
+) -> Result<HttpResponse, ResolverError> {
+    // Too short to hold a GTIN: some other page that does not exist, not a corrupt Digital Link.
+    if segment.len() < compression::MIN_COMPRESSED_GTIN_LEN {
+        return Ok(HttpResponse::NotFound().finish());
+    }
+    if let Some(answer) = preflight(&req)? {
+        return Ok(answer);
+    }
+    let expanded = compression::expand(&segment)?;
+    answer(&req, &state, expanded.link.clone(), Some(expanded)).await
+}
+
+/// `/01/{gtin}/{segment}` where the segment is URI-safe base64 and not a key qualifier's AI.
+fn partially_compressed(path: &str) -> Option<(&str, &str)> {
+    let rest = path.strip_prefix("/01/")?;
+    let (gtin, segment) = rest.split_once('/')?;
+    let is_qualifier = ["22", "10", "21"].contains(&segment);
+    (compression::looks_compressed(segment) && !is_qualifier && !segment.contains('/')).then_some((gtin, segment))
+}
+
+/// The answer about one item, for its uncompressed path or a compressed URI of it (`expanded`, whose
+/// query string comes before the request's own).
+async fn answer(
+    req: &HttpRequest,
+    state: &AppState,
+    dl: DigitalLink,
+    expanded: Option<Expanded>,
+) -> Result<HttpResponse, ResolverError> {
+    let raw_query = match &expanded {
+        Some(e) if !e.query.is_empty() => {
+            let mut q = e.query.join("&");
+            if !req.query_string().is_empty() {
+                q.push('&');
+                q.push_str(req.query_string());
+            }
+            q
+        }
+        _ => req.query_string().to_owned(),
+    };
+    let query = Query::parse(&raw_query, &dl);
     let line = store::product_lines::find_by_gtin(&state.app.db, dl.gtin())
         .await?
         .ok_or_else(|| ResolverError::UnknownGtin(dl.gtin().clone()))?;
     let links = store::links::for_line(&state.app.db, line.id).await?;
     let public = state.app.settings.public_url.trim_end_matches('/');
     let levels = levels(public, &dl, &line, &links);
-    let linkset_header = format!("<{public}{}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET_JSON}\"", dl.path());
+    let mut linkset_header =
+        format!("<{public}{}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET_JSON}\"", dl.path());
+    if let Some(e) = &expanded {
+        // The GS1-Conformant Resolver standard: a compressed request names its uncompressed URI.
+        linkset_header.push_str(&format!(", <{public}{}>; rel=\"owl:sameAs\"", e.uncompressed()));
+    }
 
     let wanted = match &query.link_type {
         Some(RequestedLinkType::Linkset) => Some(LINKSET_JSON),
         Some(_) => None,
-        None => linkset_media_type(&req),
+        None => linkset_media_type(req),
     };
     if let Some(media_type) = wanted {
-        let body = linkset(&levels, &line.name);
-        let context =
-            format!("<{LINKSET_CONTEXT}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
-        return Ok(HttpResponse::Ok()
-            .insert_header((CONTENT_TYPE, media_type))
-            .insert_header((LINK, format!("{linkset_header}, {context}")))
-            .insert_header((VARY, "Accept, Accept-Language"))
-            .body(body.to_string()));
+        return Ok(linkset_response(StatusCode::OK, media_type, &levels, &line.name, &linkset_header));
     }
 
     let link_type = match &query.link_type {
@@ -160,20 +238,116 @@ async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
         }
     };
     // The most specific level with a link of this type answers (the lot's feedback page before the
-    // GTIN's); among several links of the type, the customer's language decides.
-    let target = levels
+    // GTIN's); among several links of the type, the context and the visitor's language decide.
+    let Some(candidates) = levels
         .iter()
         .map(|l| l.targets.iter().filter(|t| t.link_type == link_type).collect::<Vec<_>>())
         .find(|candidates| !candidates.is_empty())
-        .and_then(|candidates| choose_by_language(&candidates, accept_language(&req)));
-    let Some(target) = target else {
+    else {
         return Err(ResolverError::LinkTypeNotAvailable { requested: link_type.curie(), linkset_header });
     };
-    Ok(HttpResponse::TemporaryRedirect()
-        .insert_header((LOCATION, with_query(&target.href, &query.passthrough)))
-        .insert_header((LINK, linkset_header))
+    let described: Vec<Candidate<'_>> = candidates
+        .iter()
+        .map(|t| Candidate { hreflang: t.hreflang.as_deref(), context: t.context.as_deref() })
+        .collect();
+    let languages = accept_language(req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()));
+    let chosen: Vec<&Target> = match choose(&described, &languages, query.context.as_deref()) {
+        Choice::One(i) => candidates.get(i).copied().into_iter().collect(),
+        Choice::Several(list) => list.iter().filter_map(|i| candidates.get(*i).copied()).collect(),
+    };
+    match chosen.as_slice() {
+        [] => Err(ResolverError::LinkTypeNotAvailable { requested: link_type.curie(), linkset_header }),
+        [target] => Ok(HttpResponse::TemporaryRedirect()
+            .insert_header((LOCATION, with_query(&target.href, &query.passthrough)))
+            .insert_header((LINK, linkset_header))
+            .insert_header((VARY, "Accept, Accept-Language"))
+            .finish()),
+        several => {
+            if let Some(media_type) = linkset_media_type(req) {
+                return Ok(linkset_response(
+                    StatusCode::MULTIPLE_CHOICES,
+                    media_type,
+                    &levels,
+                    &line.name,
+                    &linkset_header,
+                ));
+            }
+            let locale = request_locale(req);
+            let tr = Tr(locale);
+            let page = ChoicesPage {
+                lang: locale.tag(),
+                tr,
+                switch: language_switch(req, locale),
+                heading: tr.t_str("choices-heading", "product", &line.name),
+                intro: tr.t("choices-intro"),
+                choices: several
+                    .iter()
+                    .map(|t| ChoiceView {
+                        href: with_query(&t.href, &query.passthrough),
+                        title: t.title.clone(),
+                        hreflang: t.hreflang.clone(),
+                        media_type: t.media_type.clone(),
+                    })
+                    .collect(),
+            };
+            let mut res = pages::render(StatusCode::MULTIPLE_CHOICES, locale, &page);
+            let headers = res.headers_mut();
+            if let Ok(v) = actix_web::http::header::HeaderValue::from_str(&linkset_header) {
+                headers.insert(LINK, v);
+            }
+            headers.insert(VARY, actix_web::http::header::HeaderValue::from_static("Accept, Accept-Language"));
+            Ok(res)
+        }
+    }
+}
+
+/// The language switch of the choices page: the same request (link type, context...) in another
+/// language.
+fn language_switch(req: &HttpRequest, locale: crate::domain::Locale) -> Vec<LangLink> {
+    let kept: Vec<&str> = req.query_string().split('&').filter(|p| !p.is_empty() && !p.starts_with("lang=")).collect();
+    let mut links = switch_links(req.path(), locale);
+    if !kept.is_empty() {
+        for l in &mut links {
+            l.href = format!("{}?{}&lang={}", req.path(), kept.join("&"), l.tag);
+        }
+    }
+    links
+}
+
+fn linkset_response(
+    status: StatusCode,
+    media_type: &'static str,
+    levels: &[Level],
+    item_description: &str,
+    linkset_header: &str,
+) -> HttpResponse {
+    let body = linkset(levels, item_description);
+    let context =
+        format!("<{LINKSET_CONTEXT}>; rel=\"http://www.w3.org/ns/json-ld#context\"; type=\"application/ld+json\"");
+    HttpResponse::build(status)
+        .insert_header((CONTENT_TYPE, media_type))
+        .insert_header((LINK, format!("{linkset_header}, {context}")))
         .insert_header((VARY, "Accept, Accept-Language"))
-        .finish())
+        .body(body.to_string())
+}
+
+/// The 300 page: the links of the requested type the visitor can choose from.
+#[derive(Template)]
+#[template(path = "choices.html")]
+struct ChoicesPage {
+    lang: &'static str,
+    tr: Tr,
+    switch: Vec<LangLink>,
+    heading: String,
+    intro: String,
+    choices: Vec<ChoiceView>,
+}
+
+struct ChoiceView {
+    href: String,
+    title: String,
+    hreflang: Option<String>,
+    media_type: Option<String>,
 }
 
 /// The levels of the request, each with its default link (the feedback page, carrying that level's
@@ -192,13 +366,15 @@ fn levels(public: &str, dl: &DigitalLink, line: &product_line::Model, links: &[l
                     title: title.clone(),
                     media_type: None,
                     hreflang: None,
+                    context: None,
                 },
                 Target {
                     link_type: LinkType::SUPPORT,
                     href: feedback,
                     title: title.clone(),
-                    media_type: Some("text/html"),
+                    media_type: Some("text/html".to_owned()),
                     hreflang: None,
+                    context: None,
                 },
             ];
             if level.levels().len() == 1 {
@@ -207,8 +383,9 @@ fn levels(public: &str, dl: &DigitalLink, line: &product_line::Model, links: &[l
                         link_type,
                         href: l.href.clone(),
                         title: l.title.clone(),
-                        media_type: None,
+                        media_type: l.media_type.clone(),
                         hreflang: l.lang.clone(),
+                        context: l.context.clone(),
                     }),
                     Err(_) => {
                         tracing::warn!(link = %l.id, link_type = %l.link_type, "stored link has an unknown link type");
@@ -247,11 +424,15 @@ fn linkset(levels: &[Level], item_description: &str) -> Value {
                 let mut link = Map::new();
                 link.insert("href".into(), Value::String(target.href.clone()));
                 link.insert("title".into(), Value::String(target.title.clone()));
-                if let Some(t) = target.media_type {
-                    link.insert("type".into(), Value::String(t.to_owned()));
+                if let Some(t) = &target.media_type {
+                    link.insert("type".into(), Value::String(t.clone()));
                 }
                 if let Some(lang) = &target.hreflang {
                     link.insert("hreflang".into(), json!([lang]));
+                }
+                // An extension target attribute: RFC 9264 writes those as arrays.
+                if let Some(context) = &target.context {
+                    link.insert("context".into(), json!([context]));
                 }
                 let relation = object.entry(target.link_type.uri()).or_insert_with(|| Value::Array(Vec::new()));
                 if let Value::Array(list) = relation {
@@ -278,49 +459,11 @@ fn linkset_media_type(req: &HttpRequest) -> Option<&'static str> {
     }
 }
 
-/// Language ranges from `Accept-Language`, best first.
-fn accept_language(req: &HttpRequest) -> Vec<String> {
-    let Some(header) = req.headers().get(ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok()) else {
-        return Vec::new();
-    };
-    let mut ranges: Vec<(String, f32)> = header
-        .split(',')
-        .filter_map(|part| {
-            let mut pieces = part.split(';');
-            let tag = pieces.next()?.trim().to_ascii_lowercase();
-            let q = pieces.find_map(|p| p.trim().strip_prefix("q=")).and_then(|q| q.parse::<f32>().ok()).unwrap_or(1.0);
-            (!tag.is_empty() && q > 0.0).then_some((tag, q))
-        })
-        .collect();
-    // Stable: equal weights keep the order the client wrote them in.
-    ranges.sort_by(|a, b| b.1.total_cmp(&a.1));
-    ranges.into_iter().map(|(tag, _)| tag).collect()
-}
-
-/// The link in the customer's best language (exact tag, then primary language), else the first one.
-fn choose_by_language<'a>(candidates: &[&'a Target], languages: Vec<String>) -> Option<&'a Target> {
-    for wanted in &languages {
-        let primary = wanted.split('-').next().unwrap_or(wanted);
-        let found = candidates
-            .iter()
-            .find(|t| t.hreflang.as_deref().is_some_and(|l| l.eq_ignore_ascii_case(wanted)))
-            .or_else(|| {
-                candidates.iter().find(|t| {
-                    t.hreflang
-                        .as_deref()
-                        .is_some_and(|l| l.split('-').next().is_some_and(|p| p.eq_ignore_ascii_case(primary)))
-                })
-            });
-        if let Some(t) = found {
-            return Some(t);
-        }
-    }
-    candidates.first().copied()
-}
-
-/// The request's query string, split into the resolver's own `linkType` and what is passed on.
+/// The request's query string, split into the resolver's own `linkType` and `context` and what is
+/// passed on.
 struct Query {
     link_type: Option<RequestedLinkType>,
+    context: Option<String>,
     /// `key=value` pairs exactly as they came (still encoded), in order.
     passthrough: Vec<String>,
 }
@@ -328,6 +471,7 @@ struct Query {
 impl Query {
     fn parse(raw: &str, dl: &DigitalLink) -> Query {
         let mut link_type = None;
+        let mut context = None;
         let mut passthrough = Vec::new();
         for pair in raw.split('&').filter(|p| !p.is_empty()) {
             let Some((key, value)) = url::form_urlencoded::parse(pair.as_bytes()).next() else {
@@ -336,13 +480,19 @@ impl Query {
             if key.eq_ignore_ascii_case("linkType") {
                 // An instruction to the resolver, not something the target should see.
                 link_type.get_or_insert_with(|| RequestedLinkType::parse(&value));
+            } else if key == "context" {
+                // Which of several links the visitor wants, not something the target should see.
+                let value = value.trim();
+                if !value.is_empty() {
+                    context.get_or_insert_with(|| value.chars().take(64).collect());
+                }
             } else if (key == "lot" && dl.lot().is_some()) || (key == "serial" && dl.serial().is_some()) {
                 // The path already carries it, and the path is what the code on the product says.
             } else {
                 passthrough.push(pair.to_owned());
             }
         }
-        Query { link_type, passthrough }
+        Query { link_type, context, passthrough }
     }
 }
 

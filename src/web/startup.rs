@@ -101,6 +101,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(reply::routes)
             .configure(dashboard::routes)
             .configure(api::routes)
+            // Last: a single base64url segment is a compressed GS1 Digital Link only if nothing else is.
+            .configure(gs1::compressed_routes)
     })
     .listen(listener)?
     .shutdown_timeout(10)

@@ -227,7 +227,13 @@ async fn a_requested_link_type_redirects_to_that_link_and_an_absent_one_is_not_f
     }
 
     for query in ["linkType=gs1:instructions", "linkType=https%3A%2F%2Fgs1.org%2Fvoc%2Finstructions"] {
-        let res = get(&app, &format!("/01/{GTIN13}/10/L1?{query}")).await;
+        let res = app
+            .client
+            .get(app.url(&format!("/01/{GTIN13}/10/L1?{query}")))
+            .header("Accept-Language", "en")
+            .send()
+            .await
+            .unwrap();
         assert_eq!(res.status(), 307, "{query}");
         assert_eq!(header(&res, "location"), "https://acme.test/manual-en", "{query}");
         assert_eq!(header(&res, "link"), linkset_link(&app, &format!("/01/{GTIN13_AS_14}/10/L1")));
@@ -401,6 +407,11 @@ async fn invalid_links_are_refused_and_nothing_is_stored() {
         (with("title", json!("  ")), "title"),
         (with("title", json!("x".repeat(201))), "title"),
         (with("lang", json!("english")), "lang"),
+        (with("hreflang", json!("en_US")), "hreflang"),
+        (with("type", json!("pdf")), "type"),
+        (with("type", json!("text/html; charset=utf-8")), "type"),
+        (with("context", json!("a b")), "context"),
+        (with("context", json!("x".repeat(65))), "context"),
     ];
     for (body, field) in cases {
         let res = add_link(&app, &line.token, &line.id, &body).await;
@@ -483,4 +494,319 @@ async fn a_report_sent_through_a_digital_link_carries_the_lot_and_serial() {
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
     assert_eq!(reports[0]["lot"], "L2411");
     assert_eq!(reports[0]["serial"], "SN77");
+}
+
+async fn get_with(app: &TestApp, path: &str, headers: &[(&str, &str)]) -> Response {
+    let mut req = app.client.get(app.url(path));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.unwrap()
+}
+
+/// Two instruction manuals, English and Russian, as PDF files.
+async fn line_with_two_manuals(app: &TestApp) -> Line {
+    let line = line_with_gtin(app, GTIN13).await;
+    for (href, title, lang) in [
+        ("https://acme.test/manual-en.pdf", "Care and use", "en"),
+        ("https://acme.test/manual-ru.pdf", "Уход и использование", "ru"),
+    ] {
+        let body = json!({ "link_type": "gs1:instructions", "href": href, "title": title, "hreflang": lang, "type": "application/pdf" });
+        assert_eq!(add_link(app, &line.token, &line.id, &body).await.status(), 201);
+    }
+    line
+}
+
+#[tokio::test]
+async fn several_links_and_no_language_match_answer_300_with_a_page_in_the_visitor_s_language() {
+    let app = spawn_app().await;
+    line_with_two_manuals(&app).await;
+    let path = format!("/01/{GTIN13}?linkType=gs1:instructions&ref=card");
+    for accept_language in [None, Some("de-DE,de;q=0.9")] {
+        let headers: Vec<(&str, &str)> = accept_language.iter().map(|l| ("Accept-Language", *l)).collect();
+        let res = get_with(&app, &path, &headers).await;
+        assert_eq!(res.status(), 300, "{accept_language:?}");
+        assert!(header(&res, "content-type").starts_with("text/html"), "{accept_language:?}");
+        assert_eq!(header(&res, "content-language"), "en");
+        assert_eq!(header(&res, "link"), linkset_link(&app, &format!("/01/{GTIN13_AS_14}")));
+        assert!(header(&res, "vary").contains("Accept-Language"));
+        assert_eq!(header(&res, "access-control-allow-origin"), "*");
+        assert!(header(&res, "location").is_empty());
+        let html = res.text().await.unwrap();
+        assert!(html.contains("Frying pan 28 cm: choose a link"), "{html}");
+        // Both manuals, in their own language, with what the visitor's query carried.
+        assert!(html.contains(r#"<a href="https://acme.test/manual-en.pdf?ref=card" hreflang="en" lang="en" type="application/pdf">Care and use</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="https://acme.test/manual-ru.pdf?ref=card" hreflang="ru" lang="ru" type="application/pdf">Уход и использование</a>"#), "{html}");
+        // Nothing else: not the feedback page, which is another link type.
+        assert_eq!(html.matches("<li>").count(), 2, "{html}");
+    }
+
+    // The page speaks the visitor's language, and its switch keeps the request.
+    let res = get_with(&app, &format!("{path}&lang=ru"), &[]).await;
+    assert_eq!(res.status(), 300);
+    assert_eq!(header(&res, "content-language"), "ru");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("Frying pan 28 cm: выберите ссылку"), "{html}");
+    assert!(html.contains("Для этого товара есть несколько ссылок такого рода."), "{html}");
+    assert!(html.contains(&format!("/01/{GTIN13}?linkType=gs1:instructions&#38;ref=card&#38;lang=en")), "{html}");
+
+    // HEAD answers the same, without a body.
+    let res = app.client.head(app.url(&path)).send().await.unwrap();
+    assert_eq!(res.status(), 300);
+    assert!(res.bytes().await.unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn the_300_answer_gives_a_json_client_the_linkset() {
+    let app = spawn_app().await;
+    line_with_two_manuals(&app).await;
+    let linkset: Value = get(&app, &format!("/01/{GTIN13}?linkType=linkset")).await.json().await.unwrap();
+    for accept in ["application/linkset+json", "application/json"] {
+        let res = get_with(&app, &format!("/01/{GTIN13}?linkType=gs1:instructions"), &[("Accept", accept)]).await;
+        assert_eq!(res.status(), 300, "{accept}");
+        assert_eq!(header(&res, "content-type"), accept);
+        assert!(header(&res, "link").starts_with(&linkset_link(&app, &format!("/01/{GTIN13_AS_14}"))), "{accept}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body, linkset, "{accept}");
+    }
+    let manuals = &linkset["linkset"][0]["https://gs1.org/voc/instructions"];
+    assert_eq!(manuals.as_array().unwrap().len(), 2, "{linkset}");
+    // A browser asks for HTML first: it gets the page.
+    let res =
+        get_with(&app, &format!("/01/{GTIN13}?linkType=gs1:instructions"), &[("Accept", "text/html,application/json")])
+            .await;
+    assert_eq!(res.status(), 300);
+    assert!(header(&res, "content-type").starts_with("text/html"));
+}
+
+#[tokio::test]
+async fn accept_language_with_q_values_chooses_one_link() {
+    let app = spawn_app().await;
+    let line = line_with_two_manuals(&app).await;
+    let path = format!("/01/{GTIN13}/10/L1?linkType=gs1:instructions");
+    for (accept_language, expected) in [
+        ("ru-RU,ru;q=0.9,en;q=0.5", "https://acme.test/manual-ru.pdf"),
+        ("en-GB", "https://acme.test/manual-en.pdf"),
+        ("de;q=1, en;q=0.2, ru;q=0.1", "https://acme.test/manual-en.pdf"),
+        ("ru;q=0.3, en;q=0", "https://acme.test/manual-ru.pdf"),
+    ] {
+        let res = get_with(&app, &path, &[("Accept-Language", accept_language)]).await;
+        assert_eq!(res.status(), 307, "{accept_language}");
+        assert_eq!(header(&res, "location"), expected, "{accept_language}");
+        assert_eq!(header(&res, "link"), linkset_link(&app, &format!("/01/{GTIN13_AS_14}/10/L1")));
+    }
+    // Equally wanted languages leave the choice to the visitor.
+    let res = get_with(&app, &path, &[("Accept-Language", "en, ru")]).await;
+    assert_eq!(res.status(), 300);
+
+    // A manual without a language is the fallback when no language matches, and only then.
+    let body = json!({ "link_type": "gs1:instructions", "href": "https://acme.test/manual-pictures.pdf", "title": "Pictures only" });
+    assert_eq!(add_link(&app, &line.token, &line.id, &body).await.status(), 201);
+    let res = get_with(&app, &path, &[("Accept-Language", "de")]).await;
+    assert_eq!(res.status(), 307);
+    assert_eq!(header(&res, "location"), "https://acme.test/manual-pictures.pdf");
+    let res = get_with(&app, &path, &[("Accept-Language", "ru")]).await;
+    assert_eq!(header(&res, "location"), "https://acme.test/manual-ru.pdf");
+    let res = get(&app, &path).await;
+    assert_eq!(header(&res, "location"), "https://acme.test/manual-pictures.pdf");
+}
+
+#[tokio::test]
+async fn the_context_parameter_prefers_links_with_that_context() {
+    let app = spawn_app().await;
+    let line = line_with_gtin(&app, GTIN13).await;
+    for (href, context) in [
+        ("https://acme.test/eu/manual", Some("EU")),
+        ("https://acme.test/us/manual", Some("US")),
+        ("https://acme.test/manual-ru", None),
+    ] {
+        let lang = if context.is_some() { "en" } else { "ru" };
+        let mut body = json!({ "link_type": "gs1:instructions", "href": href, "title": "Manual", "hreflang": lang });
+        if let Some(c) = context {
+            body["context"] = json!(c);
+        }
+        assert_eq!(add_link(&app, &line.token, &line.id, &body).await.status(), 201);
+    }
+    let en = [("Accept-Language", "en")];
+    for (query, status, location) in [
+        ("context=US", 307, "https://acme.test/us/manual?ref=x"),
+        ("context=eu", 307, "https://acme.test/eu/manual?ref=x"),
+        // An unknown context is no context: two English manuals, the visitor chooses.
+        ("context=mars", 300, ""),
+        ("context=", 300, ""),
+        ("", 300, ""),
+    ] {
+        let res = get_with(&app, &format!("/01/{GTIN13}?linkType=gs1:instructions&{query}&ref=x"), &en).await;
+        assert_eq!(res.status(), status, "{query}");
+        assert_eq!(header(&res, "location"), location, "{query}");
+    }
+    // The context narrows the choice; the language still decides within it, and an unknown context
+    // falls back to the language alone.
+    let ru = [("Accept-Language", "ru")];
+    let res = get_with(&app, &format!("/01/{GTIN13}?linkType=gs1:instructions&context=mars"), &ru).await;
+    assert_eq!(header(&res, "location"), "https://acme.test/manual-ru");
+    let res = get_with(&app, &format!("/01/{GTIN13}?linkType=gs1:instructions&context=US"), &ru).await;
+    assert_eq!(header(&res, "location"), "https://acme.test/us/manual");
+    // The default link has no context to choose by: the feedback page, without the parameter.
+    let res = get(&app, &format!("/01/{GTIN13}?context=US")).await;
+    assert_eq!(header(&res, "location"), format!("{}/q/{}", app.address, line.code));
+}
+
+/// Compressed GS1 Digital Link URIs and their uncompressed form, as GS1 publishes them in its own
+/// implementations' test suites and documentation (gs1/digital-link.js, GS1 Resolver CE; Apache-2.0).
+const COMPRESSED: &[(&str, &str)] = &[
+    ("/ARHKVAdpQg", "/01/09780345418913"),
+    ("/HxHKVAdpQgZzjr-hCDKigI", "/01/09780345418913/10/231/21/345345?15=120820"),
+    ("/DBHKVAdpQgowOQ", "/01/09780345418913/21/12345"),
+    ("/DBHKVAdpQgqrCvBv0UMG21W", "/01/09780345418913/21/43786?foo=bar"),
+    (
+        "/HxHKVAdpQhCTxbrOF_yEFcx_4a2GeAh1mFOZkChg6Z8pgcEMEWpMganmIfESxTyJ5UvMJa9Za",
+        "/01/09780345418913/10/38737643/21/58943?15=230911&thngId=U5mQKGDpnymBwQwRakyBqeYh&linkType=test",
+    ),
+    ("/ARFKk4XB0CDKWcnpq", "/01/09506000134376/10/LOT01"),
+    ("/AQnO2IRCICDKWcnpqQtCQiJABemo", "/01/05392000229648/10/LOT01/21/SERIAL01"),
+    // Partially compressed (GTIN in the clear, serial 12345 compressed), made by hand for this test.
+    ("/01/09780345418913/IQUYHI", "/01/09780345418913/21/12345"),
+];
+
+#[tokio::test]
+async fn compressed_uris_from_gs1_s_examples_resolve_exactly_like_their_uncompressed_form() {
+    let app = spawn_app().await;
+    let line = line_with_gtin(&app, "09780345418913").await;
+    line_with_gtin(&app, "09506000134376").await;
+    line_with_gtin(&app, "05392000229648").await;
+    let body = json!({ "link_type": "gs1:instructions", "href": "https://acme.test/manual", "title": "Manual" });
+    assert_eq!(add_link(&app, &line.token, &line.id, &body).await.status(), 201);
+
+    let mut redirects = 0;
+    for (compressed, uncompressed) in COMPRESSED {
+        let same_as = format!("<{}{uncompressed}>; rel=\"owl:sameAs\"", app.address);
+        let join = |path: &str, query: &str| {
+            if path.contains('?') { format!("{path}&{query}") } else { format!("{path}?{query}") }
+        };
+        for (query, accept) in [
+            (None, None),
+            (Some("utm=pack"), None),
+            (Some("linkType=gs1:instructions"), None),
+            (None, Some("application/linkset+json")),
+        ] {
+            let (c, u) = match query {
+                Some(q) => (join(compressed, q), join(uncompressed, q)),
+                None => (compressed.to_string(), uncompressed.to_string()),
+            };
+            let headers: Vec<(&str, &str)> = accept.iter().map(|a| ("Accept", *a)).collect();
+            let from_compressed = get_with(&app, &c, &headers).await;
+            let from_uncompressed = get_with(&app, &u, &headers).await;
+            assert_eq!(from_compressed.status(), from_uncompressed.status(), "{c}");
+            assert_eq!(header(&from_compressed, "location"), header(&from_uncompressed, "location"), "{c}");
+            assert_eq!(header(&from_compressed, "content-type"), header(&from_uncompressed, "content-type"), "{c}");
+            let link = header(&from_uncompressed, "link");
+            assert!(!link.is_empty(), "{u}");
+            // The same links, and the uncompressed URI named as the same resource.
+            let expected = match link.split_once(", ") {
+                Some((linkset, rest)) => format!("{linkset}, {same_as}, {rest}"),
+                None => format!("{link}, {same_as}"),
+            };
+            assert_eq!(header(&from_compressed, "link"), expected, "{c}");
+            if from_compressed.status() == 307 {
+                redirects += 1;
+            }
+            assert_eq!(from_compressed.bytes().await.unwrap(), from_uncompressed.bytes().await.unwrap(), "{c}");
+        }
+    }
+    // Every vector resolved to something (the one carrying linkType=test is 404 either way).
+    assert!(redirects >= 7 * 2, "{redirects}");
+
+    // What the compressed form carried reaches the feedback page.
+    let res = get(&app, "/HxHKVAdpQgZzjr-hCDKigI").await;
+    assert_eq!(header(&res, "location"), format!("{}/q/{}?lot=231&serial=345345&15=120820", app.address, line.code));
+}
+
+#[tokio::test]
+async fn a_corrupt_compressed_uri_is_400_and_says_why() {
+    let app = spawn_app().await;
+    line_with_gtin(&app, "09780345418913").await;
+    for (path, says) in [
+        // One character changed in the GTIN.
+        ("/ARHKVAdqQg", "check digit"),
+        // A bit set in the padding.
+        ("/ARHKVAdpQh", "data after its last element"),
+        // Cut short.
+        ("/HxHKVAdpQgZzjr", "ends in the middle"),
+        // An SSCC: not something this resolver decodes.
+        ("/AN2yxDhfaiaw", "does not decode"),
+        ("/fo_o_o_o_o_o_o", "starts no GS1 Application Identifier"),
+        // Partially compressed, and corrupt: the uncompressed reading's complaint.
+        ("/01/09780345418913/IQUYHIQQ", "not a key qualifier"),
+    ] {
+        let res = get(&app, path).await;
+        assert_eq!(res.status(), 400, "{path}");
+        assert_eq!(header(&res, "content-type"), "application/problem+json", "{path}");
+        assert_eq!(header(&res, "access-control-allow-origin"), "*", "{path}");
+        let problem: Value = res.json().await.unwrap();
+        assert!(problem["detail"].as_str().unwrap().contains(says), "{path}: {problem}");
+    }
+    // Too short to be a Digital Link, or not base64url: no such page.
+    for path in ["/ARHKVAdpQ", "/nothing", "/favicon.ico"] {
+        assert_eq!(get(&app, path).await.status(), 404, "{path}");
+    }
+    // The pages of the service keep their paths.
+    assert_eq!(get(&app, "/healthz").await.status(), 200);
+}
+
+#[tokio::test]
+async fn type_hreflang_and_context_round_trip_and_appear_in_the_linkset() {
+    let app = spawn_app().await;
+    let line = line_with_gtin(&app, GTIN13).await;
+    let res = add_link(
+        &app,
+        &line.token,
+        &line.id,
+        &json!({ "link_type": "gs1:instructions", "href": "https://acme.test/manual.pdf", "title": "Manual",
+                 "hreflang": "pt-br", "type": "Application/PDF", "context": "EU" }),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let created: Value = res.json().await.unwrap();
+    assert_eq!(created["hreflang"], "pt-BR");
+    assert_eq!(created["lang"], "pt-BR");
+    assert_eq!(created["type"], "application/pdf");
+    assert_eq!(created["context"], "EU");
+    // The older name alone, and both names agreeing, mean the same.
+    let res = add_link(
+        &app,
+        &line.token,
+        &line.id,
+        &json!({ "link_type": "gs1:recallStatus", "href": "https://acme.test/recalls", "title": "Recalls", "lang": "zh-hant-tw", "hreflang": "zh-Hant-TW" }),
+    )
+    .await;
+    assert_eq!(res.status(), 201);
+    let second: Value = res.json().await.unwrap();
+    assert_eq!((&second["lang"], &second["hreflang"]), (&json!("zh-Hant-TW"), &json!("zh-Hant-TW")));
+    assert_eq!((&second["type"], &second["context"]), (&Value::Null, &Value::Null));
+    let res = add_link(
+        &app,
+        &line.token,
+        &line.id,
+        &json!({ "link_type": "gs1:pip", "href": "https://acme.test/p", "title": "P", "lang": "en", "hreflang": "ru" }),
+    )
+    .await;
+    assert_eq!(res.status(), 422);
+    assert_eq!(res.json::<Value>().await.unwrap()["error"]["field"], "hreflang");
+
+    let links_url = app.url(&format!("/api/v1/product-lines/{}/links", line.id));
+    let listed: Vec<Value> =
+        app.client.get(&links_url).bearer_auth(&line.token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(listed, vec![created, second]);
+
+    let linkset: Value = get(&app, &format!("/01/{GTIN13}?linkType=linkset")).await.json().await.unwrap();
+    let context = &linkset["linkset"][0];
+    assert_eq!(
+        context["https://gs1.org/voc/instructions"],
+        json!([{ "href": "https://acme.test/manual.pdf", "title": "Manual", "type": "application/pdf", "hreflang": ["pt-BR"], "context": ["EU"] }])
+    );
+    assert_eq!(
+        context["https://gs1.org/voc/recallStatus"],
+        json!([{ "href": "https://acme.test/recalls", "title": "Recalls", "hreflang": ["zh-Hant-TW"] }])
+    );
 }

@@ -11,8 +11,13 @@ pub struct Model {
     pub link_type: String,
     pub href: String,
     pub title: String,
+    /// A BCP 47 tag; the API calls it `hreflang` as well.
     pub lang: Option<String>,
     pub created_at: TimeDateTimeWithTimeZone,
+    /// The target's media type, such as `application/pdf`.
+    pub media_type: Option<String>,
+    /// The GS1 resolver context the link is for (`?context=`).
+    pub context: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
