@@ -236,3 +236,5 @@ answer-gone-title = This link no longer works
 answer-gone-body = Answer links work for 30 days. To report something new, scan the code on the product again.
 choices-heading = { $product }: choose a link
 choices-intro = There is more than one link of this kind for this product. Choose the one you want.
+mail-broadcast-subject = News from { $manufacturer } about your report on { $product }
+mail-broadcast-footer = You receive this once because you reported this problem with { $product } and left your email for an answer.

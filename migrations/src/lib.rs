@@ -12,6 +12,7 @@ mod m20261203_000200_accounts;
 mod m20261203_000300_members;
 mod m20261203_000400_replies;
 mod m20261203_000500_line_link_media_context;
+mod m20261203_000600_broadcasts;
 
 pub struct Migrator;
 
@@ -28,6 +29,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000300_members::Migration),
             Box::new(m20261203_000400_replies::Migration),
             Box::new(m20261203_000500_line_link_media_context::Migration),
+            Box::new(m20261203_000600_broadcasts::Migration),
         ]
     }
 }

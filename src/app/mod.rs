@@ -3,6 +3,7 @@
 //! answers with domain values or an [`AppError`]. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod broadcasts;
 pub mod demo;
 mod error;
 pub mod feedback;

@@ -2,6 +2,7 @@
 //! PostgreSQL run exactly the same code.
 
 pub mod api_tokens;
+pub mod broadcasts;
 pub mod digests;
 pub mod entities;
 pub mod invitations;

@@ -5,6 +5,7 @@
 mod abuse;
 mod accounts;
 mod artwork;
+mod broadcasts;
 mod browser;
 mod cli;
 mod digest;

@@ -1,6 +1,7 @@
 //! sea-orm entities, one per table. Relations are expressed in the queries that need them.
 
 pub mod api_token;
+pub mod broadcast;
 pub mod digest_delivery;
 pub mod invitation;
 pub mod line_link;

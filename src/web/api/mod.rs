@@ -2,6 +2,7 @@
 
 pub(crate) mod artwork;
 mod auth;
+mod broadcasts;
 mod links;
 mod openapi;
 pub mod print_shares;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(reports::routes)
             .configure(stats::routes)
             .configure(links::routes)
+            .configure(broadcasts::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }
