@@ -17,6 +17,8 @@ pub struct BundleItem {
     /// The final text to encode.
     pub text: String,
     pub caption: Option<String>,
+    /// The product's name, for the heading of its spec sheet.
+    pub product: Option<String>,
 }
 
 /// Most codes in one bundle.
@@ -68,7 +70,7 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
         p.name, p.description
     );
     for it in items {
-        let o = Options { caption: it.caption.clone(), ..opts.clone() };
+        let o = Options { caption: it.caption.clone(), product: it.product.clone(), ..opts.clone() };
         let pl = plan(&it.text, &o)?;
         for f in Format::ALL {
             let bytes = pl.render(f)?;
@@ -77,7 +79,7 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
             zip.start_file(format!("{}.{}", it.stem, f.extension()), fo).map_err(zip_err)?;
             zip.write_all(&bytes).map_err(zip_err)?;
         }
-        let spec = super::spec_sheet::render_plan(&pl);
+        let spec = super::spec_sheet::render_plan(&pl)?;
         zip.start_file(format!("{}-spec.pdf", it.stem), deflate).map_err(zip_err)?;
         zip.write_all(&spec).map_err(zip_err)?;
         let s = &pl.spec;
@@ -108,11 +110,17 @@ mod tests {
     fn bundle_holds_every_format_and_the_spec_sheet() {
         let p = profile("laser-metal").unwrap();
         let items = vec![
-            BundleItem { stem: "pan-28".into(), text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(), caption: None },
+            BundleItem {
+                stem: "pan-28".into(),
+                text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(),
+                caption: None,
+                product: Some("Сковорода 28 см".into()),
+            },
             BundleItem {
                 stem: "lid".into(),
                 text: "https://SCAN.EXAMPLE.COM/Q/AB12CD34".into(),
                 caption: Some("Lid".into()),
+                product: None,
             },
         ];
         let z = bundle(&items, &Options::new(p)).unwrap();
@@ -137,14 +145,17 @@ mod tests {
         );
         let mut svg = String::new();
         std::io::Read::read_to_string(&mut a.by_name("lid.svg").unwrap(), &mut svg).unwrap();
-        assert!(svg.contains(">Lid</text>"));
+        assert!(svg.contains("<title>Lid</title></path>"), "caption outlines");
+        let mut spec = Vec::new();
+        std::io::Read::read_to_end(&mut a.by_name("pan-28-spec.pdf").unwrap(), &mut spec).unwrap();
+        assert!(super::super::pdf::has_text(&spec, "Сковорода 28 см"), "the spec sheet names the product");
         assert_eq!(bundle(&items, &Options::new(p)).unwrap(), z, "deterministic");
     }
 
     #[test]
     fn bad_or_duplicate_names_are_refused() {
         let p = profile("laser-metal").unwrap();
-        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None };
+        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None, product: None };
         for bad in ["../x", "", ".hidden", "a b", "a/b"] {
             assert!(bundle(&[it(bad)], &Options::new(p)).is_err(), "{bad}");
         }

@@ -269,9 +269,12 @@ async fn download(
     let public_url = state.app.settings.public_url.clone();
     match what {
         PrintFile::Bundle => {
-            let items =
-                bundle_items(&public_url, opened.lines.iter().map(|l| (l.code.as_str(), l.gtin.as_deref())), profile)
-                    .map_err(failed(locale))?;
+            let items = bundle_items(
+                &public_url,
+                opened.lines.iter().map(|l| (l.code.as_str(), l.gtin.as_deref(), l.name.as_str())),
+                profile,
+            )
+            .map_err(failed(locale))?;
             let zip = render_blocking(locale, move || artwork::bundle(&items, &Options::new(profile))).await?;
             let name = format!("scanback-{}.zip", profile.name);
             Ok(file_response("application/zip", format!("attachment; filename=\"{name}\""), zip))
