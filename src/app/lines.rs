@@ -75,21 +75,32 @@ pub fn symbol_text(
     artwork::encode_line(public_url, code, gtin, segment.as_deref(), profile.uppercase_scheme)
 }
 
-/// One bundle entry per line (code, GTIN, name), named by its code (unique and file-name safe);
-/// each spec sheet is headed with the line's name.
+/// What a bundle needs of one line.
+#[derive(Clone, Copy, Debug)]
+pub struct BundleLine<'a> {
+    pub code: &'a str,
+    pub gtin: Option<&'a str>,
+    pub name: &'a str,
+    /// The line's own total size in mm; `None`: the bundle's.
+    pub size_mm: Option<f64>,
+}
+
+/// One bundle entry per line, named by its code (unique and file-name safe); each spec sheet is
+/// headed with the line's name.
 pub fn bundle_items<'a>(
     public_url: &str,
-    lines: impl IntoIterator<Item = (&'a str, Option<&'a str>, &'a str)>,
+    lines: impl IntoIterator<Item = BundleLine<'a>>,
     profile: &Profile,
 ) -> Result<Vec<artwork::BundleItem>, ArtworkError> {
     lines
         .into_iter()
-        .map(|(code, gtin, name)| {
+        .map(|l| {
             Ok(artwork::BundleItem {
-                stem: code.to_owned(),
-                text: symbol_text(public_url, code, gtin, None, profile)?,
+                stem: l.code.to_owned(),
+                text: symbol_text(public_url, l.code, l.gtin, None, profile)?,
                 caption: None,
-                product: Some(name.to_owned()),
+                product: Some(l.name.to_owned()),
+                size_mm: l.size_mm,
             })
         })
         .collect()

@@ -10,7 +10,7 @@ use super::text::num;
 use super::{ArtworkError, Format, Options, plan};
 
 /// One code in a bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BundleItem {
     /// File name without extension: letters, digits, '-', '_' and '.', not starting with '.'.
     pub stem: String,
@@ -19,6 +19,8 @@ pub struct BundleItem {
     pub caption: Option<String>,
     /// The product's name, for the heading of its spec sheet.
     pub product: Option<String>,
+    /// This code's total size in mm; `None`: the size the bundle's options give.
+    pub size_mm: Option<f64>,
 }
 
 /// Most codes in one bundle.
@@ -70,7 +72,12 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
         p.name, p.description
     );
     for it in items {
-        let o = Options { caption: it.caption.clone(), product: it.product.clone(), ..opts.clone() };
+        let o = Options {
+            caption: it.caption.clone(),
+            product: it.product.clone(),
+            size_mm: it.size_mm.or(opts.size_mm),
+            ..opts.clone()
+        };
         let pl = plan(&it.text, &o)?;
         for f in Format::ALL {
             let bytes = pl.render(f)?;
@@ -115,12 +122,14 @@ mod tests {
                 text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(),
                 caption: None,
                 product: Some("Сковорода 28 см".into()),
+                size_mm: Some(40.0),
             },
             BundleItem {
                 stem: "lid".into(),
                 text: "https://SCAN.EXAMPLE.COM/Q/AB12CD34".into(),
                 caption: Some("Lid".into()),
                 product: None,
+                size_mm: None,
             },
         ];
         let z = bundle(&items, &Options::new(p)).unwrap();
@@ -150,12 +159,15 @@ mod tests {
         std::io::Read::read_to_end(&mut a.by_name("pan-28-spec.pdf").unwrap(), &mut spec).unwrap();
         assert!(super::super::pdf::has_text(&spec, "Сковорода 28 см"), "the spec sheet names the product");
         assert_eq!(bundle(&items, &Options::new(p)).unwrap(), z, "deterministic");
+        let mut readme = String::new();
+        std::io::Read::read_to_string(&mut a.by_name("README.txt").unwrap(), &mut readme).unwrap();
+        assert!(readme.contains("total 40 mm"), "an item's own size: {readme}");
     }
 
     #[test]
     fn bad_or_duplicate_names_are_refused() {
         let p = profile("laser-metal").unwrap();
-        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None, product: None };
+        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None, product: None, size_mm: None };
         for bad in ["../x", "", ".hidden", "a b", "a/b"] {
             assert!(bundle(&[it(bad)], &Options::new(p)).is_err(), "{bad}");
         }

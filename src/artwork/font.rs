@@ -84,7 +84,7 @@ pub(super) fn font() -> Result<&'static Font, ArtworkError> {
 }
 
 /// `𝄞 (U+1D11E)`: the character itself (unless it is invisible) and its code point.
-pub(super) fn describe(ch: char) -> String {
+pub fn describe(ch: char) -> String {
     if ch.is_control() || ch.is_whitespace() || matches!(ch, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{206F}') {
         format!("U+{:04X}", u32::from(ch))
     } else {

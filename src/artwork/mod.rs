@@ -30,7 +30,7 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use bundle::{BundleItem, bundle};
-pub use font::TextRole;
+pub use font::{TextRole, describe as describe_char};
 pub use layout::{Layout, MAX_SIZE_MM};
 pub use profile::{Colour, DEFAULT_PROFILE, ErrorCorrection, Profile, profile, profiles};
 pub use sheet::{Paper, SheetItem, sheet};
@@ -176,6 +176,8 @@ pub struct Spec {
     pub total_mm: f64,
     /// The smallest total size this code may be printed at with this profile.
     pub min_total_mm: f64,
+    /// The largest total size at which every format (PNG included) can be made.
+    pub max_total_mm: f64,
     pub profile: String,
     pub profile_description: String,
     /// Minimum print contrast signal in percent.
@@ -203,6 +205,7 @@ impl Spec {
             quiet_zone_mm: lay.quiet_zone_mm(),
             total_mm: lay.total_mm,
             min_total_mm: lay.min_total_mm,
+            max_total_mm: lay.max_total_mm,
             profile: p.name.clone(),
             profile_description: p.description.clone(),
             min_contrast_pcs: p.min_contrast_pcs,

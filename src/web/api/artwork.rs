@@ -265,7 +265,12 @@ async fn bundle(
 ) -> Result<HttpResponse, ApiError> {
     let profile = load_profile(q.profile.as_deref())?;
     let picked = chosen_lines(&state, who, q.lines.as_deref(), true).await?;
-    let chosen = picked.iter().map(|l| (l.code.as_str(), l.gtin.as_deref(), l.name.as_str()));
+    let chosen = picked.iter().map(|l| lines::BundleLine {
+        code: &l.code,
+        gtin: l.gtin.as_deref(),
+        name: &l.name,
+        size_mm: None,
+    });
     let items =
         lines::bundle_items(&state.app.settings.public_url, chosen, profile).map_err(|e| artwork_error(e, "lines"))?;
     let mut options = Options::new(profile);
