@@ -83,8 +83,10 @@ fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String, TextRole)> {
         ),
     ));
     let mut out: Vec<(&'static str, String, TextRole)> = out.into_iter().map(|(l, v)| (l, v, TextRole::Text)).collect();
-    if let Some(c) = &plan.caption {
-        out.insert(1, ("Caption", c.lines().join(" / "), TextRole::Caption));
+    if let Some(c) = plan.options.caption.as_deref().filter(|_| plan.caption.is_some()) {
+        // As typed: its own line breaks as " / ", not where the artwork happened to wrap it.
+        let parts: Vec<&str> = c.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        out.insert(1, ("Caption", parts.join(" / "), TextRole::Caption));
     }
     out
 }

@@ -42,6 +42,7 @@ pub struct Fact {
 }
 
 /// A hidden form field: what the other lines' pickers (and the language switch) chose.
+#[derive(Clone)]
 pub struct Hidden {
     pub name: String,
     pub value: String,
@@ -243,6 +244,37 @@ fn sized_options(
     Ok(Options { size_mm: size, ..opts })
 }
 
+/// One line's size on the page: the size its picker chose (if valid), the spec at that size, what
+/// was typed, and why it was refused.
+struct LineSize {
+    id: Uuid,
+    size: Option<f64>,
+    spec: artwork::Spec,
+    typed: String,
+    error: Option<String>,
+}
+
+fn line_size(
+    tr: Tr,
+    public_url: &str,
+    line: &product_line::Model,
+    profile: &'static Profile,
+    query: &HashMap<String, String>,
+) -> Result<LineSize, ArtworkError> {
+    let text = symbol_text(public_url, &line.code, line.gtin.as_deref(), None, profile)?;
+    let default = artwork::plan(&text, &Options::new(profile))?.spec;
+    let typed = query.get(&size_field(&line.id)).cloned().unwrap_or_default();
+    let (size, error) = match check_size(tr, Some(&typed), &default, profile) {
+        Ok(size) => (size, None),
+        Err(message) => (None, Some(message)),
+    };
+    let spec = match size {
+        None => default,
+        Some(s) => artwork::plan(&text, &Options { size_mm: Some(s), ..Options::new(profile) })?.spec,
+    };
+    Ok(LineSize { id: line.id, size, spec, typed, error })
+}
+
 #[tracing::instrument(skip_all)]
 async fn show(
     state: web::Data<AppState>,
@@ -255,36 +287,19 @@ async fn show(
     let (opened, profile) = open(&state, &token, locale).await?;
     let tr = Tr(locale);
     let base = format!("/print/{token}");
-    // Every size chosen so far that is valid, to carry into the other forms and the bundle.
-    let mut chosen: Vec<(Uuid, Option<f64>, artwork::Spec, String)> = Vec::with_capacity(opened.lines.len());
-    let mut refusals: HashMap<Uuid, String> = HashMap::new();
-    for line in &opened.lines {
-        let text = symbol_text(&state.app.settings.public_url, &line.code, line.gtin.as_deref(), None, profile)
-            .map_err(failed(locale))?;
-        let default = artwork::plan(&text, &Options::new(profile)).map_err(failed(locale))?.spec;
-        let raw = query.get(&size_field(&line.id)).map(String::as_str);
-        let size = match check_size(tr, raw, &default, profile) {
-            Ok(size) => size,
-            Err(message) => {
-                refusals.insert(line.id, message);
-                None
-            }
-        };
-        let spec = match size {
-            None => default,
-            Some(s) => {
-                let opts = Options { size_mm: Some(s), ..Options::new(profile) };
-                artwork::plan(&text, &opts).map_err(failed(locale))?.spec
-            }
-        };
-        chosen.push((line.id, size, spec, raw.unwrap_or_default().to_owned()));
-    }
+    let sizes = opened
+        .lines
+        .iter()
+        .map(|line| line_size(tr, &state.app.settings.public_url, line, profile, &query))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(failed(locale))?;
     let lang = query.get("lang").filter(|l| Locale::parse(l).is_some());
-    let bundle_query: Vec<String> =
-        chosen.iter().filter_map(|(id, size, ..)| size.map(|s| format!("{}={}", size_field(id), mm(s)))).collect();
+    // Valid choices travel into the other lines' forms and into the bundle's link.
+    let chosen: Vec<Hidden> =
+        sizes.iter().filter_map(|s| s.size.map(|v| Hidden { name: size_field(&s.id), value: mm(v) })).collect();
     let mut lines = Vec::with_capacity(opened.lines.len());
-    for (line, (id, size, spec, raw)) in opened.lines.iter().zip(&chosen) {
-        let q = size_query(*size);
+    for (line, s) in opened.lines.iter().zip(sizes) {
+        let q = size_query(s.size);
         let mut downloads: Vec<Link> = Format::ALL
             .into_iter()
             .map(|f| Link {
@@ -293,21 +308,18 @@ async fn show(
             })
             .collect();
         downloads.push(Link { href: format!("{base}/{}-spec.pdf{q}", line.id), label: tr.t("print-spec-sheet") });
-        let mut keep: Vec<Hidden> =
-            lang.map(|l| Hidden { name: "lang".into(), value: l.clone() }).into_iter().collect();
-        keep.extend(
-            chosen
-                .iter()
-                .filter(|(other, ..)| other != id)
-                .filter_map(|(other, s, ..)| s.map(|s| Hidden { name: size_field(other), value: mm(s) })),
-        );
-        let error = refusals.remove(id);
-        let value = match (&error, size) {
-            (Some(_), _) => raw.clone(),
-            (None, Some(s)) => mm(*s),
-            (None, None) => mm(spec.total_mm),
+        let field = size_field(&s.id);
+        let keep = lang
+            .map(|l| Hidden { name: "lang".into(), value: l.clone() })
+            .into_iter()
+            .chain(chosen.iter().filter(|h| h.name != field).cloned())
+            .collect();
+        let value = match (&s.error, s.size) {
+            (Some(_), _) => s.typed,
+            (None, Some(size)) => mm(size),
+            (None, None) => mm(s.spec.total_mm),
         };
-        let (min, max) = (mm(spec.min_total_mm), mm(spec.max_total_mm));
+        let (min, max) = (mm(s.spec.min_total_mm), mm(s.spec.max_total_mm));
         lines.push(PrintLine {
             id: line.id.to_string(),
             name: line.name.clone(),
@@ -315,9 +327,9 @@ async fn show(
             preview_src: format!("{base}/preview/{}.svg", line.id),
             preview_alt: tr.t_str("print-preview-alt", "product", &line.name),
             downloads,
-            facts: facts(tr, spec),
+            facts: facts(tr, &s.spec),
             size: SizePicker {
-                field: size_field(id),
+                field,
                 range: tr.t_args(
                     "print-size-range",
                     &[("min", FluentValue::from(min.clone())), ("max", FluentValue::from(max.clone()))],
@@ -325,7 +337,7 @@ async fn show(
                 min,
                 max,
                 value,
-                error,
+                error: s.error,
                 keep,
             },
         });
@@ -337,6 +349,7 @@ async fn show(
         .unwrap_or_default();
     let status =
         if lines.iter().any(|l| l.size.error.is_some()) { StatusCode::UNPROCESSABLE_ENTITY } else { StatusCode::OK };
+    let bundle_query: Vec<String> = chosen.iter().map(|h| format!("{}={}", h.name, h.value)).collect();
     let bundle_href = if bundle_query.is_empty() {
         format!("{base}/bundle.zip")
     } else {
