@@ -75,22 +75,44 @@ pub fn symbol_text(
     artwork::encode_line(public_url, code, gtin, segment.as_deref(), profile.uppercase_scheme)
 }
 
-/// One bundle entry per line (code, GTIN), named by its code (unique and file-name safe).
+/// What a bundle needs of one line.
+#[derive(Clone, Copy, Debug)]
+pub struct BundleLine<'a> {
+    pub code: &'a str,
+    pub gtin: Option<&'a str>,
+    pub name: &'a str,
+    /// The line's own total size in mm; `None`: the bundle's.
+    pub size_mm: Option<f64>,
+}
+
+/// One bundle entry per line, named by its code (unique and file-name safe); each spec sheet is
+/// headed with the line's name.
 pub fn bundle_items<'a>(
     public_url: &str,
-    lines: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+    lines: impl IntoIterator<Item = BundleLine<'a>>,
     profile: &Profile,
 ) -> Result<Vec<artwork::BundleItem>, ArtworkError> {
     lines
         .into_iter()
-        .map(|(code, gtin)| {
+        .map(|l| {
             Ok(artwork::BundleItem {
-                stem: code.to_owned(),
-                text: symbol_text(public_url, code, gtin, None, profile)?,
+                stem: l.code.to_owned(),
+                text: symbol_text(public_url, l.code, l.gtin, None, profile)?,
                 caption: None,
+                product: Some(l.name.to_owned()),
+                size_mm: l.size_mm,
             })
         })
         .collect()
+}
+
+/// The caption of a line's piece on a sheet: the product's name as written, then on a line of its
+/// own the code (and lot), the characters a person types when the symbol cannot be scanned.
+pub fn sheet_caption(name: &str, code: &str, lot: Option<&Lot>) -> String {
+    match lot {
+        Some(lot) => format!("{name}\n{code} lot {lot}"),
+        None => format!("{name}\n{code}"),
+    }
 }
 
 fn parse_name(s: &str) -> Result<ProductName, AppError> {

@@ -10,13 +10,17 @@ use super::text::num;
 use super::{ArtworkError, Format, Options, plan};
 
 /// One code in a bundle.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BundleItem {
     /// File name without extension: letters, digits, '-', '_' and '.', not starting with '.'.
     pub stem: String,
     /// The final text to encode.
     pub text: String,
     pub caption: Option<String>,
+    /// The product's name, for the heading of its spec sheet.
+    pub product: Option<String>,
+    /// This code's total size in mm; `None`: the size the bundle's options give.
+    pub size_mm: Option<f64>,
 }
 
 /// Most codes in one bundle.
@@ -68,7 +72,12 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
         p.name, p.description
     );
     for it in items {
-        let o = Options { caption: it.caption.clone(), ..opts.clone() };
+        let o = Options {
+            caption: it.caption.clone(),
+            product: it.product.clone(),
+            size_mm: it.size_mm.or(opts.size_mm),
+            ..opts.clone()
+        };
         let pl = plan(&it.text, &o)?;
         for f in Format::ALL {
             let bytes = pl.render(f)?;
@@ -77,7 +86,7 @@ pub fn bundle(items: &[BundleItem], opts: &Options<'_>) -> Result<Vec<u8>, Artwo
             zip.start_file(format!("{}.{}", it.stem, f.extension()), fo).map_err(zip_err)?;
             zip.write_all(&bytes).map_err(zip_err)?;
         }
-        let spec = super::spec_sheet::render_plan(&pl);
+        let spec = super::spec_sheet::render_plan(&pl)?;
         zip.start_file(format!("{}-spec.pdf", it.stem), deflate).map_err(zip_err)?;
         zip.write_all(&spec).map_err(zip_err)?;
         let s = &pl.spec;
@@ -108,11 +117,19 @@ mod tests {
     fn bundle_holds_every_format_and_the_spec_sheet() {
         let p = profile("laser-metal").unwrap();
         let items = vec![
-            BundleItem { stem: "pan-28".into(), text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(), caption: None },
+            BundleItem {
+                stem: "pan-28".into(),
+                text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(),
+                caption: None,
+                product: Some("Сковорода 28 см".into()),
+                size_mm: Some(40.0),
+            },
             BundleItem {
                 stem: "lid".into(),
                 text: "https://SCAN.EXAMPLE.COM/Q/AB12CD34".into(),
                 caption: Some("Lid".into()),
+                product: None,
+                size_mm: None,
             },
         ];
         let z = bundle(&items, &Options::new(p)).unwrap();
@@ -137,14 +154,20 @@ mod tests {
         );
         let mut svg = String::new();
         std::io::Read::read_to_string(&mut a.by_name("lid.svg").unwrap(), &mut svg).unwrap();
-        assert!(svg.contains(">Lid</text>"));
+        assert!(svg.contains("<title>Lid</title></path>"), "caption outlines");
+        let mut spec = Vec::new();
+        std::io::Read::read_to_end(&mut a.by_name("pan-28-spec.pdf").unwrap(), &mut spec).unwrap();
+        assert!(super::super::pdf::has_text(&spec, "Сковорода 28 см"), "the spec sheet names the product");
         assert_eq!(bundle(&items, &Options::new(p)).unwrap(), z, "deterministic");
+        let mut readme = String::new();
+        std::io::Read::read_to_string(&mut a.by_name("README.txt").unwrap(), &mut readme).unwrap();
+        assert!(readme.contains("total 40 mm"), "an item's own size: {readme}");
     }
 
     #[test]
     fn bad_or_duplicate_names_are_refused() {
         let p = profile("laser-metal").unwrap();
-        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None };
+        let it = |s: &str| BundleItem { stem: s.into(), text: "X".into(), caption: None, product: None, size_mm: None };
         for bad in ["../x", "", ".hidden", "a b", "a/b"] {
             assert!(bundle(&[it(bad)], &Options::new(p)).is_err(), "{bad}");
         }

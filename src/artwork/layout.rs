@@ -26,6 +26,9 @@ pub struct Layout {
     pub inverted: bool,
     /// The smallest total size this code may have with this profile (rounded up to 0.1 mm).
     pub min_total_mm: f64,
+    /// The largest total size at which every format can be made (rounded down to 0.1 mm): the
+    /// service's limit, or less where the PNG at the profile's resolution would be too wide.
+    pub max_total_mm: f64,
 }
 
 /// Largest whole number of dots not above `module_mm` (with a hair of tolerance for float noise), as
@@ -39,6 +42,11 @@ pub(super) fn snap_to_dots(module_mm: f64, dot_mm: f64) -> (f64, u32) {
 /// Round up to 0.1 mm, ignoring float noise below a micrometre.
 fn ceil_tenth(mm: f64) -> f64 {
     (mm * 10.0 - 1e-6).ceil() / 10.0
+}
+
+/// Round down to 0.1 mm, ignoring float noise below a micrometre.
+fn floor_tenth(mm: f64) -> f64 {
+    (mm * 10.0 + 1e-6).floor() / 10.0
 }
 
 impl Layout {
@@ -113,6 +121,9 @@ impl Layout {
         if !png_dpi.is_finite() || !(10.0..=10_000.0).contains(&png_dpi) {
             return Err(ArtworkError::InvalidSize("the PNG resolution must be 10 to 10000 dpi".into()));
         }
+        // Whole pixels per module that keep the PNG within its limit, as a module size.
+        let png_px_max = (f64::from(MAX_PNG_PX) / span).floor();
+        let max_total = floor_tenth((span * png_px_max * 25.4 / png_dpi).min(MAX_SIZE_MM)).max(min_total);
         let px = (module_mm * png_dpi / 25.4).round().max(1.0);
         let png_px_per_module = if px > f64::from(u32::MAX) { u32::MAX } else { px as u32 };
 
@@ -126,6 +137,7 @@ impl Layout {
             png_px_per_module,
             inverted: p.invert || opts.invert,
             min_total_mm: min_total,
+            max_total_mm: max_total,
         })
     }
 }
@@ -199,6 +211,19 @@ mod tests {
         let l = layout("label-thermal-300dpi", None).unwrap();
         assert_eq!(l.printer_dots_per_module, Some(5));
         assert_eq!(l.png_px_per_module, 5);
+    }
+
+    #[test]
+    fn the_largest_size_keeps_the_png_within_its_limit() {
+        // laser-metal: 1016 dpi = 40 px/mm, 41 modules: 487 whole px per module fit in 20,000 px.
+        let l = layout("laser-metal", None).unwrap();
+        assert_eq!(l.max_total_mm, (41.0 * 487.0 * 25.4 / 1016.0 * 10.0_f64).floor() / 10.0);
+        let at_max = layout("laser-metal", Some(l.max_total_mm)).unwrap();
+        assert!(at_max.png_size_px() <= MAX_PNG_PX);
+        let over = layout("laser-metal", Some(l.max_total_mm + 1.0)).unwrap();
+        assert!(over.png_size_px() > MAX_PNG_PX, "the limit is within a millimetre");
+        // Low-resolution profiles reach the service's own limit.
+        assert_eq!(layout("label-thermal-203dpi", None).unwrap().max_total_mm, MAX_SIZE_MM);
     }
 
     #[test]

@@ -2,7 +2,8 @@
 //! codes and ZIP bundles for print shops.
 //!
 //! The module is pure: text in, bytes out. It does no file or network I/O; the print profiles in
-//! `printable/` are compiled in with `include_str!`.
+//! `printable/` are compiled in with `include_str!`, the print font (`fonts/NotoSans-Regular.ttf`,
+//! SIL Open Font License) with `include_bytes!`.
 //!
 //! Geometry rules shared by every format:
 //! - the quiet zone is part of the artwork (an explicit background in the light colour), so nobody
@@ -14,6 +15,7 @@
 
 mod bundle;
 mod eps;
+mod font;
 mod layout;
 mod pdf;
 mod png;
@@ -28,11 +30,13 @@ use std::fmt;
 use std::str::FromStr;
 
 pub use bundle::{BundleItem, bundle};
+pub use font::{TextRole, describe as describe_char};
 pub use layout::{Layout, MAX_SIZE_MM};
 pub use profile::{Colour, DEFAULT_PROFILE, ErrorCorrection, Profile, profile, profiles};
 pub use sheet::{Paper, SheetItem, sheet};
 pub use spec_sheet::spec_sheet;
 pub use symbol::{Symbol, encode_digital_link, encode_line, encode_url, row_runs, symbol};
+pub use text::{Caption, MAX_CAPTION_LINES, MIN_CAPTION_MM};
 
 /// An artwork file format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -108,6 +112,16 @@ pub enum ArtworkError {
          (/01/GTIN/10/LOT), which needs the line's GTIN"
     )]
     LotWithoutGtin,
+    /// A character the print font has no glyph for: refused rather than printed as '?' or a box.
+    #[error("{text} contains {}, which the print font cannot draw", font::describe(*ch))]
+    UnsupportedCharacter { text: TextRole, ch: char },
+    #[error(
+        "the caption does not fit under a {} mm code, even in {max_lines} lines of {} mm type: shorten it or make \
+         the code larger",
+        text::num(*total_mm, 2),
+        text::num(*min_font_mm, 1)
+    )]
+    CaptionTooLong { total_mm: f64, max_lines: usize, min_font_mm: f64 },
     #[error("could not encode the artwork: {0}")]
     Encode(String),
 }
@@ -118,8 +132,14 @@ pub struct Options<'a> {
     pub profile: &'a Profile,
     /// Full symbol size in mm, quiet zone included. `None`: the profile's default module size.
     pub size_mm: Option<f64>,
-    /// A line of text under the code (SVG, PDF, EPS; PNG has no text).
+    /// Text under the code (SVG, PDF, EPS; PNG has no text), wrapped to at most three lines or
+    /// shrunk to the artwork's width; a line break starts a new line. Every character must be in
+    /// the print font.
     pub caption: Option<String>,
+    /// SVG only: keep the caption as live `<text>` (set in Noto Sans) instead of glyph outlines.
+    pub caption_as_text: bool,
+    /// The product line's name, for the spec sheet's heading.
+    pub product: Option<String>,
     /// Ask for inverted artwork even if the profile is not inverted. An inverted profile stays inverted.
     pub invert: bool,
     /// PNG resolution; `None`: the profile's `png_dpi`.
@@ -128,7 +148,15 @@ pub struct Options<'a> {
 
 impl<'a> Options<'a> {
     pub fn new(profile: &'a Profile) -> Self {
-        Options { profile, size_mm: None, caption: None, invert: false, dpi: None }
+        Options {
+            profile,
+            size_mm: None,
+            caption: None,
+            caption_as_text: false,
+            product: None,
+            invert: false,
+            dpi: None,
+        }
     }
 }
 
@@ -148,6 +176,8 @@ pub struct Spec {
     pub total_mm: f64,
     /// The smallest total size this code may be printed at with this profile.
     pub min_total_mm: f64,
+    /// The largest total size at which every format (PNG included) can be made.
+    pub max_total_mm: f64,
     pub profile: String,
     pub profile_description: String,
     /// Minimum print contrast signal in percent.
@@ -175,6 +205,7 @@ impl Spec {
             quiet_zone_mm: lay.quiet_zone_mm(),
             total_mm: lay.total_mm,
             min_total_mm: lay.min_total_mm,
+            max_total_mm: lay.max_total_mm,
             profile: p.name.clone(),
             profile_description: p.description.clone(),
             min_contrast_pcs: p.min_contrast_pcs,
@@ -198,37 +229,53 @@ pub struct Artwork {
     pub spec: Spec,
 }
 
-/// A symbol with its layout: compute once, render in several formats.
+/// A symbol with its layout and caption: compute once, render in several formats.
 #[derive(Debug, Clone)]
 pub struct Plan<'a> {
     pub symbol: Symbol,
     pub layout: Layout,
     pub spec: Spec,
+    /// The caption set under the code, if there is one.
+    pub caption: Option<Caption>,
     pub options: &'a Options<'a>,
 }
 
-/// Encode `text` and size it per `opts`, refusing sizes the profile cannot print.
+/// Encode `text` and size it per `opts`, refusing sizes the profile cannot print and captions the
+/// print font cannot set.
 pub fn plan<'a>(text: &str, opts: &'a Options<'a>) -> Result<Plan<'a>, ArtworkError> {
+    plan_with(text, opts, TextRole::Caption, text::Overflow::Refuse)
+}
+
+fn plan_with<'a>(
+    text: &str,
+    opts: &'a Options<'a>,
+    role: TextRole,
+    overflow: text::Overflow,
+) -> Result<Plan<'a>, ArtworkError> {
     let sym = symbol(text, opts.profile)?;
     let layout = Layout::new(&sym, opts)?;
     let spec = Spec::new(text, &sym, &layout, opts.profile);
-    Ok(Plan { symbol: sym, layout, spec, options: opts })
+    let caption = match opts.caption.as_deref().filter(|c| !c.trim().is_empty()) {
+        Some(c) => Some(text::caption(layout.total_mm, c, role, overflow)?),
+        None => None,
+    };
+    Ok(Plan { symbol: sym, layout, spec, caption, options: opts })
 }
 
 impl Plan<'_> {
     /// The spec sheet PDF of this plan (see [`spec_sheet`]).
-    pub fn spec_sheet(&self) -> Vec<u8> {
+    pub fn spec_sheet(&self) -> Result<Vec<u8>, ArtworkError> {
         spec_sheet::render_plan(self)
     }
 
     pub fn render(&self, format: Format) -> Result<Vec<u8>, ArtworkError> {
-        let caption = self.options.caption.as_deref().filter(|c| !c.trim().is_empty());
+        let caption = self.caption.as_ref();
         let p = self.options.profile;
         match format {
-            Format::Svg => Ok(svg::render(&self.symbol, &self.layout, p, caption)),
+            Format::Svg => svg::render(&self.symbol, &self.layout, p, caption, self.options.caption_as_text),
             Format::Png => png::render(&self.symbol, &self.layout, p),
-            Format::Pdf => Ok(pdf::render(&self.symbol, &self.layout, p, caption, &self.spec.text)),
-            Format::Eps => Ok(eps::render(&self.symbol, &self.layout, p, caption, &self.spec.text)),
+            Format::Pdf => pdf::render(&self.symbol, &self.layout, p, caption, &self.spec.text),
+            Format::Eps => eps::render(&self.symbol, &self.layout, p, caption, &self.spec.text),
         }
     }
 }

@@ -5,10 +5,10 @@ use std::str::FromStr;
 
 use pdf_writer::{Content, Rect};
 
-use super::pdf::{Doc, PT, draw_code, fill_cmyk, fill_mark, stroke_registration, text_centred};
-use super::svg::{caption_band_mm, caption_font_mm};
-use super::text::num;
-use super::{ArtworkError, Options, Plan, plan};
+use super::font::TextRole;
+use super::pdf::{Doc, PT, caption, draw_code, fill_cmyk, fill_mark, stroke_registration};
+use super::text::{Overflow, num};
+use super::{ArtworkError, Options, Plan, plan_with};
 
 /// Page size of a sheet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,6 +53,9 @@ impl FromStr for Paper {
 pub struct SheetItem {
     /// The final text to encode.
     pub text: String,
+    /// Text under the piece, usually the product's name and, on a line of its own, its code. A
+    /// caption too long for the piece is cut short with an ellipsis in its first line (the name),
+    /// never in the rest (the code a person types when the symbol cannot be scanned).
     pub caption: Option<String>,
 }
 
@@ -77,11 +80,15 @@ pub fn sheet(items: &[SheetItem], paper: Paper, opts: &Options<'_>) -> Result<Ve
         .iter()
         .map(|it| Options { caption: it.caption.clone().filter(|c| !c.trim().is_empty()), ..opts.clone() })
         .collect();
-    let plans = items.iter().zip(&item_opts).map(|(it, o)| plan(&it.text, o)).collect::<Result<Vec<Plan<'_>>, _>>()?;
+    let plans = items
+        .iter()
+        .zip(&item_opts)
+        .map(|(it, o)| plan_with(&it.text, o, TextRole::ProductName, Overflow::Truncate))
+        .collect::<Result<Vec<Plan<'_>>, _>>()?;
 
-    // One grid for the whole sheet, sized by the largest code.
+    // One grid for the whole sheet, sized by the largest code and the tallest caption.
     let largest = plans.iter().map(|p| p.layout.total_mm).fold(0.0, f64::max);
-    let band = if plans.iter().any(|p| p.options.caption.is_some()) { caption_band_mm(largest) } else { 0.0 };
+    let band = plans.iter().filter_map(|p| p.caption.as_ref()).map(|c| c.band_mm()).fold(0.0, f64::max);
     let pad = MARK_OFFSET_MM + MARK_LEN_MM;
     let cell_w = largest + 2.0 * pad;
     let cell_h = largest + band + 2.0 * pad;
@@ -119,11 +126,10 @@ pub fn sheet(items: &[SheetItem], paper: Paper, opts: &Options<'_>) -> Result<Ve
                 let (mk, gr) = p.mark_and_ground(pl.layout.inverted);
                 fill_cmyk(&mut c, &gr);
                 c.rect(ptx, mm(tbottom), pside, mm(band)).fill_nonzero();
-                if let Some(cap) = &pl.options.caption {
+                if let Some(cap) = &pl.caption {
                     c.save_state();
                     fill_mark(&mut c, &doc, &mk);
-                    let font = caption_font_mm(side, cap);
-                    text_centred(&mut c, cap, mm(tx + side / 2.0), mm(tbottom + band * 0.38), mm(font));
+                    caption(&mut c, &mut doc, cap, ptx, mm(code_bottom));
                     c.restore_state();
                 }
             }
@@ -133,7 +139,7 @@ pub fn sheet(items: &[SheetItem], paper: Paper, opts: &Options<'_>) -> Result<Ve
         let (w, h) = (mm(pw), mm(ph));
         doc.page(Rect::new(0.0, 0.0, w, h), None, c);
     }
-    Ok(doc.finish(&format!("QR codes, {} on {paper}, profile {}", items.len(), p.name)))
+    doc.finish(&format!("QR codes, {} on {paper}, profile {}", items.len(), p.name))
 }
 
 fn mm(v: f64) -> f32 {
@@ -189,6 +195,30 @@ mod tests {
         };
         assert_eq!(count(&one), "1");
         assert!(count(&many).parse::<usize>().unwrap() > 1);
+    }
+
+    #[test]
+    fn names_are_set_as_written_and_cut_short_only_when_they_cannot_fit() {
+        let p = profile("label-thermal-203dpi").unwrap();
+        let long = "Сковорода чугунная ".repeat(12);
+        let items = vec![
+            SheetItem {
+                text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(),
+                caption: Some("Сковорода 28 см\n7K3M9XQ2".into()),
+            },
+            SheetItem {
+                text: "https://SCAN.EXAMPLE.COM/Q/AB12CD34".into(),
+                caption: Some(format!("{long}\nAB12CD34")),
+            },
+        ];
+        let pdf = sheet(&items, Paper::A4, &Options::new(p)).unwrap();
+        let text = super::super::pdf::shown_text(&pdf);
+        assert!(text.contains("Сковорода 28 см\n7K3M9XQ2"), "{text}");
+        assert!(text.contains("\u{2026}\nAB12CD34"), "the long name is cut, its code kept: {text}");
+        let bad =
+            vec![SheetItem { text: "https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2".into(), caption: Some("Pan ☕".into()) }];
+        let err = sheet(&bad, Paper::A4, &Options::new(p)).unwrap_err();
+        assert_eq!(err, ArtworkError::UnsupportedCharacter { text: TextRole::ProductName, ch: '☕' });
     }
 
     #[test]

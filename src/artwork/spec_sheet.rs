@@ -3,8 +3,9 @@
 
 use pdf_writer::{Content, Rect};
 
-use super::pdf::{Doc, PT, draw_code, fill_cmyk, text};
-use super::text::{helvetica_width_em, num, winansi, wrap};
+use super::font::TextRole;
+use super::pdf::{Doc, PT, Weight, draw_code, fill_cmyk, text};
+use super::text::{num, set_line, wrap};
 use super::{ArtworkError, Colour, Options, Plan, plan};
 
 const A4: (f32, f32) = (210.0 * PT, 297.0 * PT);
@@ -13,7 +14,7 @@ const MARGIN: f32 = 20.0 * PT;
 /// The spec sheet PDF for `text` rendered per `opts`.
 pub fn spec_sheet(text: &str, opts: &Options<'_>) -> Result<Vec<u8>, ArtworkError> {
     let plan = plan(text, opts)?;
-    Ok(render(&plan))
+    render(&plan)
 }
 
 fn colour_words(c: &Colour) -> String {
@@ -22,7 +23,7 @@ fn colour_words(c: &Colour) -> String {
     format!("C{cy} M{m} Y{y} K{k} (screen/PNG: RGB {r} {g} {b})")
 }
 
-fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String)> {
+fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String, TextRole)> {
     let s = &plan.spec;
     let p = plan.options.profile;
     let (mark, ground) = p.mark_and_ground(s.inverted);
@@ -81,28 +82,44 @@ fn rows(plan: &Plan<'_>) -> Vec<(&'static str, String)> {
             s.png_size_px
         ),
     ));
+    let mut out: Vec<(&'static str, String, TextRole)> = out.into_iter().map(|(l, v)| (l, v, TextRole::Text)).collect();
+    if let Some(c) = plan.options.caption.as_deref().filter(|_| plan.caption.is_some()) {
+        // As typed: its own line breaks as " / ", not where the artwork happened to wrap it.
+        let parts: Vec<&str> = c.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+        out.insert(1, ("Caption", parts.join(" / "), TextRole::Caption));
+    }
     out
 }
 
-fn render(plan: &Plan<'_>) -> Vec<u8> {
+fn render(plan: &Plan<'_>) -> Result<Vec<u8>, ArtworkError> {
     let p = plan.options.profile;
     let (mark, _) = p.mark_and_ground(plan.layout.inverted);
     let mut doc = Doc::new(p.spot.as_deref(), &mark, false);
     let mut c = Content::new();
     let (w, h) = A4;
     let mut y = h - MARGIN - 16.0;
-    c.set_fill_cmyk(0.0, 0.0, 0.0, 1.0);
-    text(&mut c, &winansi("QR code artwork specification"), MARGIN, y, 16.0, true);
-    y -= 28.0;
+    // Black text; bold labels are stroked in black too.
+    c.set_fill_cmyk(0.0, 0.0, 0.0, 1.0).set_stroke_cmyk(0.0, 0.0, 0.0, 1.0);
+    let heading = set_line("QR code artwork specification", TextRole::Text)?;
+    text(&mut c, &mut doc, &heading, MARGIN, y, 16.0, Weight::Bold);
+    y -= 22.0;
+    // The product, as it is named: which code this is, in its own script.
+    if let Some(name) = plan.options.product.as_deref().filter(|n| !n.trim().is_empty()) {
+        for line in wrap(name, f64::from((w - 2.0 * MARGIN) / 13.0), TextRole::ProductName)? {
+            text(&mut c, &mut doc, &line, MARGIN, y, 13.0, Weight::Regular);
+            y -= 16.0;
+        }
+    }
+    y -= 6.0;
 
     let size = 10.0;
     let leading = 13.5;
     let label_w = 110.0;
     let value_w = w - 2.0 * MARGIN - label_w;
-    for (label, value) in rows(plan) {
-        text(&mut c, &winansi(label), MARGIN, y, size, true);
-        for line in wrap(&value, f64::from(value_w / size)) {
-            text(&mut c, &line, MARGIN + label_w, y, size, false);
+    for (label, value, role) in rows(plan) {
+        text(&mut c, &mut doc, &set_line(label, TextRole::Text)?, MARGIN, y, size, Weight::Bold);
+        for line in wrap(&value, f64::from(value_w / size), role)? {
+            text(&mut c, &mut doc, &line, MARGIN + label_w, y, size, Weight::Regular);
             y -= leading;
         }
         y -= 3.0;
@@ -122,7 +139,7 @@ fn render(plan: &Plan<'_>) -> Vec<u8> {
             num(f64::from(side / true_side * 100.0), 1)
         )
     };
-    text(&mut c, &winansi(&note), MARGIN, y, 9.0, false);
+    text(&mut c, &mut doc, &set_line(&note, TextRole::Text)?, MARGIN, y, 9.0, Weight::Regular);
     y -= 12.0;
     let x = MARGIN;
     let bottom = y - side;
@@ -133,18 +150,17 @@ fn render(plan: &Plan<'_>) -> Vec<u8> {
     c.rect(x - 0.5, bottom - 0.5, side + 1.0, side + 1.0).stroke();
     c.restore_state();
 
-    let footer = format!("scanback \u{b7} profile {} \u{b7} {}", p.name, plan.spec.text);
-    let fb = winansi(&footer);
+    let footer = set_line(&format!("scanback \u{b7} profile {} \u{b7} {}", p.name, plan.spec.text), TextRole::Text)?;
     let fsize = 7.0;
-    let fw = helvetica_width_em(&fb) as f32 * fsize;
+    let fw = footer.width as f32 * fsize;
     fill_cmyk(&mut c, &p.dark);
-    text(&mut c, &fb, (w - fw).max(2.0 * MARGIN) / 2.0, MARGIN / 2.0, fsize, false);
+    text(&mut c, &mut doc, &footer, (w - fw).max(2.0 * MARGIN) / 2.0, MARGIN / 2.0, fsize, Weight::Regular);
 
     doc.page(Rect::new(0.0, 0.0, w, h), None, c);
     doc.finish(&format!("QR artwork specification: {}", plan.spec.text))
 }
 
-pub(super) fn render_plan(plan: &Plan<'_>) -> Vec<u8> {
+pub(super) fn render_plan(plan: &Plan<'_>) -> Result<Vec<u8>, ArtworkError> {
     render(plan)
 }
 
@@ -171,6 +187,21 @@ mod tests {
         ] {
             assert!(super::super::pdf::has_text(&pdf, needle), "missing {needle}");
         }
+    }
+
+    #[test]
+    fn the_product_name_and_caption_are_set_as_written_and_unprintable_names_are_refused() {
+        let p = profile("laser-metal").unwrap();
+        let mut o = Options::new(p);
+        o.product = Some("Сковорода 28 см".into());
+        o.caption = Some("Скажите нам".into());
+        let pdf = spec_sheet("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", &o).unwrap();
+        let text = super::super::pdf::shown_text(&pdf);
+        assert!(text.contains("Сковорода 28 см"), "{text}");
+        assert!(text.contains("Caption\nСкажите нам"), "{text}");
+        o.product = Some("Сковорода 🍳".into());
+        let err = spec_sheet("https://SCAN.EXAMPLE.COM/Q/7K3M9XQ2", &o).unwrap_err();
+        assert_eq!(err.to_string(), "the product name contains 🍳 (U+1F373), which the print font cannot draw");
     }
 
     #[test]

@@ -1,5 +1,10 @@
-//! Small text helpers shared by the writers: number formatting, escaping, and the base-14 Helvetica
-//! metrics for centring and wrapping captions without embedding a font.
+//! Small text helpers shared by the writers: number formatting, escaping, and setting text in the
+//! print font (see `font.rs`): lines of glyphs measured with the font's own advances, wrapped at
+//! spaces, and the caption under a code (wrapped to at most three lines or shrunk to fit the
+//! artwork's width, never reaching into the quiet zone).
+
+use super::ArtworkError;
+use super::font::{Font, Glyph, TextRole, font};
 
 /// `x` rounded to at most `decimals` places, without trailing zeros or a trailing dot ("12", "24.6").
 pub(super) fn num(x: f64, decimals: usize) -> String {
@@ -45,170 +50,331 @@ pub(super) fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Latin letters for a Cyrillic one (a readable, passport-style romanisation), or `None`.
-fn romanise(c: char) -> Option<&'static str> {
-    const LOWER: [&str; 32] = [
-        "a", "b", "v", "g", "d", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "kh",
-        "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya",
-    ];
-    const UPPER: [&str; 32] = [
-        "A", "B", "V", "G", "D", "E", "Zh", "Z", "I", "Y", "K", "L", "M", "N", "O", "P", "R", "S", "T", "U", "F", "Kh",
-        "Ts", "Ch", "Sh", "Shch", "", "Y", "", "E", "Yu", "Ya",
-    ];
-    match c {
-        'а'..='я' => LOWER.get(c as usize - 'а' as usize).copied(),
-        'А'..='Я' => UPPER.get(c as usize - 'А' as usize).copied(),
-        'ё' => Some("e"),
-        'Ё' => Some("E"),
-        'і' => Some("i"),
-        'І' => Some("I"),
-        'ї' => Some("yi"),
-        'Ї' => Some("Yi"),
-        'є' => Some("ye"),
-        'Є' => Some("Ye"),
-        'ґ' => Some("g"),
-        'Ґ' => Some("G"),
-        _ => None,
-    }
-}
-
-/// Cyrillic romanised for the base-14 fonts below, which have no Cyrillic glyphs: "Сковорода"
-/// prints as "Skovoroda" rather than a row of '?'. SVG captions keep the original text.
-fn romanised(s: &str) -> std::borrow::Cow<'_, str> {
-    if !s.chars().any(|c| romanise(c).is_some()) {
-        return std::borrow::Cow::Borrowed(s);
-    }
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match romanise(c) {
-            Some(latin) => out.push_str(latin),
-            None => out.push(c),
-        }
-    }
-    std::borrow::Cow::Owned(out)
-}
-
-/// Map text to WinAnsiEncoding bytes for a base-14 PDF font.
-///
-/// Limitation: base-14 fonts are not embedded and only cover WinAnsi (Western European): Cyrillic is
-/// romanised, any other character outside WinAnsi (Greek, CJK, emoji...) becomes '?'. Captions in
-/// the original script need an embedded font, which this module does not carry.
-pub(super) fn winansi(s: &str) -> Vec<u8> {
-    romanised(s)
-        .chars()
-        .map(|c| match c as u32 {
-            0x20..=0x7E | 0xA0..=0xFF => c as u32 as u8,
-            _ => match c {
-                '€' => 0x80,
-                '‚' => 0x82,
-                'ƒ' => 0x83,
-                '„' => 0x84,
-                '…' => 0x85,
-                '†' => 0x86,
-                '‡' => 0x87,
-                'ˆ' => 0x88,
-                '‰' => 0x89,
-                'Š' => 0x8A,
-                '‹' => 0x8B,
-                'Œ' => 0x8C,
-                'Ž' => 0x8E,
-                '\u{2018}' => 0x91,
-                '\u{2019}' => 0x92,
-                '\u{201C}' => 0x93,
-                '\u{201D}' => 0x94,
-                '•' => 0x95,
-                '–' => 0x96,
-                '—' => 0x97,
-                '˜' => 0x98,
-                '™' => 0x99,
-                'š' => 0x9A,
-                '›' => 0x9B,
-                'œ' => 0x9C,
-                'ž' => 0x9E,
-                'Ÿ' => 0x9F,
-                '\t' => b' ',
-                _ => b'?',
-            },
-        })
-        .collect()
-}
-
-/// A PostScript string literal for a font re-encoded to ISOLatin1Encoding: printable ASCII as is,
-/// Latin-1 letters as octal escapes, Cyrillic romanised, dashes as hyphens; anything else becomes '?'.
+/// A PostScript string literal for a DSC comment (the EPS title): printable ASCII as is, every other
+/// byte of the UTF-8 text as an octal escape. Printed text is drawn as outlines, not as strings.
 pub(super) fn ps_string(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('(');
-    for c in romanised(s).chars() {
-        match c {
-            '(' | ')' | '\\' => {
+    for b in s.bytes() {
+        match b {
+            b'(' | b')' | b'\\' => {
                 out.push('\\');
-                out.push(c);
+                out.push(char::from(b));
             }
-            ' '..='~' => out.push(c),
-            '\t' => out.push(' '),
-            '\u{a0}'..='\u{ff}' => out.push_str(&format!("\\{:03o}", c as u32)),
-            '\u{2013}' | '\u{2014}' => out.push('-'),
-            _ => out.push('?'),
+            b' '..=b'~' => out.push(char::from(b)),
+            _ => out.push_str(&format!("\\{b:03o}")),
         }
     }
     out.push(')');
     out
 }
 
-/// Helvetica advance widths (1/1000 em) for WinAnsi codes 0x20..=0x7E.
-const HELVETICA_ASCII: [u16; 95] = [
-    278, 278, 355, 556, 556, 889, 667, 191, 333, 333, 389, 584, 278, 333, 278, 278, // 0x20
-    556, 556, 556, 556, 556, 556, 556, 556, 556, 556, 278, 278, 584, 584, 584, 556, // 0x30
-    1015, 667, 667, 722, 722, 667, 611, 778, 722, 278, 500, 667, 556, 833, 722, 778, // 0x40
-    667, 778, 722, 667, 611, 722, 667, 944, 667, 667, 611, 278, 278, 278, 469, 556, // 0x50
-    333, 556, 556, 500, 556, 556, 278, 556, 556, 222, 222, 500, 222, 833, 556, 556, // 0x60
-    556, 556, 333, 500, 278, 556, 500, 722, 500, 500, 500, 334, 260, 334, 584, // 0x70
-];
-
-/// Width of WinAnsi bytes in Helvetica, in em. Codes above 0x7E use a typical Latin letter width.
-pub(super) fn helvetica_width_em(bytes: &[u8]) -> f64 {
-    let units: u32 = bytes
-        .iter()
-        .map(|&b| {
-            let w = usize::from(b).checked_sub(0x20).and_then(|i| HELVETICA_ASCII.get(i));
-            u32::from(w.copied().unwrap_or(600))
-        })
-        .sum();
-    f64::from(units) / 1000.0
+/// Spaces that must not become line breaks: kept as their own glyphs.
+fn is_non_breaking(c: char) -> bool {
+    matches!(c, '\u{A0}' | '\u{2007}' | '\u{202F}')
 }
 
-/// Break text into lines no wider than `max_em` (in em of Helvetica), at spaces where possible and
-/// anywhere in over-long words (URLs).
-pub(super) fn wrap(s: &str, max_em: f64) -> Vec<Vec<u8>> {
-    let bytes = winansi(s);
+fn is_break(c: char) -> bool {
+    c.is_whitespace() && !is_non_breaking(c)
+}
+
+/// One line of set text: glyphs left to right and the width in em.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Line {
+    pub glyphs: Vec<Glyph>,
+    pub width: f64,
+}
+
+impl Line {
+    fn new(glyphs: Vec<Glyph>) -> Line {
+        let width = glyphs.iter().map(|g| g.advance).sum();
+        Line { glyphs, width }
+    }
+
+    /// The characters of the line (runs of white space are one space).
+    pub(super) fn text(&self) -> String {
+        self.glyphs.iter().map(|g| g.ch).collect()
+    }
+}
+
+struct Word {
+    glyphs: Vec<Glyph>,
+    width: f64,
+}
+
+/// The words of one paragraph, every character checked against the font.
+fn words(f: &Font, para: &str, role: TextRole) -> Result<Vec<Word>, ArtworkError> {
+    para.split(is_break)
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let glyphs = f.glyphs(w, role)?;
+            let width = glyphs.iter().map(|g| g.advance).sum();
+            Ok(Word { glyphs, width })
+        })
+        .collect()
+}
+
+/// Greedy wrap of one paragraph into lines no wider than `max_em`. A word wider than a line is
+/// broken between characters if `break_words`, else the paragraph does not fit (`None`).
+fn wrap_words(words: &[Word], space: Glyph, max_em: f64, break_words: bool) -> Option<Vec<Line>> {
     let mut lines = Vec::new();
-    let mut line: Vec<u8> = Vec::new();
-    for word in bytes.split(|&b| b == b' ') {
-        let mut candidate = line.clone();
-        if !candidate.is_empty() {
-            candidate.push(b' ');
-        }
-        candidate.extend_from_slice(word);
-        if helvetica_width_em(&candidate) <= max_em {
-            line = candidate;
+    let mut cur: Vec<Glyph> = Vec::new();
+    let mut cur_w = 0.0;
+    for w in words {
+        let sep = if cur.is_empty() { 0.0 } else { space.advance };
+        if cur_w + sep + w.width <= max_em + 1e-9 {
+            if !cur.is_empty() {
+                cur.push(space);
+            }
+            cur.extend_from_slice(&w.glyphs);
+            cur_w += sep + w.width;
             continue;
         }
-        if !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
+        if !cur.is_empty() {
+            lines.push(Line::new(std::mem::take(&mut cur)));
+            cur_w = 0.0;
         }
-        for &b in word {
-            line.push(b);
-            if helvetica_width_em(&line) > max_em && line.len() > 1 {
-                let last = line.pop().unwrap_or(b' ');
-                lines.push(std::mem::take(&mut line));
-                line.push(last);
+        if w.width <= max_em + 1e-9 {
+            cur.extend_from_slice(&w.glyphs);
+            cur_w = w.width;
+            continue;
+        }
+        if !break_words {
+            return None;
+        }
+        for &g in &w.glyphs {
+            if cur_w + g.advance > max_em + 1e-9 && !cur.is_empty() {
+                lines.push(Line::new(std::mem::take(&mut cur)));
+                cur_w = 0.0;
+            }
+            cur.push(g);
+            cur_w += g.advance;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(Line::new(cur));
+    }
+    Some(lines)
+}
+
+/// `s` on one line (runs of white space become one space).
+pub(super) fn set_line(s: &str, role: TextRole) -> Result<Line, ArtworkError> {
+    let f = font()?;
+    let space = f.glyph(' ', role)?;
+    let ws = words(f, s, role)?;
+    let mut glyphs = Vec::new();
+    for (i, w) in ws.iter().enumerate() {
+        if i > 0 {
+            glyphs.push(space);
+        }
+        glyphs.extend_from_slice(&w.glyphs);
+    }
+    Ok(Line::new(glyphs))
+}
+
+/// `s` broken into lines no wider than `max_em`, at spaces where possible and anywhere in over-long
+/// words (URLs). Line breaks in `s` are kept.
+pub(super) fn wrap(s: &str, max_em: f64, role: TextRole) -> Result<Vec<Line>, ArtworkError> {
+    let f = font()?;
+    let space = f.glyph(' ', role)?;
+    let mut out = Vec::new();
+    for para in s.lines() {
+        out.extend(wrap_words(&words(f, para, role)?, space, max_em, true).unwrap_or_default());
+    }
+    if out.is_empty() {
+        out.push(Line::new(Vec::new()));
+    }
+    Ok(out)
+}
+
+/// Most lines a caption may take.
+pub const MAX_CAPTION_LINES: usize = 3;
+/// The smallest caption type, in mm (about 2.8 pt).
+pub const MIN_CAPTION_MM: f64 = 1.0;
+/// A caption is at most this share of the artwork's width.
+const CAPTION_WIDTH: f64 = 0.92;
+/// A caption that fits on fewer lines at this share of the full size is shrunk rather than wrapped.
+const SHRINK_BEFORE_WRAP: f64 = 0.8;
+/// Vertical rhythm in em: first baseline below the band's top, baseline to baseline, last baseline
+/// above the band's bottom. One line gives a band of 1.8 em.
+const FIRST_BASELINE: f64 = 1.116;
+const LEADING: f64 = 1.2;
+const LAST_DESCENT: f64 = 0.684;
+
+/// What to do with a caption that does not fit in [`MAX_CAPTION_LINES`] lines of
+/// [`MIN_CAPTION_MM`] type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Overflow {
+    /// Refuse it (a caption someone typed: they decide what to leave out).
+    Refuse,
+    /// Cut the first paragraph short with an ellipsis, keep the rest (a sheet's "name, then code").
+    Truncate,
+}
+
+/// One line of a caption, placed: `x_mm` from the artwork's left edge, `baseline_mm` below the top
+/// of the caption band.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct CaptionLine {
+    pub line: Line,
+    pub x_mm: f64,
+    pub baseline_mm: f64,
+}
+
+/// A caption set for a code of a given width: the band below the code that holds it, its type
+/// size and its lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Caption {
+    pub(super) font_mm: f64,
+    pub(super) band_mm: f64,
+    pub(super) lines: Vec<CaptionLine>,
+}
+
+impl Caption {
+    /// Height of the band under the code, in mm.
+    pub fn band_mm(&self) -> f64 {
+        self.band_mm
+    }
+
+    /// Type size in mm.
+    pub fn font_mm(&self) -> f64 {
+        self.font_mm
+    }
+
+    /// The lines as text.
+    pub fn lines(&self) -> Vec<String> {
+        self.lines.iter().map(|l| l.line.text()).collect()
+    }
+}
+
+/// Wrap every paragraph at `font_mm`; `None` if a word does not fit and `break_words` is off.
+fn wrap_at(paras: &[Vec<Word>], space: Glyph, width_mm: f64, font_mm: f64, break_words: bool) -> Option<Vec<Line>> {
+    let mut out = Vec::new();
+    for p in paras {
+        out.extend(wrap_words(p, space, width_mm / font_mm, break_words)?);
+    }
+    Some(out)
+}
+
+/// The largest type size in `[MIN_CAPTION_MM, max_font]` at which the caption takes at most `n`
+/// lines without breaking a word.
+fn largest_fitting(paras: &[Vec<Word>], space: Glyph, width_mm: f64, max_font: f64, n: usize) -> Option<f64> {
+    let fits = |f: f64| wrap_at(paras, space, width_mm, f, false).is_some_and(|l| l.len() <= n);
+    if fits(max_font) {
+        return Some(max_font);
+    }
+    if max_font <= MIN_CAPTION_MM || !fits(MIN_CAPTION_MM) {
+        return None;
+    }
+    // Fewer lines as the type shrinks: bisect between a size that fits and one that does not.
+    let (mut lo, mut hi) = (MIN_CAPTION_MM, max_font);
+    for _ in 0..24 {
+        let mid = (lo + hi) / 2.0;
+        if fits(mid) { lo = mid } else { hi = mid }
+    }
+    Some(lo)
+}
+
+/// Cut `lines` to `keep` lines, ending the last with an ellipsis that fits in `max_em`.
+fn truncate(mut lines: Vec<Line>, keep: usize, max_em: f64, f: &Font) -> Result<Vec<Line>, ArtworkError> {
+    let ellipsis = f.glyph('\u{2026}', TextRole::Text)?;
+    lines.truncate(keep);
+    if let Some(last) = lines.last_mut() {
+        let mut glyphs = std::mem::take(&mut last.glyphs);
+        while !glyphs.is_empty() && Line::new(glyphs.clone()).width + ellipsis.advance > max_em {
+            glyphs.pop();
+        }
+        while glyphs.last().is_some_and(|g| g.ch == ' ') {
+            glyphs.pop();
+        }
+        glyphs.push(ellipsis);
+        *last = Line::new(glyphs);
+    }
+    Ok(lines)
+}
+
+/// Set `caption` under a code `total_mm` wide. Type starts in proportion to the code (7 % of its
+/// width, 2 to 12 mm); a caption wider than the artwork is shrunk if that keeps it on fewer lines
+/// at 80 % of the size or more, otherwise wrapped at spaces into up to three lines, shrunk further
+/// if needed. Line breaks in `caption` are kept. Every character must be in the print font.
+pub(super) fn caption(
+    total_mm: f64,
+    caption: &str,
+    role: TextRole,
+    overflow: Overflow,
+) -> Result<Caption, ArtworkError> {
+    let f = font()?;
+    let space = f.glyph(' ', role)?;
+    let normalised = caption.replace("\r\n", "\n").replace('\r', "\n");
+    let paras: Vec<Vec<Word>> = normalised
+        .split('\n')
+        .map(|p| words(f, p, role))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .filter(|w| !w.is_empty())
+        .collect();
+    let width_mm = total_mm * CAPTION_WIDTH;
+    let full = (total_mm * 0.07).clamp(2.0, 12.0);
+    let too_long =
+        || ArtworkError::CaptionTooLong { total_mm, max_lines: MAX_CAPTION_LINES, min_font_mm: MIN_CAPTION_MM };
+
+    let sizes: Vec<(usize, f64)> = (paras.len().max(1)..=MAX_CAPTION_LINES)
+        .filter_map(|n| largest_fitting(&paras, space, width_mm, full, n).map(|s| (n, s)))
+        .collect();
+    let chosen = sizes
+        .iter()
+        .find(|(_, s)| *s >= full * SHRINK_BEFORE_WRAP)
+        .or_else(|| sizes.iter().max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.cmp(&a.0))))
+        .map(|&(_, s)| s);
+    let (font_mm, lines) = match chosen {
+        Some(s) => (s, wrap_at(&paras, space, width_mm, s, false).unwrap_or_default()),
+        None => {
+            // No size keeps every word whole: break words (URLs, long codes) at the smallest type.
+            let s = MIN_CAPTION_MM;
+            let max_em = width_mm / s;
+            let lines = wrap_at(&paras, space, width_mm, s, true).unwrap_or_default();
+            if lines.len() <= MAX_CAPTION_LINES {
+                (s, lines)
+            } else if overflow == Overflow::Truncate {
+                let [head, rest @ ..] = paras.as_slice() else { return Err(too_long()) };
+                let tail = wrap_at(rest, space, width_mm, s, true).unwrap_or_default();
+                if tail.len() >= MAX_CAPTION_LINES {
+                    return Err(too_long());
+                }
+                let head = wrap_words(head, space, max_em, true).unwrap_or_default();
+                let mut lines = truncate(head, MAX_CAPTION_LINES - tail.len(), max_em, f)?;
+                lines.extend(tail);
+                (s, lines)
+            } else {
+                return Err(too_long());
             }
         }
-    }
-    if !line.is_empty() || lines.is_empty() {
-        lines.push(line);
-    }
-    lines
+    };
+
+    // Room above the first baseline and below the last for the tallest accent and deepest
+    // descender actually set, so that no ink reaches up into the quiet zone or out of the band.
+    let ink = |line: Option<&Line>, top: bool| {
+        line.map_or(0.0, |l| {
+            l.glyphs
+                .iter()
+                .filter_map(|g| f.glyph_bbox(g.id))
+                .map(|b| if top { b[3] } else { -b[1] })
+                .fold(0.0, f64::max)
+        })
+    };
+    let first = FIRST_BASELINE.max(ink(lines.first(), true) + 0.05);
+    let last = LAST_DESCENT.max(ink(lines.last(), false) + 0.05);
+    let n = lines.len().max(1);
+    let band_mm = font_mm * (first + LEADING * (n - 1) as f64 + last);
+    let lines = lines
+        .into_iter()
+        .enumerate()
+        .map(|(i, line)| CaptionLine {
+            x_mm: (total_mm - line.width * font_mm) / 2.0,
+            baseline_mm: font_mm * (first + LEADING * i as f64),
+            line,
+        })
+        .collect();
+    Ok(Caption { font_mm, band_mm, lines })
 }
 
 #[cfg(test)]
@@ -236,26 +402,81 @@ mod tests {
     }
 
     #[test]
-    fn cyrillic_captions_are_romanised_for_the_base_14_fonts() {
-        assert_eq!(
-            winansi("Сковорода 28 см — Щи"),
-            "Skovoroda 28 sm \u{97} Shchi".chars().map(|c| c as u8).collect::<Vec<u8>>()
-        );
-        assert_eq!(ps_string("Ёлка – Юг"), "(Elka - Yug)");
-        assert_eq!(winansi("日本"), b"??".to_vec());
-    }
-
-    #[test]
     fn escaping() {
         assert_eq!(xml_escape("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
-        assert_eq!(winansi("Café €5 Привет"), b"Caf\xe9 \x805 Privet".to_vec());
-        assert_eq!(ps_string("a(b)\\ é—★"), "(a\\(b\\)\\\\ \\351-?)");
+        assert_eq!(ps_string("a(b)\\ é"), "(a\\(b\\)\\\\ \\303\\251)");
     }
 
     #[test]
-    fn wrapping_breaks_long_urls() {
-        let lines = wrap("https://SCAN.EXAMPLE.COM/Q/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 10.0);
+    fn wrapping_breaks_long_urls_and_measures_with_the_font() {
+        let lines = wrap("https://SCAN.EXAMPLE.COM/Q/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", 10.0, TextRole::Text).unwrap();
         assert!(lines.len() > 1);
-        assert!(lines.iter().all(|l| helvetica_width_em(l) <= 10.0));
+        assert!(lines.iter().all(|l| l.width <= 10.0 + 1e-9));
+        let narrow = set_line("iiii", TextRole::Text).unwrap().width;
+        let wide = set_line("ЖЖЖЖ", TextRole::Text).unwrap().width;
+        assert!(wide > 2.0 * narrow);
+        assert_eq!(set_line("  Сковорода \t 28\u{a0}см ", TextRole::Text).unwrap().text(), "Сковорода 28\u{a0}см");
+    }
+
+    #[test]
+    fn a_short_caption_is_one_line_at_full_size_inside_the_width() {
+        let c = caption(40.0, "Сковорода 28 см", TextRole::Caption, Overflow::Refuse).unwrap();
+        assert_eq!(c.lines(), vec!["Сковорода 28 см"]);
+        assert!((c.font_mm - 2.8).abs() < 1e-9);
+        assert!((c.band_mm - 2.8 * 1.8).abs() < 1e-9, "one line keeps the old 1.8 em band");
+        let l = &c.lines[0];
+        assert!(l.x_mm > 0.0 && l.x_mm + l.line.width * c.font_mm < 40.0);
+    }
+
+    #[test]
+    fn long_names_wrap_into_at_most_three_lines_or_shrink_and_never_leave_the_width() {
+        let name = "Сковорода чугунная с антипригарным покрытием и съёмной ручкой, 28 см";
+        for total in [20.0, 24.6, 30.75, 60.0, 200.0] {
+            let c = caption(total, name, TextRole::Caption, Overflow::Refuse).unwrap();
+            assert!((1..=MAX_CAPTION_LINES).contains(&c.lines.len()), "{total}: {:?}", c.lines());
+            assert_eq!(c.lines().join(" "), name, "nothing lost at {total} mm");
+            for l in &c.lines {
+                assert!(l.x_mm >= total * 0.04 - 1e-9, "{total}");
+                assert!(l.x_mm + l.line.width * c.font_mm <= total * 0.96 + 1e-9, "{total}");
+            }
+            assert!(c.font_mm >= MIN_CAPTION_MM);
+        }
+        // Slightly too wide for one line: shrunk, not wrapped.
+        let c = caption(24.6, "Сковорода чугунная 28 см", TextRole::Caption, Overflow::Refuse).unwrap();
+        assert_eq!(c.lines.len(), 1, "{:?} at {} mm", c.lines(), c.font_mm);
+        assert!(c.font_mm < 2.0);
+    }
+
+    #[test]
+    fn caption_ink_stays_inside_its_band_below_the_quiet_zone() {
+        let f = font().unwrap();
+        for text in ["Ёлка ЙЦУКЕН ÅÉÎ", "Ẫẫ Ǻ gjpqy Щ", "Сковорода\n7K3M9XQ2"] {
+            let c = caption(24.6, text, TextRole::Caption, Overflow::Refuse).unwrap();
+            for l in &c.lines {
+                for g in &l.line.glyphs {
+                    if let Some(b) = f.glyph_bbox(g.id) {
+                        let top = l.baseline_mm - b[3] * c.font_mm;
+                        let bottom = l.baseline_mm - b[1] * c.font_mm;
+                        assert!(top >= 0.0, "{text}: {} reaches above the band", g.ch);
+                        assert!(bottom <= c.band_mm, "{text}: {} reaches below the band", g.ch);
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_breaks_are_kept_and_too_long_captions_are_refused_or_cut() {
+        let c = caption(30.0, "Pan\nQ7K3M9XQ2", TextRole::Caption, Overflow::Refuse).unwrap();
+        assert_eq!(c.lines(), vec!["Pan", "Q7K3M9XQ2"]);
+        let long = "Сковорода ".repeat(40);
+        let err = caption(20.0, &long, TextRole::Caption, Overflow::Refuse).unwrap_err();
+        assert!(matches!(err, ArtworkError::CaptionTooLong { .. }), "{err:?}");
+        assert!(err.to_string().contains("20 mm"), "{err}");
+        let cut = caption(20.0, &format!("{long}\nQ7K3M9XQ2"), TextRole::ProductName, Overflow::Truncate).unwrap();
+        let lines = cut.lines();
+        assert_eq!(lines.len(), MAX_CAPTION_LINES);
+        assert_eq!(lines.last().unwrap(), "Q7K3M9XQ2", "the code survives");
+        assert!(lines[MAX_CAPTION_LINES - 2].ends_with('\u{2026}'), "{lines:?}");
     }
 }

@@ -133,6 +133,10 @@ pub enum PageError {
     /// Artwork could not be made for a print link (the generic error page talks about reports).
     #[error("print artwork failed: {source}")]
     PrintFailed { locale: Locale, source: anyhow::Error },
+    /// A print link's file refused for what was asked (a size outside the code's range, a name
+    /// the print font cannot set): 422 with the reason, already in the visitor's language.
+    #[error("print artwork refused: {message}")]
+    PrintRefused { locale: Locale, message: String },
 }
 
 impl PageError {
@@ -150,6 +154,7 @@ impl ResponseError for PageError {
             PageError::Unexpected { .. } | PageError::PrintFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             PageError::UnknownShare { .. } => StatusCode::NOT_FOUND,
             PageError::ShareGone { .. } => StatusCode::GONE,
+            PageError::PrintRefused { .. } => StatusCode::UNPROCESSABLE_ENTITY,
         }
     }
 
@@ -165,6 +170,9 @@ impl ResponseError for PageError {
                 return pages::message_with(self.status_code(), *locale, heading, body, &args);
             }
             PageError::UnknownShare { locale } => (*locale, "share-notfound-title", "share-notfound-body", None),
+            PageError::PrintRefused { locale, message } => {
+                return pages::message_text(self.status_code(), *locale, "print-refused-title", message.clone());
+            }
             PageError::PrintFailed { locale, source } => {
                 tracing::error!(error = ?source, "print page failed");
                 (*locale, "error-title", "print-error-body", None)

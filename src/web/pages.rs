@@ -235,6 +235,20 @@ pub fn message_with(
     render(status, locale, &page)
 }
 
+/// A message page whose body is text already in the visitor's language.
+pub fn message_text(status: StatusCode, locale: Locale, heading_key: &str, body: String) -> HttpResponse {
+    let tr = Tr(locale);
+    let page = MessagePage {
+        lang: locale.tag(),
+        tr,
+        switch: switch_links("", locale),
+        heading: tr.t(heading_key),
+        paragraphs: vec![body],
+        link: None,
+    };
+    render(status, locale, &page)
+}
+
 pub fn render(status: StatusCode, locale: Locale, page: &impl Template) -> HttpResponse {
     match page.render() {
         Ok(body) => html(status, locale, body),

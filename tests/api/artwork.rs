@@ -83,21 +83,35 @@ fn printed_url(app: &TestApp, code: &str) -> String {
     format!("http://127.0.0.1:{}/Q/{code}", app.port)
 }
 
+/// A Russian product name, as a print shop in Russia gets it.
+const NAME: &str = "Сковорода 28 см";
+
+fn encoded(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
 #[tokio::test]
 async fn every_format_of_every_profile_decodes_exactly_with_two_decoders_and_uses_no_error_correction() {
     let app = spawn_app().await;
     let m = app.create_manufacturer("Acme").await;
-    let l = line(&app, &m.api_token, json!({ "name": "Frying pan 28 cm" })).await;
+    let l = line(&app, &m.api_token, json!({ "name": NAME })).await;
     let url = printed_url(&app, &l.code);
     let mut entries = Vec::new();
     let mut expected = Vec::new();
     for p in profiles() {
         assert!(!p.uppercase_scheme, "this test expects lower-case schemes");
-        for f in Format::ALL {
+        // Every format bare, and the vector formats again with the Cyrillic name as caption (PNG has
+        // no text): the caption must neither disturb the code nor come out romanised.
+        let cases = Format::ALL
+            .into_iter()
+            .map(|f| (f, false))
+            .chain([Format::Svg, Format::Pdf, Format::Eps].into_iter().map(|f| (f, true)));
+        for (f, captioned) in cases {
+            let caption = if captioned { format!("&caption={}", encoded(NAME)) } else { String::new() };
             let res = get(
                 &app,
                 &m.api_token,
-                &format!("/api/v1/product-lines/{}/artwork?format={f}&profile={}", l.id, p.name),
+                &format!("/api/v1/product-lines/{}/artwork?format={f}&profile={}{caption}", l.id, p.name),
             )
             .await;
             assert_eq!(res.status(), 200, "{} {f}", p.name);
@@ -109,11 +123,32 @@ async fn every_format_of_every_profile_decodes_exactly_with_two_decoders_and_use
             let rank = |l: &str| "LMQH".find(l).unwrap();
             let floor = p.ec_level.letter().to_string();
             assert!(rank(&ec) >= rank(&floor), "{} has EC {ec} below {floor}", p.name);
-            let path = app.dir.path().join(format!("{}.{f}", p.name));
-            std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+            let path = app.dir.path().join(format!("{}{}.{f}", p.name, if captioned { "-caption" } else { "" }));
+            let bytes = res.bytes().await.unwrap();
+            std::fs::write(&path, &bytes).unwrap();
+            if captioned {
+                match f {
+                    Format::Pdf => assert_eq!(pdf_text(&path).trim(), NAME, "{}: the caption as written", p.name),
+                    Format::Svg => {
+                        let svg = String::from_utf8_lossy(&bytes);
+                        assert!(!svg.contains("<text"), "{}: SVG captions are outlines", p.name);
+                        assert_eq!(svg.matches("<path").count(), 2, "{}", p.name);
+                    }
+                    _ => {
+                        let eps = String::from_utf8_lossy(&bytes);
+                        assert!(!eps.contains("findfont") && !eps.contains("Skovoroda"), "{}: EPS outlines", p.name);
+                    }
+                }
+            }
             // Rasterised at the profile's own resolution (what its printer or imagesetter does).
             entries.push(json!({ "file": path, "dpi": p.png_dpi.round() as u32 }));
-            expected.push((p.name.clone(), f, p.invert, version, ec));
+            expected.push((
+                format!("{}{}", p.name, if captioned { " captioned" } else { "" }),
+                f,
+                p.invert,
+                version,
+                ec,
+            ));
         }
     }
     let results = decode_batch(&Value::Array(entries));
@@ -134,6 +169,183 @@ async fn every_format_of_every_profile_decodes_exactly_with_two_decoders_and_use
             assert_eq!(r["zxing_no_invert"], url.as_str(), "{what}");
         }
     }
+}
+
+/// Rasterises the PDF, EPS and SVG of one captioned artwork (pdftoppm, Ghostscript, rsvg-convert at
+/// 600 dpi) and compares the caption band below the code: its share of ink in each format, and how
+/// far two formats' ink differs, bottom-aligned, after binarising and averaging 8 x 8 pixel blocks
+/// (rasterisers differ by a pixel at glyph edges; a missing, misplaced or other caption differs by
+/// about its whole ink).
+fn caption_bands(pdf: &Path, eps: &Path, svg: &Path, band_mm: f64) -> Value {
+    let script = r#"
+import json, subprocess, sys, tempfile
+from PIL import Image
+pdf, eps, svg, band_mm = sys.argv[1], sys.argv[2], sys.argv[3], float(sys.argv[4])
+d = tempfile.mkdtemp()
+subprocess.run(["pdftoppm", "-r", "600", "-gray", "-png", "-singlefile", pdf, d + "/pdf"], check=True)
+subprocess.run(["gs", "-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sDEVICE=pnggray", "-dEPSCrop", "-r600",
+                "-dGraphicsAlphaBits=4", "-sOutputFile=" + d + "/eps.png", eps], check=True)
+subprocess.run(["rsvg-convert", "--dpi-x", "600", "--dpi-y", "600", "-o", d + "/svg.png", svg], check=True)
+band = int(band_mm / 25.4 * 600) - 4
+ims = {k: Image.open(d + "/" + k + ".png").convert("L") for k in ("pdf", "eps", "svg")}
+w = min(i.width for i in ims.values()) - 2
+def blocks(i):
+    c = i.crop((0, i.height - band, w, i.height)).point(lambda p: 0 if p < 128 else 255)
+    return [1 - p / 255 for p in c.resize((w // 8, band // 8), Image.BOX).getdata()]
+ink = {k: blocks(i) for k, i in ims.items()}
+out = {"ink": {k: sum(v) / len(v) for k, v in ink.items()}}
+out["differ"] = {a + "-" + b: sum(abs(x - y) for x, y in zip(ink[a], ink[b])) / len(ink[a])
+                 for a, b in (("pdf", "eps"), ("pdf", "svg"), ("eps", "svg"))}
+print(json.dumps(out))
+"#;
+    let out = Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(pdf)
+        .arg(eps)
+        .arg(svg)
+        .arg(band_mm.to_string())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[tokio::test]
+async fn a_cyrillic_caption_prints_the_same_in_pdf_eps_and_svg_below_the_quiet_zone() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let l = line(&app, &m.api_token, json!({ "name": NAME })).await;
+    let long = "Сковорода чугунная с антипригарным покрытием, 28 см";
+    let mut files = Vec::new();
+    for (i, caption) in [NAME, long].into_iter().enumerate() {
+        for f in [Format::Pdf, Format::Eps, Format::Svg] {
+            let q = format!("format={f}&profile=pad-print&caption={}", encoded(caption));
+            let res = get(&app, &m.api_token, &format!("/api/v1/product-lines/{}/artwork?{q}", l.id)).await;
+            assert_eq!(res.status(), 200);
+            let path = app.dir.path().join(format!("band{i}.{f}"));
+            std::fs::write(&path, res.bytes().await.unwrap()).unwrap();
+            files.push(path);
+        }
+    }
+    for (i, caption) in [NAME, long].into_iter().enumerate() {
+        let [pdf, eps, svg] = [&files[3 * i], &files[3 * i + 1], &files[3 * i + 2]];
+        let text = std::fs::read_to_string(svg).unwrap();
+        let mm = |attr: &str| -> f64 {
+            text.split(&format!("{attr}=\"")).nth(1).unwrap().split("mm\"").next().unwrap().parse().unwrap()
+        };
+        let band_mm = mm("height") - mm("width");
+        assert!(band_mm > 1.0, "a band below the code");
+        // The long name wraps (pdftotext reads it back in lines), the short one does not.
+        let read = pdf_text(pdf);
+        let words: Vec<&str> = read.split_whitespace().collect();
+        assert_eq!(words.join(" "), caption, "{read}");
+        assert_eq!(read.trim().lines().count() > 1, i == 1, "{read}");
+        let bands = caption_bands(pdf, eps, svg, band_mm);
+        for (k, v) in bands["ink"].as_object().unwrap() {
+            assert!(v.as_f64().unwrap() > 0.03, "{caption}: no caption ink in {k}: {bands}");
+        }
+        for (k, v) in bands["differ"].as_object().unwrap() {
+            assert!(v.as_f64().unwrap() < 0.04, "{caption}: {k} draw different captions: {bands}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn svg_captions_are_outlines_unless_asked_to_stay_live_text() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let l = line(&app, &m.api_token, json!({ "name": NAME })).await;
+    let svg = |extra: &'static str| {
+        let path = format!("/api/v1/product-lines/{}/artwork?format=svg&caption={}{extra}", l.id, encoded(NAME));
+        let (app, token) = (&app, m.api_token.clone());
+        async move {
+            let res = get(app, &token, &path).await;
+            assert_eq!(res.status(), 200);
+            res.text().await.unwrap()
+        }
+    };
+    let outlined = svg("").await;
+    assert!(!outlined.contains("<text"), "{outlined}");
+    assert!(outlined.contains(&format!("<title>{NAME}</title></path>")));
+    let live = svg("&caption_as_text=true").await;
+    assert!(live.contains(&format!(">{NAME}</text>")), "{live}");
+    assert!(live.contains("font-family=\"'Noto Sans', sans-serif\""));
+    assert_eq!(svg("&caption_as_text=false").await, outlined);
+}
+
+#[tokio::test]
+async fn pdftotext_reads_the_name_as_written_from_the_artwork_the_spec_sheet_and_the_sheet() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let l = line(&app, &m.api_token, json!({ "name": NAME })).await;
+    let other = line(&app, &m.api_token, json!({ "name": "Крышка стеклянная" })).await;
+    for (file, path) in [
+        ("art.pdf", format!("/api/v1/product-lines/{}/artwork?format=pdf&caption={}", l.id, encoded(NAME))),
+        ("spec.pdf", format!("/api/v1/product-lines/{}/artwork?format=spec", l.id)),
+        ("a4.pdf", format!("/api/v1/artwork/sheet?lines={},{}&paper=a4", l.id, other.id)),
+        ("letter.pdf", format!("/api/v1/artwork/sheet?lines={},{}&paper=letter&profile=laser-metal", l.id, other.id)),
+    ] {
+        let res = get(&app, &m.api_token, &path).await;
+        assert_eq!(res.status(), 200, "{path}");
+        let pdf = app.dir.path().join(file);
+        std::fs::write(&pdf, res.bytes().await.unwrap()).unwrap();
+        let text = pdf_text(&pdf);
+        assert!(text.contains(NAME), "{file} lacks {NAME:?}:\n{text}");
+        assert!(!text.contains("Skovoroda"), "{file} is romanised");
+        if file.ends_with("4.pdf") || file.starts_with("letter") {
+            for needle in ["Крышка стеклянная", l.code.as_str(), other.code.as_str()] {
+                assert!(text.contains(needle), "{file}: every piece names its line and code: {needle}\n{text}");
+            }
+        }
+        let fonts = Command::new("pdffonts").arg(&pdf).output().unwrap();
+        let fonts = String::from_utf8_lossy(&fonts.stdout);
+        assert!(fonts.contains("+NotoSans-Regular") && fonts.contains("CID TrueType"), "{file}: {fonts}");
+        assert!(!fonts.contains("Helvetica"), "{file}: {fonts}");
+    }
+}
+
+#[tokio::test]
+async fn a_character_the_print_font_lacks_is_refused_naming_it_in_the_api_and_the_cli() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let l = line(&app, &m.api_token, json!({ "name": NAME })).await;
+    let message = "the caption contains 𝄞 (U+1D11E), which the print font cannot draw";
+    for f in ["svg", "pdf", "eps", "png", "spec"] {
+        let q = format!("format={f}&caption={}", encoded("Сковорода 𝄞"));
+        let res = get(&app, &m.api_token, &format!("/api/v1/product-lines/{}/artwork?{q}", l.id)).await;
+        assert_eq!(res.status(), 422, "{f}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "caption", "{f}: {body}");
+        assert_eq!(body["error"]["message"], message, "{f}: {body}");
+    }
+    // A name that cannot be set refuses what prints it, naming the character and the field to change.
+    let cup = line(&app, &m.api_token, json!({ "name": "Кружка ☕" })).await;
+    for path in [
+        format!("/api/v1/product-lines/{}/artwork?format=spec", cup.id),
+        format!("/api/v1/artwork/sheet?lines={}", cup.id),
+        format!("/api/v1/artwork/bundle?lines={}", cup.id),
+    ] {
+        let res = get(&app, &m.api_token, &path).await;
+        assert_eq!(res.status(), 422, "{path}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["error"]["field"], "name", "{path}: {body}");
+        assert_eq!(
+            body["error"]["message"], "the product name contains ☕ (U+2615), which the print font cannot draw",
+            "{path}"
+        );
+    }
+    // Artwork without text does not care.
+    let res = get(&app, &m.api_token, &format!("/api/v1/product-lines/{}/artwork?format=pdf", cup.id)).await;
+    assert_eq!(res.status(), 200);
+
+    let out = app.cli(&["artwork", &l.code, "--format", "pdf", "--caption", "Сковорода 𝄞", "-o", "refused.pdf"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains(message), "{err}");
+    assert!(!app.dir.path().join("refused.pdf").exists(), "nothing written");
+    let out = app.cli(&["artwork", &l.code, "--format", "eps", "--caption", NAME, "-o", "ok.eps"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 }
 
 #[tokio::test]

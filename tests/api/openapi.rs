@@ -447,6 +447,15 @@ async fn documented_errors_are_the_ones_the_app_answers() {
         ),
         (
             "get",
+            format!("{line}/artwork?format=pdf&caption=%F0%9D%84%9E"),
+            None,
+            &fx.token,
+            422,
+            "/product-lines/{product_line_id}/artwork",
+            "get",
+        ),
+        (
+            "get",
             format!("{line}/artwork?size_mm=big"),
             None,
             &fx.token,
@@ -607,6 +616,25 @@ async fn the_reports_page_size_cursor_and_next_page_headers_are_the_documented_o
     assert_eq!(res.status(), 200);
     assert!(!res.headers().contains_key("link") && !res.headers().contains_key("x-next-cursor"));
     assert_eq!(res.json::<Vec<Value>>().await.unwrap().len(), 1);
+}
+
+#[tokio::test]
+async fn the_artwork_call_documents_live_svg_captions_and_what_it_answers_to_them() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let fx = fixture(&app).await;
+    let params = doc.pointer("/paths/~1product-lines~1{product_line_id}~1artwork/get/parameters").unwrap();
+    let param = |name: &str| params.as_array().unwrap().iter().find(|p| p["name"] == name).cloned();
+    let live = param("caption_as_text").expect("caption_as_text is documented");
+    assert_eq!(live["in"], "query");
+    assert_eq!(live["schema"], json!({ "type": "boolean", "default": false }));
+    assert!(param("caption").unwrap()["description"].as_str().unwrap().contains("422"));
+    for (q, want) in [("caption_as_text=true", true), ("caption_as_text=false", false)] {
+        let url = format!("/api/v1/product-lines/{}/artwork?format=svg&caption=Pan&{q}", fx.line_id);
+        let res = app.client.get(app.url(&url)).bearer_auth(&fx.token).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.text().await.unwrap().contains(">Pan</text>"), want, "{q}");
+    }
 }
 
 #[tokio::test]

@@ -325,6 +325,136 @@ async fn the_print_page_speaks_russian() {
     assert!(page.contains(&format!("href=\"{base}?lang=en\"")), "language switch keeps the link");
 }
 
+/// The smallest size of a line's code with `profile`, as the API's refusal of a 1 mm request says it.
+async fn smallest_size(app: &TestApp, token: &str, line: &Value, profile: &str) -> String {
+    let path = format!("/api/v1/product-lines/{}/artwork?profile={profile}&size_mm=1", line["id"].as_str().unwrap());
+    let body: Value = http().get(app.url(&path)).bearer_auth(token).send().await.unwrap().json().await.unwrap();
+    let message = body["error"]["message"].as_str().unwrap();
+    message.rsplit("at least ").next().unwrap().trim_end_matches(" mm").to_owned()
+}
+
+#[tokio::test]
+async fn the_print_page_offers_a_size_picker_within_the_profiles_limits_and_downloads_follow_it() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let pan = new_line(&app, &m.api_token, "Сковорода 28 см").await;
+    let lid = new_line(&app, &m.api_token, "Glass lid").await;
+    let share: Value =
+        create_share(&app, &m.api_token, &json!({ "product_lines": [pan["id"], lid["id"]], "profile": "laser-metal" }))
+            .await
+            .json()
+            .await
+            .unwrap();
+    let base = path_of(share["url"].as_str().unwrap(), &app);
+    let (pan_id, lid_id) = (pan["id"].as_str().unwrap(), lid["id"].as_str().unwrap());
+    let min = smallest_size(&app, &m.api_token, &pan, "laser-metal").await;
+    assert_eq!(min, "24.6", "this URL is version 4 at H: 41 modules of 0.6 mm");
+
+    // One plain GET form per line, within the profile's limits, the smallest size said in words.
+    let res = open(&app, &base, None).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    assert!(!page.contains("<script"));
+    for id in [pan_id, lid_id] {
+        assert!(page.contains(&format!("<form method=\"get\" action=\"{base}#line-{id}\"")), "{page}");
+        assert!(page.contains(&format!("type=\"number\" id=\"size_{id}\" name=\"size_{id}\" min=\"{min}\"")), "{page}");
+    }
+    assert!(page.contains(&format!("Smallest size that scans with this profile: {min} mm.")), "{page}");
+    // laser-metal PNGs are 1016 dpi: 20,000 px is about 500 mm.
+    let max: f64 = page.split("max=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap();
+    assert!((490.0..=500.0).contains(&max), "{max}");
+    assert!(page.contains(&format!("href=\"{base}/{pan_id}.pdf\"")), "no size chosen yet: the default");
+
+    // 40 mm for the pan: its downloads follow, the lid keeps its default and carries the choice.
+    let res = open(&app, &format!("{base}?size_{pan_id}=40"), None).await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    for ext in ["svg", "png", "pdf", "eps"] {
+        assert!(page.contains(&format!("href=\"{base}/{pan_id}.{ext}?size_mm=40\"")), "{ext}: {page}");
+        assert!(page.contains(&format!("href=\"{base}/{lid_id}.{ext}\"")), "{ext}");
+    }
+    assert!(page.contains(&format!("href=\"{base}/{pan_id}-spec.pdf?size_mm=40\"")));
+    assert!(page.contains("40 × 40 mm including the quiet zone"), "the facts follow the size");
+    assert!(page.contains(&format!("name=\"size_{pan_id}\" value=\"40\">")), "kept in the lid's form");
+    assert!(page.contains(&format!("href=\"{base}/bundle.zip?size_{pan_id}=40\"")), "{page}");
+
+    let res = open(&app, &format!("{base}/{pan_id}.svg?size_mm=40"), None).await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("width=\"40mm\" height=\"40mm\""));
+    let res = open(&app, &format!("{base}/{pan_id}.pdf?size_mm=40"), None).await;
+    assert_eq!(res.status(), 200);
+    let pdf = app.dir.path().join("40.pdf");
+    std::fs::write(&pdf, res.bytes().await.unwrap()).unwrap();
+    let info = std::process::Command::new("pdfinfo").arg("-box").arg(&pdf).output().unwrap();
+    let info = String::from_utf8_lossy(&info.stdout);
+    assert!(info.contains("113.39 x 113.39 pts") || info.contains("113.386 x 113.386 pts"), "40 mm: {info}");
+    assert!(info.contains("TrimBox:             0.00     0.00   113.39   113.39"), "{info}");
+    let res = open(&app, &format!("{base}/{pan_id}-spec.pdf?size_mm=40"), None).await;
+    assert_eq!(res.status(), 200);
+    let spec = app.dir.path().join("40-spec.pdf");
+    std::fs::write(&spec, res.bytes().await.unwrap()).unwrap();
+    let text = std::process::Command::new("pdftotext").arg(&spec).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Сковорода 28 см") && text.contains("40 × 40 mm"), "{text}");
+    let url = format!("http://127.0.0.1:{}/Q/{}", app.port, pan["code"].as_str().unwrap());
+    let r = decode_batch(&json!([{ "file": pdf, "dpi": 1016 }]));
+    assert_eq!(r[0]["zxing"]["text"], url.as_str());
+    let res = open(&app, &format!("{base}/bundle.zip?size_{pan_id}=40"), None).await;
+    assert_eq!(res.status(), 200);
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(res.bytes().await.unwrap().to_vec())).unwrap();
+    let mut readme = String::new();
+    std::io::Read::read_to_string(&mut zip.by_name("README.txt").unwrap(), &mut readme).unwrap();
+    assert!(readme.contains("total 40 mm"), "{readme}");
+
+    // Out of range, or not a number: refused on the page (the typed value kept) and on downloads.
+    let too_small = format!("12 mm is too small for laser-metal: this code needs at least {min} mm.");
+    let res = open(&app, &format!("{base}?size_{pan_id}=12"), None).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains(&too_small), "{page}");
+    assert!(page.contains(&format!("name=\"size_{pan_id}\" min=\"{min}\"")));
+    assert!(page.contains("value=\"12\" aria-describedby"), "the typed value is kept");
+    assert!(page.contains(&format!("href=\"{base}/{pan_id}.pdf\"")), "downloads stay at the default");
+    let res = open(&app, &format!("{base}?size_{pan_id}=5000"), Some("ru")).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("5000 мм — больше, чем можно подготовить файлы для профиля laser-metal"), "{page}");
+    let res = open(&app, &format!("{base}?size_{lid_id}=big"), None).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("“big” is not a size in millimetres"));
+    for path in [
+        format!("{base}/{pan_id}.pdf?size_mm=12"),
+        format!("{base}/{pan_id}-spec.pdf?size_mm=12"),
+        format!("{base}/bundle.zip?size_{pan_id}=12"),
+    ] {
+        let res = open(&app, &path, None).await;
+        assert_eq!(res.status(), 422, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains(&too_small), "{path}: {body}");
+    }
+    let res = open(&app, &format!("{base}/{pan_id}.png?size_mm=600"), Some("ru")).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("600 мм — больше"));
+}
+
+#[tokio::test]
+async fn a_shared_line_whose_name_the_print_font_cannot_set_names_the_character_and_whom_to_ask() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let cup = new_line(&app, &m.api_token, "Кружка ☕").await;
+    let share: Value =
+        create_share(&app, &m.api_token, &json!({ "product_lines": [cup["id"]] })).await.json().await.unwrap();
+    let base = path_of(share["url"].as_str().unwrap(), &app);
+    let id = cup["id"].as_str().unwrap();
+    assert_eq!(open(&app, &format!("{base}/{id}.pdf"), None).await.status(), 200, "no text, nothing to refuse");
+    for path in [format!("{base}/{id}-spec.pdf"), format!("{base}/bundle.zip")] {
+        let res = open(&app, &path, Some("ru")).await;
+        assert_eq!(res.status(), 422, "{path}");
+        let body = res.text().await.unwrap();
+        assert!(body.contains("В названии товара есть символ ☕ (U+2615)") && body.contains("Acme Cookware"), "{body}");
+    }
+}
+
 #[tokio::test]
 async fn the_cli_creates_and_revokes_share_links() {
     let app = spawn_app().await;

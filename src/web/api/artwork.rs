@@ -8,7 +8,7 @@ use uuid::Uuid;
 use super::{Manufacturer, owned_line};
 use crate::app::lines::{self, Line};
 use crate::artwork::DEFAULT_PROFILE;
-use crate::artwork::{self, ArtworkError, Format, Options, Paper, SheetItem};
+use crate::artwork::{self, ArtworkError, Format, Options, Paper, SheetItem, TextRole};
 use crate::domain::Lot;
 use crate::domain::lot::parse_lot_list;
 use crate::web::error::ApiError;
@@ -45,6 +45,9 @@ struct ArtworkQuery {
     size_mm: Option<f64>,
     profile: Option<String>,
     caption: Option<String>,
+    /// SVG: keep the caption as live text instead of outlines.
+    #[serde(default)]
+    caption_as_text: bool,
     #[serde(default)]
     invert: bool,
     lot: Option<String>,
@@ -58,6 +61,11 @@ fn artwork_error(e: ArtworkError, input_field: &'static str) -> ApiError {
         ArtworkError::UnknownProfile { .. } => "profile",
         ArtworkError::UnknownFormat { .. } => "format",
         ArtworkError::LotWithoutGtin => "lot",
+        ArtworkError::UnsupportedCharacter { text: TextRole::Caption, .. } | ArtworkError::CaptionTooLong { .. } => {
+            "caption"
+        }
+        // The line's name (spec sheets, sheets): the line has to be renamed.
+        ArtworkError::UnsupportedCharacter { .. } => "name",
         ArtworkError::DataTooLong { .. } => input_field,
         ArtworkError::InvalidInput(ref m) => return ApiError::invalid(input_field, m.clone()),
         _ => return ApiError::Unexpected(anyhow::Error::new(e)),
@@ -110,6 +118,8 @@ async fn download(
     let mut options = Options::new(profile);
     options.size_mm = q.size_mm;
     options.caption = q.caption.clone();
+    options.caption_as_text = q.caption_as_text;
+    options.product = Some(line.name.clone());
     options.invert = q.invert;
     let lot_part = lot.map(|l| format!("-lot-{}", l.as_str().replace('/', "-"))).unwrap_or_default();
     let stem = format!("scanback-{}{lot_part}-{}", line.code, profile.name);
@@ -121,7 +131,7 @@ async fn download(
         Download::Spec => {
             let (bytes, spec) = blocking("format", move || {
                 let plan = artwork::plan(&text, &options)?;
-                Ok((plan.spec_sheet(), plan.spec.clone()))
+                Ok((plan.spec_sheet()?, plan.spec.clone()))
             })
             .await?;
             (bytes, spec, "application/pdf", format!("{stem}-spec.pdf"))
@@ -187,7 +197,8 @@ struct SheetQuery {
 }
 
 /// A4 or Letter PDF with crop marks: several lines, or one line's lots. Each piece is captioned with
-/// its code (and lot), the characters a person types when a code cannot be scanned.
+/// the line's name and its code (and lot), the characters a person types when a code cannot be
+/// scanned.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn sheet(
     state: web::Data<AppState>,
@@ -201,7 +212,12 @@ async fn sheet(
     let items: Vec<SheetItem> = match q.lots.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
         None => picked
             .iter()
-            .map(|l| Ok(SheetItem { text: l.symbol_text(base, None, profile)?, caption: Some(l.code.clone()) }))
+            .map(|l| {
+                Ok(SheetItem {
+                    text: l.symbol_text(base, None, profile)?,
+                    caption: Some(lines::sheet_caption(&l.name, &l.code, None)),
+                })
+            })
             .collect::<Result<_, ArtworkError>>()
             .map_err(|e| artwork_error(e, "lines"))?,
         Some(lots) => {
@@ -216,7 +232,7 @@ async fn sheet(
                 .map(|lot| {
                     Ok(SheetItem {
                         text: line.symbol_text(base, Some(lot), profile)?,
-                        caption: Some(format!("{} lot {lot}", line.code)),
+                        caption: Some(lines::sheet_caption(&line.name, &line.code, Some(lot))),
                     })
                 })
                 .collect::<Result<_, ArtworkError>>()
@@ -249,7 +265,12 @@ async fn bundle(
 ) -> Result<HttpResponse, ApiError> {
     let profile = load_profile(q.profile.as_deref())?;
     let picked = chosen_lines(&state, who, q.lines.as_deref(), true).await?;
-    let chosen = picked.iter().map(|l| (l.code.as_str(), l.gtin.as_deref()));
+    let chosen = picked.iter().map(|l| lines::BundleLine {
+        code: &l.code,
+        gtin: l.gtin.as_deref(),
+        name: &l.name,
+        size_mm: None,
+    });
     let items =
         lines::bundle_items(&state.app.settings.public_url, chosen, profile).map_err(|e| artwork_error(e, "lines"))?;
     let mut options = Options::new(profile);
