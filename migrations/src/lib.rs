@@ -10,6 +10,7 @@ mod m20261129_000300_print_shares;
 mod m20261203_000100_rollups;
 mod m20261203_000200_accounts;
 mod m20261203_000300_members;
+mod m20261205_000100_inbox;
 
 pub struct Migrator;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000100_rollups::Migration),
             Box::new(m20261203_000200_accounts::Migration),
             Box::new(m20261203_000300_members::Migration),
+            Box::new(m20261205_000100_inbox::Migration),
         ]
     }
 }

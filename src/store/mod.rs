@@ -14,6 +14,8 @@ pub mod password_resets;
 pub mod photo_files;
 pub mod print_shares;
 pub mod product_lines;
+pub mod report_events;
+pub mod report_notes;
 pub mod report_writer;
 pub mod reports;
 pub mod rollups;

@@ -12,6 +12,8 @@ pub mod print_share;
 pub mod print_share_line;
 pub mod product_line;
 pub mod report;
+pub mod report_event;
+pub mod report_note;
 pub mod report_photo;
 pub mod report_rollup;
 pub mod scan_count;
