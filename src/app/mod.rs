@@ -8,6 +8,7 @@ pub mod feedback;
 pub mod lines;
 pub mod members;
 pub mod print_shares;
+pub mod replies;
 pub mod reports;
 
 use std::sync::Arc;
