@@ -20,6 +20,7 @@ use crate::members::add_member;
 const PASSWORD: &str = "a long test password";
 
 /// A report with a chosen time, comment and email, written through the app's writer like a real one.
+#[allow(clippy::too_many_arguments)]
 async fn report(
     app: &TestApp,
     m: Uuid,
