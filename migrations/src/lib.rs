@@ -13,6 +13,7 @@ mod m20261203_000300_members;
 mod m20261203_000400_replies;
 mod m20261203_000500_line_link_media_context;
 mod m20261203_000600_broadcasts;
+mod m20261203_000700_inbox;
 
 pub struct Migrator;
 
@@ -30,6 +31,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000400_replies::Migration),
             Box::new(m20261203_000500_line_link_media_context::Migration),
             Box::new(m20261203_000600_broadcasts::Migration),
+            Box::new(m20261203_000700_inbox::Migration),
         ]
     }
 }

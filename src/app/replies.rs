@@ -32,7 +32,7 @@ fn checked_message(field: &'static str, text: &str) -> Result<String, AppError> 
 
 /// Mails `message` to the customer of `report` in the report's language, from the manufacturer's
 /// name, with a private answer link (30 days) and, when a reply domain is set, a `reply+{token}@`
-/// address. The report moves to `status`, or to "answered".
+/// address. The report moves to `status`, or to "in progress".
 #[tracing::instrument(skip_all, fields(%report))]
 pub async fn send_reply(
     app: &App,
@@ -83,6 +83,21 @@ pub async fn send_reply(
     .await?;
     let status = status.unwrap_or(ReportStatus::AFTER_REPLY);
     store::replies::record_sent(&txn, row.id, who.user_id, &message, outbox_id, status).await?;
+    let at = store::now();
+    store::report_events::record(&txn, row.id, Some(who.user_id), "reply", None, None, at).await?;
+    if row.status != status.as_str() {
+        let from = Some(row.status.clone());
+        store::report_events::record(
+            &txn,
+            row.id,
+            Some(who.user_id),
+            "status",
+            from,
+            Some(status.as_str().to_owned()),
+            at,
+        )
+        .await?;
+    }
     txn.commit().await.map_err(store::StoreError::from)?;
     app.outbox.notify_one();
     Ok(())

@@ -3,9 +3,11 @@
 use futures_util::{Stream, TryStreamExt, stream};
 use time::OffsetDateTime;
 
+use uuid::Uuid;
+
 use super::{App, AppError};
 use crate::domain::{Cursor, Kind, LineId, ManufacturerId, ReportId, ReportStatus};
-use crate::store::reports::Filter;
+use crate::store::reports::{Change, Filter};
 use crate::store::{self, entities::report, entities::report_photo};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,6 +35,8 @@ pub struct Report {
     pub serial: Option<String>,
     pub locale: String,
     pub status: ReportStatus,
+    /// The member who handles it, if anyone.
+    pub assignee_id: Option<Uuid>,
     pub created_at: OffsetDateTime,
     pub photos: Vec<Photo>,
 }
@@ -43,7 +47,8 @@ impl Report {
             id: ReportId(r.id),
             product_line_id: LineId(r.product_line_id),
             kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
-            status: ReportStatus::parse(&r.status).unwrap_or(ReportStatus::New),
+            status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
+            assignee_id: r.assignee_id,
             category: r.category,
             rating: r.rating,
             recommend: r.nps,
@@ -78,6 +83,10 @@ pub struct Query {
     pub category: Option<String>,
     pub lot: Option<String>,
     pub status: Option<ReportStatus>,
+    /// Text in the comment, any case (Cyrillic included).
+    pub text: Option<String>,
+    /// Only reports with (true) or without (false) an email.
+    pub has_email: Option<bool>,
 }
 
 impl Query {
@@ -90,6 +99,8 @@ impl Query {
             category: self.category.clone(),
             lot: self.lot.clone(),
             status: self.status,
+            text: self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(store::reports::fold),
+            has_email: self.has_email,
             limit: None,
         }
     }
@@ -170,17 +181,206 @@ pub async fn get(app: &App, who: ManufacturerId, id: ReportId) -> Result<Report,
     with_photos(app, vec![report]).await?.into_iter().next().ok_or(AppError::NotFound("report"))
 }
 
-/// Triage: `new` -> `triaged` -> `answered` / `closed`, in any order a team works.
+/// Triage: `new` -> `in_progress` -> `resolved` / `wont_fix`, in any order a team works. `actor`
+/// is the member who does it (for the history).
 pub async fn set_status(
     app: &App,
     who: ManufacturerId,
+    actor: Option<Uuid>,
     id: ReportId,
     status: ReportStatus,
 ) -> Result<Report, AppError> {
-    let report = store::reports::set_status(&app.db, who.get(), id.get(), status)
+    let report = store::reports::set_status(&app.db, who.get(), id.get(), status, actor)
         .await
         .map_err(AppError::unless_missing("report"))?;
     with_photos(app, vec![report]).await?.into_iter().next().ok_or(AppError::NotFound("report"))
+}
+
+/// Most reports one bulk action takes (a page of the inbox is far smaller).
+pub const BULK_MAX: usize = 500;
+
+fn bulk_ids(ids: &[ReportId]) -> Result<Vec<Uuid>, AppError> {
+    if ids.is_empty() {
+        return Err(AppError::invalid("id", "choose at least one report"));
+    }
+    if ids.len() > BULK_MAX {
+        return Err(AppError::invalid("id", format!("at most {BULK_MAX} reports at once")));
+    }
+    Ok(ids.iter().map(|id| id.get()).collect())
+}
+
+/// One status for several reports at once. All or nothing: one id that is not this manufacturer's
+/// report changes none of them.
+pub async fn set_status_many(
+    app: &App,
+    who: ManufacturerId,
+    actor: Option<Uuid>,
+    ids: &[ReportId],
+    status: ReportStatus,
+) -> Result<usize, AppError> {
+    let ids = bulk_ids(ids)?;
+    let changed = store::reports::change(&app.db, who.get(), &ids, Change::Status(status), actor)
+        .await
+        .map_err(AppError::unless_missing("report"))?;
+    Ok(changed.len())
+}
+
+/// Hands reports to a member of the same manufacturer (`None`: to nobody). A member of another
+/// manufacturer is "no such member", like an unknown one. All or nothing, like [`set_status_many`].
+pub async fn assign(
+    app: &App,
+    who: ManufacturerId,
+    actor: Option<Uuid>,
+    ids: &[ReportId],
+    assignee: Option<Uuid>,
+) -> Result<Vec<Report>, AppError> {
+    let ids = bulk_ids(ids)?;
+    if let Some(user) = assignee {
+        store::users::member(&app.db, who.get(), user).await.map_err(AppError::unless_missing("member"))?;
+    }
+    let changed = store::reports::change(&app.db, who.get(), &ids, Change::Assignee(assignee), actor)
+        .await
+        .map_err(AppError::unless_missing("report"))?;
+    with_photos(app, changed).await
+}
+
+/// How many reports a query selects, per status (whatever status the query itself names).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub by_status: Vec<(ReportStatus, u64)>,
+    pub total: u64,
+}
+
+impl Counts {
+    pub fn of(&self, status: ReportStatus) -> u64 {
+        self.by_status.iter().find(|(s, _)| *s == status).map_or(0, |(_, n)| *n)
+    }
+}
+
+pub async fn counts(app: &App, who: ManufacturerId, query: &Query) -> Result<Counts, AppError> {
+    check_line(app, who, query).await?;
+    let rows = store::reports::count_by_status(&app.db, who.get(), &query.filter()).await?;
+    let mut by_status: Vec<(ReportStatus, u64)> = ReportStatus::ALL.iter().map(|s| (*s, 0)).collect();
+    for (status, n) in rows {
+        let n = u64::try_from(n).unwrap_or(0);
+        if let Some(s) = ReportStatus::from_stored(&status)
+            && let Some(slot) = by_status.iter_mut().find(|(k, _)| *k == s)
+        {
+            slot.1 += n;
+        }
+    }
+    let total = by_status.iter().map(|(_, n)| n).sum();
+    Ok(Counts { by_status, total })
+}
+
+/// Longest internal note.
+pub const NOTE_MAX_CHARS: usize = 5000;
+
+/// An internal note: the team's, never the customer's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Note {
+    pub id: Uuid,
+    pub author_id: Option<Uuid>,
+    /// The author's email, while they are a member.
+    pub author: Option<String>,
+    pub body: String,
+    pub created_at: OffsetDateTime,
+}
+
+async fn emails(app: &App, who: ManufacturerId) -> Result<std::collections::HashMap<Uuid, String>, AppError> {
+    Ok(store::users::members(&app.db, who.get()).await?.into_iter().map(|u| (u.id, u.email)).collect())
+}
+
+pub async fn add_note(
+    app: &App,
+    who: ManufacturerId,
+    author: Option<Uuid>,
+    id: ReportId,
+    body: &str,
+) -> Result<Note, AppError> {
+    let body = body.replace("\r\n", "\n").trim().to_owned();
+    if body.is_empty() {
+        return Err(AppError::invalid("body", "a note needs some text"));
+    }
+    if body.chars().count() > NOTE_MAX_CHARS {
+        return Err(AppError::invalid("body", format!("a note has at most {NOTE_MAX_CHARS} characters")));
+    }
+    store::reports::get(&app.db, who.get(), id.get()).await.map_err(AppError::unless_missing("report"))?;
+    let note = store::report_notes::add(&app.db, id.get(), author, &body).await?;
+    let names = emails(app, who).await?;
+    Ok(Note {
+        id: note.id,
+        author: note.author_id.and_then(|a| names.get(&a).cloned()),
+        author_id: note.author_id,
+        body: note.body,
+        created_at: note.created_at,
+    })
+}
+
+pub async fn notes(app: &App, who: ManufacturerId, id: ReportId) -> Result<Vec<Note>, AppError> {
+    store::reports::get(&app.db, who.get(), id.get()).await.map_err(AppError::unless_missing("report"))?;
+    let names = emails(app, who).await?;
+    Ok(store::report_notes::list(&app.db, id.get())
+        .await?
+        .into_iter()
+        .map(|n| Note {
+            id: n.id,
+            author: n.author_id.and_then(|a| names.get(&a).cloned()),
+            author_id: n.author_id,
+            body: n.body,
+            created_at: n.created_at,
+        })
+        .collect())
+}
+
+/// What one history row says happened.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum EventKind {
+    Status {
+        from: Option<ReportStatus>,
+        to: Option<ReportStatus>,
+    },
+    /// Member emails (None: nobody, or a member who has left).
+    Assigned {
+        from: Option<String>,
+        to: Option<String>,
+    },
+    Note,
+    Reply,
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Event {
+    /// The member's email; None for the system or a member who has left.
+    pub actor: Option<String>,
+    pub kind: EventKind,
+    pub at: OffsetDateTime,
+}
+
+/// A report's history, oldest first: who changed what, when.
+pub async fn history(app: &App, who: ManufacturerId, id: ReportId) -> Result<Vec<Event>, AppError> {
+    store::reports::get(&app.db, who.get(), id.get()).await.map_err(AppError::unless_missing("report"))?;
+    let names = emails(app, who).await?;
+    let email = |v: Option<String>| v.and_then(|v| v.parse::<Uuid>().ok()).and_then(|u| names.get(&u).cloned());
+    Ok(store::report_events::list(&app.db, id.get())
+        .await?
+        .into_iter()
+        .map(|e| Event {
+            actor: e.actor_id.and_then(|a| names.get(&a).cloned()),
+            at: e.created_at,
+            kind: match e.kind.as_str() {
+                "status" => EventKind::Status {
+                    from: e.from_value.as_deref().and_then(ReportStatus::from_stored),
+                    to: e.to_value.as_deref().and_then(ReportStatus::from_stored),
+                },
+                "assigned" => EventKind::Assigned { from: email(e.from_value), to: email(e.to_value) },
+                "note" => EventKind::Note,
+                "reply" => EventKind::Reply,
+                other => EventKind::Other(other.to_owned()),
+            },
+        })
+        .collect())
 }
 
 /// A photo of a report: the full JPEG or its thumbnail.

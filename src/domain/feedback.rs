@@ -42,32 +42,52 @@ impl fmt::Display for Kind {
 }
 
 /// Where a report is in the manufacturer's triage.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ReportStatus {
+    /// Nobody has handled it yet (every report arrives so).
     New,
-    Triaged,
-    Answered,
-    Closed,
+    InProgress,
+    Resolved,
+    WontFix,
 }
 
 impl ReportStatus {
     /// Where a report moves when the team answers the customer, unless the editor picks another.
-    pub const AFTER_REPLY: ReportStatus = ReportStatus::Answered;
+    pub const AFTER_REPLY: ReportStatus = ReportStatus::InProgress;
 
     pub const ALL: [ReportStatus; 4] =
-        [ReportStatus::New, ReportStatus::Triaged, ReportStatus::Answered, ReportStatus::Closed];
+        [ReportStatus::New, ReportStatus::InProgress, ReportStatus::Resolved, ReportStatus::WontFix];
+
+    /// The triage states before the inbox, and what each became (the `inbox` migration applies this).
+    pub const LEGACY: [(&'static str, ReportStatus); 3] = [
+        ("triaged", ReportStatus::InProgress),
+        ("answered", ReportStatus::InProgress),
+        ("closed", ReportStatus::Resolved),
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             ReportStatus::New => "new",
-            ReportStatus::Triaged => "triaged",
-            ReportStatus::Answered => "answered",
-            ReportStatus::Closed => "closed",
+            ReportStatus::InProgress => "in_progress",
+            ReportStatus::Resolved => "resolved",
+            ReportStatus::WontFix => "wont_fix",
         }
     }
 
+    /// Only the current names: an old one is refused, so a client learns the new ones.
     pub fn parse(s: &str) -> Option<ReportStatus> {
         ReportStatus::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// A stored status, old names included (rows written before the migration, a downgrade).
+    pub fn from_stored(s: &str) -> Option<ReportStatus> {
+        ReportStatus::parse(s)
+            .or_else(|| ReportStatus::LEGACY.into_iter().find(|(old, _)| *old == s).map(|(_, new)| new))
+    }
+
+    /// Whether the report still needs someone: what the inbox shows first.
+    pub fn is_open(self) -> bool {
+        matches!(self, ReportStatus::New | ReportStatus::InProgress)
     }
 }
 
@@ -275,6 +295,21 @@ impl FeedbackInput {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn old_triage_states_map_to_the_new_statuses_and_are_no_longer_accepted_as_input() {
+        assert_eq!(ReportStatus::from_stored("triaged"), Some(ReportStatus::InProgress));
+        assert_eq!(ReportStatus::from_stored("answered"), Some(ReportStatus::InProgress));
+        assert_eq!(ReportStatus::from_stored("closed"), Some(ReportStatus::Resolved));
+        assert_eq!(ReportStatus::from_stored("wont_fix"), Some(ReportStatus::WontFix));
+        for (old, _) in ReportStatus::LEGACY {
+            assert_eq!(ReportStatus::parse(old), None, "{old}");
+        }
+        for s in ReportStatus::ALL {
+            assert_eq!(ReportStatus::parse(s.as_str()), Some(s));
+        }
+        assert_eq!(ReportStatus::parse("done"), None);
+    }
 
     fn input() -> FeedbackInput {
         FeedbackInput {

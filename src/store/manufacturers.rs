@@ -74,19 +74,29 @@ pub async fn create(
     })
 }
 
-/// The manufacturer a bearer token acts for, whether it may write, and the member it belongs to, if the token is known and
+/// Whose a live API token is: its manufacturer, whether it may write, and the member it belongs to.
+#[derive(Clone, Copy, Debug)]
+pub struct TokenHolder {
+    pub manufacturer_id: Uuid,
+    pub write: bool,
+    pub user_id: Option<Uuid>,
+}
+
+/// The manufacturer a bearer token acts for and whether it may write, if the token is known and
 /// not revoked.
 #[tracing::instrument(skip_all)]
-pub async fn authenticate_token(
-    db: &DatabaseConnection,
-    token: &str,
-) -> Result<Option<(Uuid, bool, Option<Uuid>)>, StoreError> {
+
+pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<Option<TokenHolder>, StoreError> {
     let found = api_token::Entity::find()
         .filter(api_token::Column::TokenHash.eq(hash_token(token)))
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;
-    Ok(found.map(|t| (t.manufacturer_id, t.scopes.split(',').any(|s| s.trim() == "write"), t.user_id)))
+    Ok(found.map(|t| TokenHolder {
+        manufacturer_id: t.manufacturer_id,
+        write: t.scopes.split(',').any(|s| s.trim() == "write"),
+        user_id: t.user_id,
+    }))
 }
 
 pub async fn get(db: &DatabaseConnection, id: Uuid) -> Result<manufacturer::Model, StoreError> {

@@ -16,6 +16,8 @@ pub mod photo_files;
 pub mod print_shares;
 pub mod product_lines;
 pub mod replies;
+pub mod report_events;
+pub mod report_notes;
 pub mod report_writer;
 pub mod reports;
 pub mod rollups;

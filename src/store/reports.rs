@@ -2,9 +2,10 @@
 
 use std::collections::HashMap;
 
+use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect, Select,
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
 };
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -63,6 +64,8 @@ pub fn build(
         usage_period: Set(feedback.usage.map(str::to_owned)),
         serial: Set(feedback.serial.clone()),
         fingerprint: Set(fingerprint),
+        assignee_id: Set(None),
+        comment_folded: Set(feedback.comment.to_lowercase()),
     };
     let photos = photos
         .into_iter()
@@ -114,6 +117,11 @@ pub struct Filter {
     pub category: Option<String>,
     pub lot: Option<String>,
     pub status: Option<ReportStatus>,
+    /// Reports whose comment contains this text, compared case-insensitively (already folded with
+    /// [`fold`]).
+    pub text: Option<String>,
+    /// Only reports with (true) or without (false) an email to answer.
+    pub has_email: Option<bool>,
     /// At most this many rows from [`list`]; [`page`] takes its own limit and ignores this one.
     pub limit: Option<u64>,
 }
@@ -145,7 +153,66 @@ fn filtered(manufacturer_id: Uuid, filter: &Filter) -> Select<report::Entity> {
     if let Some(status) = filter.status {
         q = q.filter(report::Column::Status.eq(status.as_str()));
     }
+    q = with_text_and_email(q, filter);
     q.order_by_desc(report::Column::CreatedAt).order_by_desc(report::Column::Id)
+}
+
+/// How text search folds case, at write time (`comment_folded`) and for the searched text alike:
+/// Unicode lower case, so `РУЧКА` finds `ручка` on SQLite too, whose `lower()` folds ASCII only.
+pub fn fold(text: &str) -> String {
+    text.to_lowercase()
+}
+
+/// The text and email conditions of `filter`, on any query over reports.
+fn with_text_and_email<Q: QueryFilter>(mut q: Q, filter: &Filter) -> Q {
+    if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
+        // `%` and `_` typed by a person are literal text, not patterns.
+        let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        q = q.filter(report::Column::CommentFolded.like(LikeExpr::new(format!("%{escaped}%")).escape('\\')));
+    }
+    match filter.has_email {
+        Some(true) => q = q.filter(report::Column::Email.is_not_null()).filter(report::Column::Email.ne("")),
+        Some(false) => {
+            q = q.filter(Condition::any().add(report::Column::Email.is_null()).add(report::Column::Email.eq("")))
+        }
+        None => {}
+    }
+    q
+}
+
+/// How many reports `filter` selects in each status (the status filter itself is ignored, so the
+/// inbox can show every tab's count). Counted from the reports themselves: the inbox's counts must
+/// equal its list under any filter (text included), which no rollup can answer.
+pub async fn count_by_status(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    filter: &Filter,
+) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut q = report::Entity::find()
+        .select_only()
+        .column(report::Column::Status)
+        .column_as(report::Column::Id.count(), "n")
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id));
+    if let Some(line) = filter.product_line {
+        q = q.filter(report::Column::ProductLineId.eq(line));
+    }
+    if let Some(since) = filter.since {
+        q = q.filter(report::Column::CreatedAt.gte(since.to_offset(UtcOffset::UTC)));
+    }
+    if let Some(until) = filter.until {
+        q = q.filter(report::Column::CreatedAt.lt(until.to_offset(UtcOffset::UTC)));
+    }
+    if let Some(kind) = filter.kind {
+        q = q.filter(report::Column::Kind.eq(kind.as_str()));
+    }
+    if let Some(category) = &filter.category {
+        q = q.filter(report::Column::Category.eq(category.as_str()));
+    }
+    if let Some(lot) = &filter.lot {
+        q = q.filter(report::Column::Lot.eq(lot.as_str()));
+    }
+    q = with_text_and_email(q, filter);
+    Ok(q.group_by(report::Column::Status).into_tuple::<(String, i64)>().all(db).await?)
 }
 
 /// Reports of one manufacturer, newest first (all of them unless `filter.limit` says otherwise).
@@ -220,17 +287,81 @@ pub async fn photos_by_report(
     Ok(grouped)
 }
 
-/// Moves a report of this manufacturer to another triage status.
+/// What a triage action changes on reports.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Change {
+    Status(ReportStatus),
+    /// A member of the same manufacturer (the caller checks that), or nobody.
+    Assignee(Option<Uuid>),
+}
+
+/// Applies `change` to each of these reports of this manufacturer in one transaction, writing one
+/// history row per report that actually changed. An id that is not this manufacturer's report
+/// changes nothing at all: `NotFound`. Answers the reports as they are now, in the order asked.
+#[tracing::instrument(skip_all, fields(manufacturer = %manufacturer_id, n = ids.len()))]
+pub async fn change(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    ids: &[Uuid],
+    change: Change,
+    actor: Option<Uuid>,
+) -> Result<Vec<Model>, StoreError> {
+    let txn = db.begin().await?;
+    let mut found = report::Entity::find()
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id))
+        .filter(report::Column::Id.is_in(ids.iter().copied()))
+        .all(&txn)
+        .await?;
+    let mut unique = ids.to_vec();
+    unique.sort_unstable();
+    unique.dedup();
+    if found.len() != unique.len() {
+        return Err(StoreError::NotFound);
+    }
+    let at = now();
+    let mut out = Vec::with_capacity(found.len());
+    for row in found.drain(..) {
+        let (kind, from, to) = match change {
+            Change::Status(status) => ("status", Some(row.status.clone()), Some(status.as_str().to_owned())),
+            Change::Assignee(user) => ("assigned", row.assignee_id.map(|u| u.to_string()), user.map(|u| u.to_string())),
+        };
+        if from == to {
+            out.push(row);
+            continue;
+        }
+        let report_id = row.id;
+        let mut active = row.into_active_model();
+        match change {
+            Change::Status(status) => active.status = Set(status.as_str().to_owned()),
+            Change::Assignee(user) => active.assignee_id = Set(user),
+        }
+        out.push(active.update(&txn).await?);
+        super::report_events::record(&txn, report_id, actor, kind, from, to, at).await?;
+    }
+    txn.commit().await?;
+    out.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
+    Ok(out)
+}
+
+/// Moves a report of this manufacturer to another triage status, with a history row.
 pub async fn set_status(
     db: &DatabaseConnection,
     manufacturer_id: Uuid,
     id: Uuid,
     status: ReportStatus,
+    actor: Option<Uuid>,
 ) -> Result<Model, StoreError> {
-    use sea_orm::{ActiveModelTrait, IntoActiveModel};
-    let mut active = get(db, manufacturer_id, id).await?.into_active_model();
-    active.status = Set(status.as_str().to_owned());
-    Ok(active.update(db).await?)
+    change(db, manufacturer_id, &[id], Change::Status(status), actor).await?.pop().ok_or(StoreError::NotFound)
+}
+
+/// Reports assigned to a member who is leaving become nobody's.
+pub async fn unassign_member<C: ConnectionTrait>(db: &C, user_id: Uuid) -> Result<u64, StoreError> {
+    let res = report::Entity::update_many()
+        .col_expr(report::Column::AssigneeId, sea_orm::sea_query::Expr::value(Option::<Uuid>::None))
+        .filter(report::Column::AssigneeId.eq(user_id))
+        .exec(db)
+        .await?;
+    Ok(res.rows_affected)
 }
 
 /// One report of this manufacturer.

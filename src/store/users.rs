@@ -80,6 +80,9 @@ pub async fn set_role(db: &DatabaseConnection, id: Uuid, role: &str) -> Result<M
 }
 
 pub async fn delete(db: &DatabaseConnection, id: Uuid) -> Result<(), StoreError> {
+    // Their reports become nobody's (the column has no foreign key: SQLite cannot add one later);
+    // their notes and history rows stay, without an author (ON DELETE SET NULL).
+    super::reports::unassign_member(db, id).await?;
     user::Entity::delete_by_id(id).exec(db).await?;
     Ok(())
 }

@@ -15,6 +15,7 @@ mod feedback_form;
 mod gs1;
 mod health;
 mod helpers;
+mod inbox;
 mod members;
 mod openapi;
 mod photos;

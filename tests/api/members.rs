@@ -5,7 +5,7 @@ use crate::accounts::{browser, csrf_of, get_page, mails, sign_in};
 use crate::helpers::{TestApp, spawn_app};
 
 /// A member added straight to the store, with a known password; returns their user id.
-async fn add_member(app: &TestApp, manufacturer: uuid::Uuid, email: &str, role: &str) -> uuid::Uuid {
+pub async fn add_member(app: &TestApp, manufacturer: uuid::Uuid, email: &str, role: &str) -> uuid::Uuid {
     let hash = scanback::store::hash_password("a long test password").unwrap();
     scanback::store::users::create(&app.db, manufacturer, email, role, hash, "en").await.unwrap().id
 }

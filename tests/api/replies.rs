@@ -71,7 +71,7 @@ async fn a_reply_reaches_the_customer_in_their_language_from_the_manufacturer_wi
             .await;
     assert_eq!(res.status(), 201);
     let report: Value = res.json().await.unwrap();
-    assert_eq!(report["status"], "answered", "moves on unless another status was chosen");
+    assert_eq!(report["status"], "in_progress", "moves on unless another status was chosen");
     let got = mails(&app, 1).await;
     assert_eq!(got.len(), 1);
     let mail = &got[0];
@@ -87,8 +87,8 @@ async fn a_reply_reaches_the_customer_in_their_language_from_the_manufacturer_wi
     assert_eq!(messages[0]["direction"], "out");
 
     // A chosen status wins.
-    let res = reply(&app, &f.token, &f.report, json!({"message": "Отправили.", "status": "closed"})).await;
-    assert_eq!(res.json::<Value>().await.unwrap()["status"], "closed");
+    let res = reply(&app, &f.token, &f.report, json!({"message": "Отправили.", "status": "resolved"})).await;
+    assert_eq!(res.json::<Value>().await.unwrap()["status"], "resolved");
 }
 
 #[tokio::test]

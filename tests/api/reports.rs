@@ -81,14 +81,14 @@ async fn reports_can_be_filtered_and_moved_through_triage() {
         let req = app.client.patch(app.url(&format!("/api/v1/reports/{report_id}"))).bearer_auth(token).json(&body);
         async move { req.send().await.unwrap() }
     };
-    let res = patch(serde_json::json!({ "status": "answered" }), m.api_token.clone()).await;
+    let res = patch(serde_json::json!({ "status": "in_progress" }), m.api_token.clone()).await;
     assert_eq!(res.status(), 200);
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "answered");
-    assert_eq!(count(get("status=answered").await).await, 1);
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "in_progress");
+    assert_eq!(count(get("status=in_progress").await).await, 1);
     assert_eq!(count(get("status=new").await).await, 2);
     assert_eq!(patch(serde_json::json!({ "status": "deleted" }), m.api_token.clone()).await.status(), 422);
     let other = app.create_manufacturer("Other").await;
-    assert_eq!(patch(serde_json::json!({ "status": "closed" }), other.api_token.clone()).await.status(), 404);
+    assert_eq!(patch(serde_json::json!({ "status": "resolved" }), other.api_token.clone()).await.status(), 404);
     let res = app
         .client
         .get(app.url(&format!("/api/v1/reports/{report_id}")))
@@ -96,7 +96,7 @@ async fn reports_can_be_filtered_and_moved_through_triage() {
         .send()
         .await
         .unwrap();
-    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "answered");
+    assert_eq!(res.json::<serde_json::Value>().await.unwrap()["status"], "in_progress");
 }
 
 // Pagination and export. Reports are inserted straight into the database: the scan page allows a
@@ -127,6 +127,8 @@ fn row(manufacturer: Uuid, line: Uuid, created_at: OffsetDateTime) -> report::Ac
         usage_period: Set(None),
         serial: Set(None),
         fingerprint: Set(None),
+        assignee_id: Set(None),
+        comment_folded: Set(String::new()),
     }
 }
 
@@ -305,7 +307,7 @@ async fn filters_hold_on_every_page_the_cursor_leads_to() {
         r.kind = Set(if i % 3 == 0 { "praise" } else { "defect" }.into());
         r.lot = Set(Some(if i % 2 == 0 { "L 1" } else { "L2" }.into()));
         r.category = Set(Some("coating".into()));
-        r.status = Set(if i % 7 == 0 { "closed" } else { "new" }.into());
+        r.status = Set(if i % 7 == 0 { "resolved" } else { "new" }.into());
         rows.push(r);
     }
     // Read back as the API orders them, then select what the filters select.

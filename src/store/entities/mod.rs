@@ -14,6 +14,8 @@ pub mod print_share_line;
 pub mod product_line;
 pub mod reply_token;
 pub mod report;
+pub mod report_event;
+pub mod report_note;
 pub mod report_photo;
 pub mod report_reply;
 pub mod report_rollup;

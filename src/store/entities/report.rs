@@ -20,6 +20,10 @@ pub struct Model {
     pub usage_period: Option<String>,
     pub serial: Option<String>,
     pub fingerprint: Option<String>,
+    /// The member who handles it; scoped like the report (a member of the same manufacturer).
+    pub assignee_id: Option<Uuid>,
+    /// `comment` in lower case (Unicode), for case-insensitive search on both databases.
+    pub comment_folded: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

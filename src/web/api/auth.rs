@@ -14,8 +14,8 @@ use crate::web::state::AppState;
 #[derive(Clone, Copy, Debug)]
 pub struct Manufacturer {
     pub id: ManufacturerId,
-    /// The member the token belongs to (tokens from before members existed have none).
-    pub user_id: Option<uuid::Uuid>,
+    /// The member the token belongs to: the author of what it writes (notes, history).
+    pub user: Option<uuid::Uuid>,
 }
 
 impl FromRequest for Manufacturer {
@@ -37,8 +37,8 @@ impl FromRequest for Manufacturer {
             };
             match crate::store::manufacturers::authenticate_token(&state.app.db, &token).await? {
                 // A read-only token reads; anything that changes something needs `write`.
-                Some((_, false, _)) if !read_only => Err(ApiError::ReadOnlyToken),
-                Some((id, _, user_id)) => Ok(Manufacturer { id: ManufacturerId(id), user_id }),
+                Some(t) if !t.write && !read_only => Err(ApiError::ReadOnlyToken),
+                Some(t) => Ok(Manufacturer { id: ManufacturerId(t.manufacturer_id), user: t.user_id }),
                 None => Err(ApiError::Unauthorized),
             }
         })

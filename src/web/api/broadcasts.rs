@@ -47,7 +47,7 @@ async fn preview(
     id: web::Path<Uuid>,
     body: web::Json<AudienceBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let member = crate::app::accounts::token_member(&state.app, who.id, who.user_id).await?;
+    let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     let n = broadcasts::preview(&state.app, &member, &audience(*id, &body)?).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "recipients": n })))
 }
@@ -58,7 +58,7 @@ async fn send(
     id: web::Path<Uuid>,
     body: web::Json<AudienceBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let member = crate::app::accounts::token_member(&state.app, who.id, who.user_id).await?;
+    let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     let message = body.message.clone().unwrap_or_default();
     let sent = broadcasts::send(&state.app, &member, &audience(*id, &body)?, &message).await?;
     Ok(if sent.already_sent { HttpResponse::Ok().json(sent) } else { HttpResponse::Created().json(sent) })

@@ -7,7 +7,7 @@ mod links;
 mod openapi;
 pub mod print_shares;
 mod product_lines;
-mod reports;
+pub(crate) mod reports;
 mod stats;
 
 use actix_web::web;

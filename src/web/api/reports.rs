@@ -16,6 +16,8 @@ use crate::web::state::AppState;
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(web::resource("/reports").route(web::get().to(list)))
         .service(web::resource("/reports/{id}").route(web::get().to(get)).route(web::patch().to(update)))
+        .service(web::resource("/reports/{id}/notes").route(web::get().to(notes)).route(web::post().to(add_note)))
+        .service(web::resource("/reports/{id}/assignee").route(web::put().to(assign)))
         .service(web::resource("/reports/{id}/photos/{position}").route(web::get().to(photo)))
         .service(
             web::resource("/reports/{id}/replies").route(web::get().to(conversation)).route(web::post().to(reply)),
@@ -45,6 +47,7 @@ struct ReportJson {
     serial: Option<String>,
     locale: String,
     status: String,
+    assignee_id: Option<Uuid>,
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     photos: Vec<PhotoJson>,
@@ -76,6 +79,7 @@ impl ReportJson {
             serial: r.serial,
             locale: r.locale,
             status: r.status.as_str().to_owned(),
+            assignee_id: r.assignee_id,
             created_at: r.created_at,
             photos,
         }
@@ -125,7 +129,7 @@ enum Format {
     Csv,
 }
 
-fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
+pub(crate) fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
     ReportStatus::parse(s).ok_or_else(|| {
         let valid: Vec<&str> = ReportStatus::ALL.iter().map(|s| s.as_str()).collect();
         ApiError::invalid("status", format!("unknown status `{s}`; use one of {}", valid.join(", ")))
@@ -143,7 +147,7 @@ struct UpdateBody {
     status: String,
 }
 
-/// Triage: `new` -> `triaged` -> `answered` / `closed`, in any order a team works.
+/// Triage: `new` -> `in_progress` -> `resolved` / `wont_fix`, in any order a team works.
 async fn update(
     state: web::Data<AppState>,
     who: Manufacturer,
@@ -151,7 +155,7 @@ async fn update(
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let status = parse_status(body.status.trim())?;
-    let report = reports::set_status(&state.app, who.id, ReportId(*id), status).await?;
+    let report = reports::set_status(&state.app, who.id, who.user, ReportId(*id), status).await?;
     Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
@@ -182,6 +186,8 @@ async fn list(
         category: q.category.clone(),
         lot: q.lot.clone(),
         status: q.status.as_deref().map(parse_status).transpose()?,
+        text: None,
+        has_email: None,
     };
     let limit = parse_limit(q.limit.as_deref())?;
     let after = match q.cursor.as_deref() {
@@ -249,6 +255,68 @@ fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> 
     format!("{public_url}/api/v1/reports?{}", query.finish())
 }
 
+#[derive(Serialize)]
+struct NoteJson {
+    id: Uuid,
+    author_id: Option<Uuid>,
+    body: String,
+    #[serde(with = "time::serde::rfc3339")]
+    created_at: OffsetDateTime,
+}
+
+impl NoteJson {
+    fn new(n: reports::Note) -> Self {
+        NoteJson { id: n.id, author_id: n.author_id, body: n.body, created_at: n.created_at }
+    }
+}
+
+/// The internal notes of a report, oldest first.
+async fn notes(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    let notes = reports::notes(&state.app, who.id, ReportId(*id)).await?;
+    Ok(HttpResponse::Ok().json(notes.into_iter().map(NoteJson::new).collect::<Vec<_>>()))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NoteBody {
+    body: String,
+}
+
+async fn add_note(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<NoteBody>,
+) -> Result<HttpResponse, ApiError> {
+    let note = reports::add_note(&state.app, who.id, who.user, ReportId(*id), &body.body).await?;
+    Ok(HttpResponse::Created().json(NoteJson::new(note)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AssigneeBody {
+    /// Required, and may be null (nobody): a missing field is a 400, not a silent unassignment.
+    #[serde(deserialize_with = "present")]
+    user_id: Option<Uuid>,
+}
+
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Uuid>, D::Error> {
+    Option::<Uuid>::deserialize(d)
+}
+
+/// Hands the report to a member of the same manufacturer, or to nobody (`null`). Another
+/// manufacturer's member is a 404 like an unknown one.
+async fn assign(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<AssigneeBody>,
+) -> Result<HttpResponse, ApiError> {
+    let mut changed = reports::assign(&state.app, who.id, who.user, &[ReportId(*id)], body.user_id).await?;
+    let report = changed.pop().ok_or(ApiError::NotFound("report"))?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report)))
+}
+
 #[derive(Deserialize)]
 struct PhotoQuery {
     size: Option<String>,
@@ -269,9 +337,9 @@ async fn photo(
         .body(bytes))
 }
 
-const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
+pub(crate) const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
 
-fn push_csv_rows(out: &mut String, reports: &[Report]) {
+pub(crate) fn push_csv_rows(out: &mut String, reports: &[Report]) {
     for r in reports {
         let created = r.created_at.format(&Rfc3339).unwrap_or_default();
         let fields = [
@@ -358,7 +426,7 @@ async fn reply(
     body: web::Json<ReplyBody>,
 ) -> Result<HttpResponse, ApiError> {
     let status = body.status.as_deref().map(|s| parse_status(s.trim())).transpose()?;
-    let member = crate::app::accounts::token_member(&state.app, who.id, who.user_id).await?;
+    let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     crate::app::replies::send_reply(&state.app, &member, ReportId(*id), &body.message, status).await?;
     let report = reports::get(&state.app, who.id, ReportId(*id)).await?;
     Ok(HttpResponse::Created().json(ReportJson::new(report)))

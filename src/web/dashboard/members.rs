@@ -28,7 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/invite/{token}").route(web::get().to(invite_page)).route(web::post().to(accept)));
 }
 
-fn app_member(m: &Member) -> accounts::Member {
+pub(super) fn app_member(m: &Member) -> accounts::Member {
     accounts::Member {
         user_id: m.user_id,
         manufacturer_id: m.manufacturer_id,

@@ -3,11 +3,12 @@
 
 mod auth;
 mod home;
+mod inbox;
 mod members;
 pub mod session;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(auth::routes).configure(home::routes).configure(members::routes);
+    cfg.configure(auth::routes).configure(home::routes).configure(members::routes).configure(inbox::routes);
 }
