@@ -8,6 +8,7 @@ mod m20261129_000100_line_links;
 mod m20261129_000200_feedback_details;
 mod m20261129_000300_print_shares;
 mod m20261203_000100_rollups;
+mod m20261204_000100_lot_volumes;
 
 pub struct Migrator;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000200_feedback_details::Migration),
             Box::new(m20261129_000300_print_shares::Migration),
             Box::new(m20261203_000100_rollups::Migration),
+            Box::new(m20261204_000100_lot_volumes::Migration),
         ]
     }
 }

@@ -5,6 +5,7 @@ pub mod digests;
 pub mod entities;
 pub mod line_cache;
 pub mod links;
+pub mod lot_volumes;
 pub mod manufacturers;
 pub mod photo_files;
 pub mod print_shares;

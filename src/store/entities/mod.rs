@@ -3,6 +3,7 @@
 pub mod api_token;
 pub mod digest_delivery;
 pub mod line_link;
+pub mod lot_volume;
 pub mod manufacturer;
 pub mod print_share;
 pub mod print_share_line;
