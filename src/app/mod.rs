@@ -2,9 +2,11 @@
 //! function checks its input with the domain's rules, talks to the store, keeps caches right, and
 //! answers with domain values or an [`AppError`]. Nothing here knows about HTTP.
 
+pub mod dashboard;
 mod error;
 pub mod feedback;
 pub mod lines;
+pub mod lots;
 pub mod print_shares;
 pub mod reports;
 
