@@ -127,7 +127,7 @@ mod tests {
         assert_eq!(clear.defect_share, Change::Worse);
         assert_eq!(small.defect_share, Change::TooFew);
         assert_eq!(better.defect_share, Change::Better);
-        let mut all = vec![("empty", empty), ("better", better), ("small", small), ("clear", clear)];
+        let mut all = [("empty", empty), ("better", better), ("small", small), ("clear", clear)];
         all.sort_by(|a, b| worse_first(&a.1, &b.1).then_with(|| a.0.cmp(b.0)));
         let order: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
         assert_eq!(order, ["clear", "small", "better", "empty"]);

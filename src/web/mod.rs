@@ -2,6 +2,7 @@
 //! `domain` and `store`, and shape the response.
 
 pub mod api;
+pub mod dashboard;
 pub mod error;
 pub mod gs1;
 pub mod health;

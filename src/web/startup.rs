@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, gs1, health, metrics, print, public};
+use crate::web::{api, dashboard, gs1, health, metrics, print, public};
 
 pub struct Application {
     port: u16,
@@ -97,6 +97,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(gs1::routes)
             .configure(print::routes)
             .configure(api::routes)
+            .configure(dashboard::routes)
     })
     .listen(listener)?
     .shutdown_timeout(10)
