@@ -3,6 +3,7 @@
 pub(crate) mod artwork;
 mod auth;
 mod links;
+mod lots;
 mod openapi;
 pub mod print_shares;
 mod product_lines;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(reports::routes)
             .configure(stats::routes)
             .configure(links::routes)
+            .configure(lots::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }
