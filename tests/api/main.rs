@@ -6,6 +6,7 @@ mod abuse;
 mod artwork;
 mod browser;
 mod cli;
+mod dashboard;
 mod digest;
 mod durability;
 mod end_to_end;
