@@ -214,6 +214,15 @@ mod tests {
     }
 
     #[test]
+    fn a_lot_above_the_centre_line_but_under_its_own_limit_is_not_flagged() {
+        // p̄ = 40 / 20,000 = 0.002; B's 0.003 is under 0.002 + 3·sqrt(0.002·0.998/10,000) = 0.0033403.
+        let c = compare_lots(vec![lot("A", 10, 10, Some(10_000)), lot("B", 30, 30, Some(10_000))]);
+        let b = c.lots.iter().find(|l| l.lot == "B").unwrap();
+        assert!(close(b.upper.unwrap(), 0.0033403, 1e-6) && !b.above, "{b:?}");
+        assert_eq!(c.flagged().count(), 0);
+    }
+
+    #[test]
     fn without_two_lots_with_volumes_there_is_no_chart() {
         assert_eq!(compare_lots(vec![lot("A", 5, 5, None)]).centre, Err(NoChart::NoVolumes));
         let one = compare_lots(vec![lot("A", 5, 5, Some(100)), lot("B", 1, 1, None)]);

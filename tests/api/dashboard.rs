@@ -362,14 +362,15 @@ async fn the_line_page_draws_weekly_and_pareto_charts_with_text_alternatives() {
     assert!(!html.contains("pchart-title"));
 }
 
-/// Lots with volumes L1 10,000, L2 5,000, L3 10,000, L4 5,000 units and 10, 10, 40, 3 defects: p̄ =
-/// 63 / 30,000 = 0.0021. L3's rate 0.004 is above its limit 0.0021 + 3·sqrt(0.0021·0.9979/10,000)
-/// = 0.0034733 (3,473.3 PPM); every other lot is below its own.
+/// Lots with volumes L1 10,000, L2 5,000, L3 10,000, L4 5,000 units and 10, 15, 40, 3 defects: p̄ =
+/// 68 / 30,000 = 0.0022667. L3's rate 0.004 is above its limit 0.0022667 + 3·sqrt(0.0022667·0.9977/10,000)
+/// = 0.0036933 (3,693.3 PPM). L2's 0.003 is above p̄ but under its own limit (4,284.3 PPM with 5,000
+/// units): not flagged.
 async fn lots_fixture(app: &TestApp) -> Member {
     let m = member_with_line(app, "Stock pot").await;
     let at = datetime!(2026-11-20 08:00 UTC);
     let mut specs = Vec::new();
-    for (lot, defects, others) in [("L1", 10, 2), ("L2", 10, 1), ("L3", 40, 5), ("L4", 3, 0), ("NOVOL", 5, 0)] {
+    for (lot, defects, others) in [("L1", 10, 2), ("L2", 15, 1), ("L3", 40, 5), ("L4", 3, 0), ("NOVOL", 5, 0)] {
         for i in 0..defects + others {
             let kind = if i < defects { Kind::Defect } else { Kind::Praise };
             specs.push(lot_spec(at + Duration::minutes(i64::from(i)), kind, lot));
@@ -402,7 +403,7 @@ async fn lots_have_ppm_and_a_lot_above_its_p_chart_limit_is_flagged_with_its_num
     let (status, body) = app.get_json(&m.token, &format!("/api/v1/product-lines/{}/lots", m.line)).await;
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["chart"], "ok");
-    assert_eq!(body["centre_ppm"], 2100.0);
+    assert_eq!(body["centre_ppm"], 2266.667);
     assert_eq!((body["reports_without_lot"].clone(), body["defects_without_lot"].clone()), (json!(2), json!(1)));
     let lots = body["lots"].as_array().unwrap();
     let names: Vec<&str> = lots.iter().map(|l| l["lot"].as_str().unwrap()).collect();
@@ -414,30 +415,29 @@ async fn lots_have_ppm_and_a_lot_above_its_p_chart_limit_is_flagged_with_its_num
     );
     assert_eq!(l3["ppm"], 4000.0);
     assert_eq!(l3["above_upper_limit"], true);
-    assert!((l3["upper_limit_ppm"].as_f64().unwrap() - 3473.328).abs() < 0.01, "{l3}");
+    assert!((l3["upper_limit_ppm"].as_f64().unwrap() - 3693.333).abs() < 0.01, "{l3}");
     assert!(lots[1..].iter().all(|l| l["above_upper_limit"] == false));
-    assert_eq!(lots[1]["ppm"], 2000.0);
-    // L2: 5,000 units, limit 0.0021 + 3·sqrt(0.0021·0.9979/5,000) = 4,042.18 PPM.
-    assert!((lots[1]["upper_limit_ppm"].as_f64().unwrap() - 4042.18).abs() < 0.01);
+    assert_eq!((lots[1]["lot"].clone(), lots[1]["ppm"].clone()), (json!("L2"), json!(3000.0)));
+    assert!((lots[1]["upper_limit_ppm"].as_f64().unwrap() - 4284.277).abs() < 0.01, "{}", lots[1]);
     assert_eq!((lots[4]["ppm"].clone(), lots[4]["units_produced"].clone()), (Value::Null, Value::Null));
 
     let (status, html) = app.dashboard(&m.token, &format!("/dashboard/lines/{}", m.line), "en").await;
     assert_eq!(status, 200);
     let lots = section(&html, "<section id=\"lots\"", "</section>");
     assert!(lots.contains(
-        "Lot L3 is above its upper control limit: 40 defect reports in 10,000 units is 4,000 PPM, above the limit of 3,473 PPM."
+        "Lot L3 is above its upper control limit: 40 defect reports in 10,000 units is 4,000 PPM, above the limit of 3,693 PPM."
     ), "{lots}");
     let l3 = attributes(lots, "<tr data-lot=\"L3\"").unwrap();
     assert_eq!(l3.get("data-above").map(String::as_str), Some("true"));
     assert_close(&l3, "data-ppm", 4000.0, 1e-6);
-    assert_close(&l3, "data-ucl", 3473.328, 0.001);
+    assert_close(&l3, "data-ucl", 3693.333, 0.001);
     for lot in ["L1", "L2", "L4", "NOVOL"] {
         assert!(!attributes(lots, &format!("<tr data-lot=\"{lot}\"")).unwrap().contains_key("data-above"), "{lot}");
     }
     // The p-chart: a title, a description, the flagged lot drawn as a triangle, and its method.
     assert!(lots.contains("aria-labelledby=\"pchart-title pchart-desc\""));
     let desc = section(lots, "<desc id=\"pchart-desc\">", "</desc>");
-    assert!(desc.contains("1 of 4 lots are above their limit") && desc.contains("2,100 PPM"), "{desc}");
+    assert!(desc.contains("1 of 4 lots are above their limit") && desc.contains("2,267 PPM"), "{desc}");
     assert_eq!(section(lots, "<svg", "</svg>").matches("<polygon ").count(), 1);
     assert!(unescape(lots).contains("p̄ + 3·√(p̄(1−p̄)/n), where n is the lot's units produced"));
     assert!(lots.contains("over all their reports so far"));
