@@ -3,33 +3,36 @@
 
 use std::fmt;
 
+/// Ordered: each role may do everything the ones before it may.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Role {
-    Owner,
-    Editor,
+    /// Reads the dashboard, reports and statistics.
     Viewer,
+    /// Also triages reports, answers customers and enters production volumes.
+    Editor,
+    /// Also manages members, product lines and API tokens.
+    Owner,
 }
 
 impl Role {
-    pub const ALL: [Role; 3] = [Role::Owner, Role::Editor, Role::Viewer];
+    pub const ALL: [Role; 3] = [Role::Viewer, Role::Editor, Role::Owner];
 
     /// The value stored and sent in forms.
     pub fn as_str(self) -> &'static str {
         match self {
-            Role::Owner => "owner",
-            Role::Editor => "editor",
             Role::Viewer => "viewer",
+            Role::Editor => "editor",
+            Role::Owner => "owner",
         }
     }
 
-    /// Accepts exactly what [`Role::as_str`] gives.
     pub fn parse(s: &str) -> Option<Role> {
-        Role::ALL.into_iter().find(|r| r.as_str() == s)
+        Role::ALL.into_iter().find(|r| r.as_str() == s.trim())
     }
 
-    /// Editors and owners change what a team works with (triage, replies, production volumes).
-    pub fn may_edit(self) -> bool {
-        matches!(self, Role::Owner | Role::Editor)
+    /// Whether this role may do what `needed` may.
+    pub fn allows(self, needed: Role) -> bool {
+        self >= needed
     }
 }
 
@@ -44,12 +47,14 @@ mod tests {
     use super::*;
 
     #[test]
-    fn roles_round_trip_and_only_viewers_may_not_edit() {
+    fn roles_round_trip_and_include_the_rights_of_the_roles_below() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));
         }
         assert_eq!(Role::parse("Owner"), None);
-        assert_eq!(Role::parse(""), None);
-        assert!(Role::Owner.may_edit() && Role::Editor.may_edit() && !Role::Viewer.may_edit());
+        assert_eq!(Role::parse("admin"), None);
+        assert!(Role::Owner.allows(Role::Editor) && Role::Owner.allows(Role::Viewer));
+        assert!(Role::Editor.allows(Role::Viewer) && !Role::Editor.allows(Role::Owner));
+        assert!(!Role::Viewer.allows(Role::Editor));
     }
 }

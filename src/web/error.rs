@@ -178,3 +178,75 @@ impl ResponseError for PageError {
         pages::message(self.status_code(), locale, heading, body, arg)
     }
 }
+
+/// What a dashboard page answers instead of itself: a short page in the member's language (or, for
+/// a visitor who is not signed in, the way to the sign-in page).
+#[derive(Debug, thiserror::Error)]
+pub enum DashError {
+    /// Not signed in (or the session ended): to the sign-in page, coming back to `next` after.
+    #[error("sign-in required")]
+    SignIn { next: String },
+    /// The member's role does not allow this.
+    #[error("not allowed for this role")]
+    Forbidden { locale: Locale },
+    /// A form without this session's CSRF token, or posted from another site.
+    #[error("form refused")]
+    BadForm { locale: Locale },
+    /// Unknown, malformed or another manufacturer's id (indistinguishable on purpose).
+    #[error("not found")]
+    NotFound { locale: Locale },
+    #[error("unexpected: {source}")]
+    Unexpected { locale: Locale, source: anyhow::Error },
+}
+
+impl DashError {
+    /// For `map_err`: a use case's error as a dashboard page.
+    pub fn from_app(locale: Locale) -> impl Fn(AppError) -> DashError {
+        move |e| match e {
+            AppError::NotFound(_) => DashError::NotFound { locale },
+            other => DashError::Unexpected { locale, source: anyhow::Error::new(other) },
+        }
+    }
+}
+
+impl ResponseError for DashError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            DashError::SignIn { .. } => StatusCode::SEE_OTHER,
+            DashError::Forbidden { .. } | DashError::BadForm { .. } => StatusCode::FORBIDDEN,
+            DashError::NotFound { .. } => StatusCode::NOT_FOUND,
+            DashError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let (locale, heading, body) = match self {
+            DashError::SignIn { next } => {
+                let location = format!(
+                    "/login?next={}",
+                    url::form_urlencoded::byte_serialize(next.as_bytes()).collect::<String>()
+                );
+                return HttpResponse::SeeOther().insert_header((actix_web::http::header::LOCATION, location)).finish();
+            }
+            DashError::NotFound { locale } => (*locale, "stats-notfound-title", "stats-notfound-body"),
+            DashError::Forbidden { locale } | DashError::BadForm { locale } => {
+                (*locale, "stats-forbidden-title", "stats-forbidden-body")
+            }
+            DashError::Unexpected { locale, source } => {
+                tracing::error!(error = ?source, "dashboard page failed");
+                (*locale, "error-title", "stats-error-body")
+            }
+        };
+        let tr = crate::web::i18n::Tr(locale);
+        let page = pages::MessagePage {
+            lang: locale.tag(),
+            tr,
+            // The member's language is their setting: no switch here.
+            switch: Vec::new(),
+            heading: tr.t(heading),
+            paragraphs: vec![tr.t(body)],
+            link: Some(pages::Link { href: "/dashboard".into(), label: tr.t("stats-back-to-overview") }),
+        };
+        pages::render(self.status_code(), locale, &page)
+    }
+}

@@ -638,7 +638,7 @@ async fn another_manufacturers_line_answers_404_and_no_member_is_sent_to_sign_in
     // Without a member: to sign in.
     let res = app.client.get(app.url(&path)).send().await.unwrap();
     assert_eq!(res.status(), 303);
-    assert_eq!(res.headers()["location"], "/login");
+    assert_eq!(res.headers()["location"], format!("/login?next={}", path.replace('/', "%2F")));
     let res = app.client.get(app.url("/dashboard")).header("X-Stand-In-Token", "not-a-token").send().await.unwrap();
     assert_eq!(res.status(), 303);
 }

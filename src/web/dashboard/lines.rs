@@ -12,14 +12,15 @@ use fluent_templates::fluent_bundle::FluentValue;
 use serde::Deserialize;
 
 use super::charts::{self, BarChart, Column, PChart, PInput, ParetoChart, ParetoInput};
+use super::format;
 use super::session::Member;
 use super::view::{self, MetricRow, PeriodQuery, Picker};
-use super::{DashError, app_error, format};
 use crate::app::AppError;
 use crate::app::dashboard::{self, CategoryKey, LinePage};
 use crate::app::reports::Report;
 use crate::domain::spc::NoChart;
-use crate::domain::{FormConfig, Kind, LineId, LineStatus, Locale, Lot, ReportId};
+use crate::domain::{FormConfig, Kind, LineId, LineStatus, Locale, Lot, ReportId, Role};
+use crate::web::error::DashError;
 use crate::web::i18n::Tr;
 use crate::web::pages;
 use crate::web::state::AppState;
@@ -165,7 +166,7 @@ fn weekly_view(tr: Tr, page: &LinePage) -> Option<WeeklyView> {
         ranked.iter().take(if overflow { WEEKLY_SERIES - 1 } else { WEEKLY_SERIES }).map(|(k, _)| *k).collect();
     let mut headers: Vec<String> = named.iter().map(|k| category_text(tr, &page.form, k)).collect();
     if overflow {
-        headers.push(tr.t("dash-other-categories"));
+        headers.push(tr.t("stats-other-categories"));
     }
     let series_of = |counts: &BTreeMap<CategoryKey, i64>| -> Vec<i64> {
         let mut values: Vec<i64> = named.iter().map(|k| counts.get(*k).copied().unwrap_or(0)).collect();
@@ -200,7 +201,7 @@ fn weekly_view(tr: Tr, page: &LinePage) -> Option<WeeklyView> {
         .iter()
         .map(|w| WeekRow {
             label: tr.t_args(
-                "dash-week-label",
+                "stats-week-label",
                 &[
                     ("week", FluentValue::from(w.week.label())),
                     ("monday", FluentValue::from(w.week.monday().to_string())),
@@ -212,7 +213,7 @@ fn weekly_view(tr: Tr, page: &LinePage) -> Option<WeeklyView> {
         .collect();
     let busiest = page.weeks.iter().max_by_key(|w| (w.total, std::cmp::Reverse(w.week)));
     let desc = tr.t_args(
-        "dash-weekly-desc",
+        "stats-weekly-desc",
         &[
             ("first", FluentValue::from(page.weeks.first().map(|w| w.week.label()).unwrap_or_default())),
             ("last", FluentValue::from(page.weeks.last().map(|w| w.week.label()).unwrap_or_default())),
@@ -255,7 +256,7 @@ fn pareto_view(tr: Tr, page: &LinePage) -> Option<ParetoView> {
         })
         .collect();
     let desc = tr.t_args(
-        "dash-pareto-desc",
+        "stats-pareto-desc",
         &[
             ("top", FluentValue::from(label(&first.key))),
             ("share", FluentValue::from(format::percent(tr.0, first.share))),
@@ -277,7 +278,7 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
         .flagged()
         .map(|l| {
             tr.t_args(
-                "dash-lot-alert",
+                "stats-lot-alert",
                 &[
                     ("lot", FluentValue::from(l.lot.clone())),
                     ("defects", FluentValue::from(count(tr, l.defects))),
@@ -302,7 +303,7 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
                         upper,
                         above: l.above,
                         title: tr.t_args(
-                            "dash-pchart-point",
+                            "stats-pchart-point",
                             &[
                                 ("lot", FluentValue::from(l.lot.clone())),
                                 ("ppm", FluentValue::from(ppm_text(tr, rate))),
@@ -316,7 +317,7 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
             let units: u64 = on_chart.iter().filter_map(|l| l.units).sum();
             let defects: i64 = on_chart.iter().map(|l| l.defects).sum();
             let desc = tr.t_args(
-                "dash-pchart-desc",
+                "stats-pchart-desc",
                 &[
                     ("lots", FluentValue::from(on_chart.len() as i64)),
                     ("above", FluentValue::from(above as i64)),
@@ -324,7 +325,7 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
                 ],
             );
             let centre_text = tr.t_args(
-                "dash-pchart-centre",
+                "stats-pchart-centre",
                 &[
                     ("centre", FluentValue::from(ppm_text(tr, centre))),
                     ("lots", FluentValue::from(on_chart.len() as i64)),
@@ -335,8 +336,8 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
             let chart = charts::p_chart(&inputs, centre, &|r| ppm_text(tr, r));
             (Some(PChartView { chart, desc, centre: centre_text }), None)
         }
-        Err(NoChart::NoVolumes) => (None, Some(tr.t("dash-pchart-none"))),
-        Err(NoChart::OneLot) => (None, Some(tr.t("dash-pchart-one"))),
+        Err(NoChart::NoVolumes) => (None, Some(tr.t("stats-pchart-none"))),
+        Err(NoChart::OneLot) => (None, Some(tr.t("stats-pchart-one"))),
     };
     let dash = || "—".to_owned();
     let rows = points
@@ -353,21 +354,21 @@ fn lots_view(tr: Tr, page: &LinePage) -> LotsView {
             raw_upper: l.upper.map(|u| format!("{:.3}", u * 1_000_000.0)).unwrap_or_default(),
             above: l.above,
             status: if l.above {
-                tr.t("dash-lot-above")
+                tr.t("stats-lot-above")
             } else if l.upper.is_some() {
-                tr.t("dash-lot-within")
+                tr.t("stats-lot-within")
             } else if l.units.is_none() {
-                tr.t("dash-lot-no-volume")
+                tr.t("stats-lot-no-volume")
             } else {
                 String::new()
             },
         })
         .collect();
     let more =
-        (points.len() > LOTS_SHOWN).then(|| tr.t_num("dash-lots-more", "count", (points.len() - LOTS_SHOWN) as i64));
+        (points.len() > LOTS_SHOWN).then(|| tr.t_num("stats-lots-more", "count", (points.len() - LOTS_SHOWN) as i64));
     let without_lot = (lots.without_lot_reports > 0).then(|| {
         tr.t_args(
-            "dash-lots-without",
+            "stats-lots-without",
             &[
                 ("reports", FluentValue::from(lots.without_lot_reports)),
                 ("defects", FluentValue::from(lots.without_lot_defects)),
@@ -397,7 +398,7 @@ fn report_item(tr: Tr, form: &FormConfig, r: &Report) -> ReportItem {
         href: format!("/dashboard/reports/{}", r.id),
         when: format!("{} {:02}:{:02} UTC", r.created_at.date(), r.created_at.hour(), r.created_at.minute()),
         what,
-        rating: tr.t_num("dash-rating", "rating", i64::from(r.rating)),
+        rating: tr.t_num("stats-rating", "rating", i64::from(r.rating)),
         lot: r.lot.clone().filter(|l| !l.is_empty()),
         comment,
         thumbs: r
@@ -416,7 +417,7 @@ impl ReportItem {
     fn thumb(tr: Tr, path: String, position: i16, width: i32, height: i32) -> Thumb {
         Thumb {
             src: format!("{path}?size=thumbnail"),
-            alt: tr.t_num("dash-photo-alt", "n", i64::from(position) + 1),
+            alt: tr.t_num("stats-photo-alt", "n", i64::from(position) + 1),
             href: path,
             width,
             height,
@@ -425,7 +426,7 @@ impl ReportItem {
 }
 
 fn parse_line(locale: Locale, raw: &str) -> Result<LineId, DashError> {
-    raw.parse().map_err(|_| DashError::NotFound(locale))
+    raw.parse().map_err(|_| DashError::NotFound { locale })
 }
 
 async fn render(
@@ -440,8 +441,9 @@ async fn render(
     let locale = member.locale;
     let tr = Tr(locale);
     let (period, _) = q.resolve();
-    let window = dashboard::window(period, time::OffsetDateTime::now_utc()).map_err(app_error(locale))?;
-    let page = dashboard::line(&state.app, member.manufacturer_id, id, window).await.map_err(app_error(locale))?;
+    let window = dashboard::window(period, time::OffsetDateTime::now_utc()).map_err(DashError::from_app(locale))?;
+    let page =
+        dashboard::line(&state.app, member.manufacturer_id, id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let path = format!("/dashboard/lines/{id}");
     let view = LinePageView {
@@ -458,7 +460,7 @@ async fn render(
         weekly: weekly_view(tr, &page),
         pareto: pareto_view(tr, &page),
         lots: lots_view(tr, &page),
-        can_edit: member.role.may_edit(),
+        can_edit: member.role.allows(Role::Editor),
         csrf_token: member.csrf_token.clone(),
         volume_action: format!("{path}/lots{query}"),
         volume,
@@ -483,11 +485,11 @@ pub async fn show(
         .into_iter()
         .find(|(k, _)| k == "saved")
         .and_then(|(_, v)| Lot::parse(&v).ok())
-        .map(|lot| Tr(member.locale).t_str("dash-volume-saved", "lot", lot.as_str()));
+        .map(|lot| Tr(member.locale).t_str("stats-volume-saved", "lot", lot.as_str()));
     render(&state, &member, id, &q, VolumeForm::default(), saved, StatusCode::OK).await
 }
 
-/// The volume form's fields; `csrf_token` is checked by the session module before this runs.
+/// The volume form's fields; `csrf_token` is checked against the session (`Member::check_form`).
 #[derive(Deserialize)]
 pub struct VolumeFields {
     #[serde(default)]
@@ -518,10 +520,8 @@ pub async fn set_volume(
     let locale = member.locale;
     let tr = Tr(locale);
     let id = parse_line(locale, &path)?;
-    if !member.role.may_edit() {
-        return Err(DashError::Forbidden(locale));
-    }
-    let _checked_by_the_session_module = &form.csrf_token;
+    member.require(Role::Editor)?;
+    member.check_form(&req, &form.csrf_token)?;
     let q = PeriodQuery::from_query_string(req.query_string());
     let mut typed = VolumeForm {
         lot: form.lot.trim().to_owned(),
@@ -534,7 +534,7 @@ pub async fn set_volume(
         typed.lot_error = Some(tr.t("error-lot-invalid"));
     }
     if units.is_none() {
-        typed.units_error = Some(tr.t("dash-volume-error-units"));
+        typed.units_error = Some(tr.t("stats-volume-error-units"));
     }
     if let (None, None, Some(units)) = (&typed.lot_error, &typed.units_error, units) {
         match crate::app::lots::set_volume(&state.app, member.manufacturer_id, id, &form.lot, units).await {
@@ -546,8 +546,8 @@ pub async fn set_volume(
                 return Ok(HttpResponse::SeeOther().insert_header((LOCATION, location)).finish());
             }
             Err(AppError::Invalid { field: "lot", .. }) => typed.lot_error = Some(tr.t("error-lot-invalid")),
-            Err(AppError::Invalid { .. }) => typed.units_error = Some(tr.t("dash-volume-error-units")),
-            Err(e) => return Err(app_error(locale)(e)),
+            Err(AppError::Invalid { .. }) => typed.units_error = Some(tr.t("stats-volume-error-units")),
+            Err(e) => return Err(DashError::from_app(locale)(e)),
         }
     }
     render(&state, &member, id, &q, typed, None, StatusCode::UNPROCESSABLE_ENTITY).await
@@ -568,12 +568,12 @@ pub async fn photo(
 ) -> Result<HttpResponse, DashError> {
     let locale = member.locale;
     let (id, position) = path.into_inner();
-    let id: ReportId = id.parse().map_err(|_| DashError::NotFound(locale))?;
-    let position: i16 = position.parse().map_err(|_| DashError::NotFound(locale))?;
+    let id: ReportId = id.parse().map_err(|_| DashError::NotFound { locale })?;
+    let position: i16 = position.parse().map_err(|_| DashError::NotFound { locale })?;
     let thumbnail = q.size.as_deref() == Some("thumbnail");
     let bytes = crate::app::reports::photo(&state.app, member.manufacturer_id, id, position, thumbnail)
         .await
-        .map_err(app_error(locale))?;
+        .map_err(DashError::from_app(locale))?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
         .insert_header(("Cache-Control", "private, max-age=86400"))

@@ -6,9 +6,9 @@ use askama::Template;
 
 use super::session::Member;
 use super::view::{self, ChangeView, MetricCell, MetricRow, PeriodQuery, Picker, Unit};
-use super::{DashError, app_error};
 use crate::app::dashboard::{self, LineRow};
 use crate::domain::LineStatus;
+use crate::web::error::DashError;
 use crate::web::i18n::Tr;
 use crate::web::pages;
 use crate::web::state::AppState;
@@ -77,13 +77,14 @@ pub async fn show(state: web::Data<AppState>, member: Member, req: HttpRequest) 
     let tr = Tr(locale);
     let q = PeriodQuery::from_query_string(req.query_string());
     let (period, _) = q.resolve();
-    let window = dashboard::window(period, time::OffsetDateTime::now_utc()).map_err(app_error(locale))?;
-    let overview = dashboard::overview(&state.app, member.manufacturer_id, window).await.map_err(app_error(locale))?;
+    let window = dashboard::window(period, time::OffsetDateTime::now_utc()).map_err(DashError::from_app(locale))?;
+    let overview =
+        dashboard::overview(&state.app, member.manufacturer_id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let page = OverviewPage {
         lang: locale.tag(),
         tr,
-        title: tr.t("dash-overview-title"),
+        title: tr.t("stats-overview-title"),
         nav: "overview",
         picker: view::picker(tr, "/dashboard", &q, period, window),
         metrics: view::metric_rows(tr, &overview.totals),

@@ -95,7 +95,7 @@ pub fn picker(tr: Tr, action: &str, q: &PeriodQuery, period: StatsPeriod, window
             .iter()
             .map(|days| Preset {
                 value: format!("{days}d"),
-                label: tr.t_num("dash-last-days", "days", i64::from(*days)),
+                label: tr.t_num("stats-last-days", "days", i64::from(*days)),
                 current: period == StatsPeriod::Last(*days),
             })
             .collect(),
@@ -103,7 +103,7 @@ pub fn picker(tr: Tr, action: &str, q: &PeriodQuery, period: StatsPeriod, window
         from,
         until,
         showing: tr.t_args(
-            "dash-showing",
+            "stats-showing",
             &[
                 ("current", FluentValue::from(window_text(window))),
                 ("previous", FluentValue::from(window_text(window.previous()))),
@@ -111,11 +111,11 @@ pub fn picker(tr: Tr, action: &str, q: &PeriodQuery, period: StatsPeriod, window
         ),
         error: error.map(|e| {
             let key = match e {
-                PeriodError::UnknownPreset => "dash-period-error-preset",
-                PeriodError::BadDate(_) => "dash-period-error-date",
-                PeriodError::Missing(_) => "dash-period-error-missing",
-                PeriodError::Reversed => "dash-period-error-reversed",
-                PeriodError::TooLong => "dash-period-error-long",
+                PeriodError::UnknownPreset => "stats-period-error-preset",
+                PeriodError::BadDate(_) => "stats-period-error-date",
+                PeriodError::Missing(_) => "stats-period-error-missing",
+                PeriodError::Reversed => "stats-period-error-reversed",
+                PeriodError::TooLong => "stats-period-error-long",
             };
             tr.t(key)
         }),
@@ -176,7 +176,7 @@ pub fn estimate_cell(tr: Tr, period: &'static str, unit: Unit, e: &Estimate) -> 
         .interval
         .map(|i| {
             tr.t_args(
-                "dash-interval",
+                "stats-interval",
                 &[
                     ("low", FluentValue::from(shown(tr, unit, i.low))),
                     ("high", FluentValue::from(shown(tr, unit, i.high))),
@@ -188,7 +188,7 @@ pub fn estimate_cell(tr: Tr, period: &'static str, unit: Unit, e: &Estimate) -> 
         period,
         value: e.value.map_or_else(|| "—".to_owned(), |v| shown(tr, unit, v)),
         interval,
-        n: tr.t_args("dash-n", &[("n", FluentValue::from(format::unsigned(tr.0, e.n)))]),
+        n: tr.t_args("stats-n", &[("n", FluentValue::from(format::unsigned(tr.0, e.n)))]),
         too_few: !e.enough(),
         raw_value: raw(e.value),
         raw_low: raw(e.interval.map(|i| i.low)),
@@ -215,10 +215,10 @@ pub fn change_view(tr: Tr, change: Change, higher_is_worse: bool) -> ChangeView 
     // The arrow shows which way the number moved; the words say whether that is good.
     let up = |worse: bool| if worse == higher_is_worse { "▲" } else { "▼" };
     match change {
-        Change::Worse => ChangeView { class: "worse", symbol: up(true), label: tr.t("dash-change-worse") },
-        Change::Better => ChangeView { class: "better", symbol: up(false), label: tr.t("dash-change-better") },
-        Change::Unclear => ChangeView { class: "unclear", symbol: "", label: tr.t("dash-change-unclear") },
-        Change::TooFew => ChangeView { class: "too-few", symbol: "", label: tr.t("dash-too-few") },
+        Change::Worse => ChangeView { class: "worse", symbol: up(true), label: tr.t("stats-change-worse") },
+        Change::Better => ChangeView { class: "better", symbol: up(false), label: tr.t("stats-change-better") },
+        Change::Unclear => ChangeView { class: "unclear", symbol: "", label: tr.t("stats-change-unclear") },
+        Change::TooFew => ChangeView { class: "too-few", symbol: "", label: tr.t("stats-too-few") },
     }
 }
 
@@ -234,19 +234,19 @@ pub fn metric_rows(tr: Tr, c: &Comparison) -> Vec<MetricRow> {
     let mut rows = vec![
         MetricRow {
             key: "scans",
-            name: tr.t("dash-scans"),
+            name: tr.t("stats-scans"),
             cells: [count_cell(tr, "current", now.scans), count_cell(tr, "previous", before.scans)],
             change: count_change(tr, now.scans, before.scans),
         },
         MetricRow {
             key: "reports",
-            name: tr.t("dash-reports"),
+            name: tr.t("stats-reports"),
             cells: [count_cell(tr, "current", now.reports), count_cell(tr, "previous", before.reports)],
             change: count_change(tr, now.reports, before.reports),
         },
         MetricRow {
             key: "per_thousand",
-            name: tr.t("dash-per-thousand"),
+            name: tr.t("stats-per-thousand"),
             cells: [
                 estimate_cell(tr, "current", Unit::Rate, &now.per_thousand),
                 estimate_cell(tr, "previous", Unit::Rate, &before.per_thousand),
@@ -255,7 +255,7 @@ pub fn metric_rows(tr: Tr, c: &Comparison) -> Vec<MetricRow> {
         },
         MetricRow {
             key: "defect_share",
-            name: tr.t("dash-defect-share"),
+            name: tr.t("stats-defect-share"),
             cells: [
                 estimate_cell(tr, "current", Unit::Share, &now.defect_share),
                 estimate_cell(tr, "previous", Unit::Share, &before.defect_share),
@@ -264,7 +264,7 @@ pub fn metric_rows(tr: Tr, c: &Comparison) -> Vec<MetricRow> {
         },
         MetricRow {
             key: "csat",
-            name: tr.t("dash-csat"),
+            name: tr.t("stats-csat"),
             cells: [
                 estimate_cell(tr, "current", Unit::Share, &now.csat),
                 estimate_cell(tr, "previous", Unit::Share, &before.csat),
@@ -275,7 +275,7 @@ pub fn metric_rows(tr: Tr, c: &Comparison) -> Vec<MetricRow> {
     if nps_asked(c) {
         rows.push(MetricRow {
             key: "nps",
-            name: tr.t("dash-nps"),
+            name: tr.t("stats-nps"),
             cells: [
                 estimate_cell(tr, "current", Unit::Points, &now.nps),
                 estimate_cell(tr, "previous", Unit::Points, &before.nps),
@@ -291,14 +291,14 @@ pub fn nps_asked(c: &Comparison) -> bool {
 }
 
 pub fn kind_label(tr: Tr, kind: Kind) -> String {
-    tr.t(&format!("dash-kind-{}", kind.as_str()))
+    tr.t(&format!("stats-kind-{}", kind.as_str()))
 }
 
 /// A category's label in the member's language, from the line's form ('' is "no category"; a key
 /// the form no longer has is shown as is).
 pub fn category_label(tr: Tr, form: &FormConfig, kind: Kind, key: &str) -> String {
     if key.is_empty() {
-        return tr.t("dash-no-category");
+        return tr.t("stats-no-category");
     }
     form.categories
         .for_kind(kind)
@@ -310,11 +310,11 @@ pub fn category_label(tr: Tr, form: &FormConfig, kind: Kind, key: &str) -> Strin
 /// The method notes under the key numbers.
 pub fn method_notes(tr: Tr) -> Vec<String> {
     vec![
-        tr.t("dash-method-counts"),
-        tr.t("dash-method-wilson"),
-        tr.t("dash-method-rate"),
-        tr.t("dash-method-nps"),
-        tr.t_num("dash-method-few", "min", crate::domain::intervals::MIN_SAMPLE as i64),
-        tr.t("dash-method-change"),
+        tr.t("stats-method-counts"),
+        tr.t("stats-method-wilson"),
+        tr.t("stats-method-rate"),
+        tr.t("stats-method-nps"),
+        tr.t_num("stats-method-few", "min", crate::domain::intervals::MIN_SAMPLE as i64),
+        tr.t("stats-method-change"),
     ]
 }
