@@ -66,17 +66,52 @@ mod tests {
         Tr(Locale::parse("ru").unwrap())
     }
 
+    /// Message ids of a Fluent file: an identifier at the start of a line, then ` = `.
+    fn keys(file: &str) -> Vec<String> {
+        file.lines()
+            .filter_map(|l| l.split_once(" = ").map(|(k, _)| k))
+            .filter(|k| {
+                k.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            })
+            .map(str::to_owned)
+            .collect()
+    }
+
     #[test]
-    fn every_language_has_every_english_key() {
-        let en = include_str!("../locales/en/main.ftl");
-        let keys: Vec<&str> =
-            en.lines().filter_map(|l| l.split_once(" = ").map(|(k, _)| k)).filter(|k| !k.starts_with(' ')).collect();
-        assert!(keys.len() > 50);
-        for tag in SUPPORTED {
-            let file =
-                std::fs::read_to_string(format!("{}/locales/{tag}/main.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap();
-            for key in &keys {
-                assert!(file.lines().any(|l| l.starts_with(&format!("{key} ="))), "{key} missing in {tag}");
+    fn every_language_has_every_key_of_every_file_and_no_other() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales");
+        let files: Vec<String> = std::fs::read_dir(dir.join("en"))
+            .unwrap()
+            .filter_map(Result::ok)
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".ftl"))
+            .collect();
+        assert!(files.contains(&"main.ftl".to_owned()) && files.len() >= 2, "{files:?}");
+        let mut all = 0;
+        for name in &files {
+            let en = keys(&std::fs::read_to_string(dir.join("en").join(name)).unwrap());
+            all += en.len();
+            for tag in SUPPORTED {
+                let other = keys(&std::fs::read_to_string(dir.join(tag).join(name)).unwrap());
+                for key in &en {
+                    assert!(other.contains(key), "{key} missing in {tag}/{name}");
+                }
+                for key in &other {
+                    assert!(en.contains(key), "{key} in {tag}/{name} is not in en/{name}");
+                }
+            }
+        }
+        assert!(all > 150, "{all} keys");
+    }
+
+    #[test]
+    fn a_key_is_defined_once_across_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("locales/en");
+        let mut seen = std::collections::HashSet::new();
+        for entry in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            for key in keys(&std::fs::read_to_string(entry.path()).unwrap()) {
+                assert!(seen.insert(key.clone()), "{key} is defined twice");
             }
         }
     }

@@ -14,6 +14,7 @@ mod m20261203_000400_replies;
 mod m20261203_000500_line_link_media_context;
 mod m20261203_000600_broadcasts;
 mod m20261203_000700_inbox;
+mod m20261203_000800_lot_volumes;
 
 pub struct Migrator;
 
@@ -32,6 +33,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000500_line_link_media_context::Migration),
             Box::new(m20261203_000600_broadcasts::Migration),
             Box::new(m20261203_000700_inbox::Migration),
+            Box::new(m20261203_000800_lot_volumes::Migration),
         ]
     }
 }

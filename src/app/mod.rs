@@ -4,11 +4,13 @@
 
 pub mod accounts;
 pub mod broadcasts;
+pub mod dashboard;
 pub mod demo;
 mod error;
 pub mod feedback;
 pub mod lines;
 pub mod links;
+pub mod lots;
 pub mod members;
 pub mod print_shares;
 pub mod replies;

@@ -9,6 +9,7 @@ pub mod form;
 pub mod gtin;
 pub mod ids;
 pub mod inbound;
+pub mod intervals;
 pub mod locale;
 pub mod lot;
 pub mod metrics;
@@ -17,6 +18,9 @@ pub mod print_share;
 pub mod product;
 pub mod role;
 pub mod rollup;
+pub mod spc;
+pub mod stats_period;
+pub mod trend;
 pub mod visitor;
 
 pub use code::{Code, CodeError};

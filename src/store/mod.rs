@@ -9,6 +9,7 @@ pub mod invitations;
 pub mod line_cache;
 pub mod links;
 pub mod login_failures;
+pub mod lot_volumes;
 pub mod manufacturers;
 pub mod outbox;
 pub mod password_resets;

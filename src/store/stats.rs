@@ -185,3 +185,49 @@ pub async fn lines(
     }
     Ok(out)
 }
+
+/// One line's counts over a window by UTC day, kind and category (category '' for none): the
+/// weekly chart groups these into weeks. Whole days come from the day-by-category grain, the
+/// window's edges from quarter-hours.
+#[tracing::instrument(skip_all, fields(%line))]
+pub async fn line_by_day_and_category(
+    db: &DatabaseConnection,
+    line: Uuid,
+    window: Window,
+) -> Result<BTreeMap<(Date, String, String), Measures>, StoreError> {
+    let plan = window.plan();
+    let mut ranges: Vec<(Grain, OffsetDateTime, OffsetDateTime)> =
+        plan.quarters.iter().map(|(s, e)| (Grain::Quarter, *s, *e)).collect();
+    if let Some((s, e)) = plan.days {
+        ranges.push((Grain::DayCategory, s, e));
+    }
+    let mut out: BTreeMap<(Date, String, String), Measures> = BTreeMap::new();
+    for (grain, start, end) in ranges {
+        let cells =
+            Entity::find().filter(Column::ProductLineId.eq(line)).filter(in_range(grain, start, end)).all(db).await?;
+        for c in cells {
+            let m = measures_of(&c);
+            *out.entry((c.bucket.to_offset(time::UtcOffset::UTC).date(), c.kind, c.category)).or_default() += m;
+        }
+    }
+    Ok(out)
+}
+
+/// Every lot's counts over all time ('' for reports without a lot): lots are compared over their
+/// whole life, since their reports keep arriving for as long as the units are in use. One summed
+/// read of the day-by-lot grain.
+#[tracing::instrument(skip_all, fields(%line))]
+pub async fn line_lots_all_time(db: &DatabaseConnection, line: Uuid) -> Result<BTreeMap<String, Measures>, StoreError> {
+    let rows: Vec<Summed> = with_sums(
+        Entity::find()
+            .select_only()
+            .column_as(Column::Lot, "a")
+            .filter(Column::ProductLineId.eq(line))
+            .filter(Column::Grain.eq(Grain::DayLot.code()))
+            .group_by(Column::Lot),
+    )
+    .into_model()
+    .all(db)
+    .await?;
+    Ok(rows.into_iter().map(|s| (s.a, s.m)).collect())
+}

@@ -354,3 +354,72 @@ impl TestApp {
         (status, res.json().await.unwrap_or(Value::Null))
     }
 }
+
+/// The dashboard as a signed-in member sees it. Until the session module is merged, the
+/// dashboard's stand-in extractor takes the manufacturer's API token from a test header.
+impl TestApp {
+    /// A real dashboard session for a member with `role` of the manufacturer behind `token`, whose
+    /// language is `lang`: (cookie header, CSRF token).
+    pub async fn session_for(&self, token: &str, role: &str, lang: &str) -> (String, String) {
+        let holder = scanback::store::manufacturers::authenticate_token(&self.db, token)
+            .await
+            .expect("token lookup")
+            .expect("a live token");
+        let email = format!("{role}-{lang}-{}@members.test", holder.manufacturer_id.simple());
+        let user = match scanback::store::users::find_by_email(&self.db, &email).await.expect("lookup") {
+            Some(u) => u,
+            None => scanback::store::users::create(&self.db, holder.manufacturer_id, &email, role, "x".into(), lang)
+                .await
+                .expect("member"),
+        };
+        let session =
+            scanback::store::sessions::create(&self.db, user.id, holder.manufacturer_id).await.expect("session");
+        (format!("scanback_session={}", session.cookie), session.csrf_token)
+    }
+
+    /// A dashboard page as the owner of `token`'s manufacturer, reading `lang`.
+    pub async fn dashboard(&self, token: &str, path: &str, lang: &str) -> (u16, String) {
+        let (cookie, _) = self.session_for(token, "owner", lang).await;
+        let res = self
+            .client
+            .get(self.url(path))
+            .header("Cookie", cookie)
+            .header("Accept-Language", lang)
+            .send()
+            .await
+            .expect("request");
+        let status = res.status().as_u16();
+        (status, res.text().await.expect("body"))
+    }
+
+    /// A dashboard form posted by a member with `role`, with the session's real CSRF token.
+    pub async fn dashboard_post(
+        &self,
+        token: &str,
+        role: &str,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> reqwest::Response {
+        let (cookie, csrf) = self.session_for(token, role, "en").await;
+        let mut fields: Vec<(&str, &str)> = form.iter().filter(|(k, _)| *k != "csrf_token").copied().collect();
+        fields.push(("csrf_token", &csrf));
+        self.client
+            .post(self.url(path))
+            .header("Cookie", cookie)
+            .header("Accept-Language", "en")
+            .form(&fields)
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Many reports at once: they go through the group-commit writer together, like a burst.
+    pub async fn insert_reports(&self, manufacturer: uuid::Uuid, line: uuid::Uuid, specs: &[ReportSpec]) {
+        for chunk in specs.chunks(64) {
+            let writes = chunk.iter().map(|s| self.insert_report(manufacturer, line, s));
+            for result in futures_util::future::join_all(writes).await {
+                result.expect("report stored");
+            }
+        }
+    }
+}

@@ -8,6 +8,7 @@ mod artwork;
 mod broadcasts;
 mod browser;
 mod cli;
+mod dashboard;
 mod digest;
 mod durability;
 mod end_to_end;

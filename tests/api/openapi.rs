@@ -157,6 +157,7 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "link_id" => fx.link_id.clone(),
             "report_id" => fx.report_id.clone(),
             "position" => fx.photo_position.clone(),
+            "lot" => "L2603".to_owned(),
             "print_share_id" => fx.print_share_id.clone()?,
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };

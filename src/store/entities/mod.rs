@@ -6,6 +6,7 @@ pub mod digest_delivery;
 pub mod invitation;
 pub mod line_link;
 pub mod login_failure;
+pub mod lot_volume;
 pub mod manufacturer;
 pub mod outbox_message;
 pub mod password_reset;

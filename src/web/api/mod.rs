@@ -4,6 +4,7 @@ pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
 mod links;
+mod lots;
 mod openapi;
 pub mod print_shares;
 mod product_lines;
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(stats::routes)
             .configure(links::routes)
             .configure(broadcasts::routes)
+            .configure(lots::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

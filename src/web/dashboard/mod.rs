@@ -1,14 +1,22 @@
-//! The manufacturer's workspace, server-rendered: signing in, and the pages behind it. Every page
-//! takes a [`session::Member`] (signed in, scoped to one manufacturer) and works without JavaScript.
+//! The manufacturer's workspace, server-rendered: signing in, the overview, lines, the inbox and
+//! members. Every page takes a [`session::Member`] (signed in, scoped to one manufacturer), calls
+//! `app`, and works without JavaScript; statistics pages read only the rollups.
 
 mod auth;
-mod home;
+mod charts;
+mod format;
 mod inbox;
+mod lines;
 mod members;
+mod overview;
 pub mod session;
+mod view;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(auth::routes).configure(home::routes).configure(members::routes).configure(inbox::routes);
+    cfg.configure(auth::routes).configure(members::routes).configure(inbox::routes);
+    cfg.service(web::resource("/dashboard").route(web::get().to(overview::show)))
+        .service(web::resource("/dashboard/lines/{id}").route(web::get().to(lines::show)))
+        .service(web::resource("/dashboard/lines/{id}/lots").route(web::post().to(lines::set_volume)));
 }

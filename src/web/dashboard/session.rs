@@ -52,6 +52,34 @@ impl Member {
     pub fn cookie_value(&self) -> &str {
         &self.cookie
     }
+
+    /// What every dashboard page's header shows: who is signed in where, and the sign-out form.
+    pub async fn chrome(&self, state: &AppState) -> Chrome {
+        let tr = crate::i18n::Tr(self.locale);
+        let manufacturer = crate::store::manufacturers::get(&state.app.db, self.manufacturer_id.get())
+            .await
+            .map(|m| m.name)
+            .unwrap_or_default();
+        Chrome {
+            signed_in_as: tr.t_args(
+                "home-signed-in",
+                &[
+                    ("email", self.email.clone().into()),
+                    ("role", self.role.as_str().into()),
+                    ("manufacturer", manufacturer.into()),
+                ],
+            ),
+            csrf_token: self.csrf_token.clone(),
+            owner: self.role == Role::Owner,
+        }
+    }
+}
+
+/// The signed-in part of a dashboard page's header.
+pub struct Chrome {
+    pub signed_in_as: String,
+    pub csrf_token: String,
+    pub owner: bool,
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
