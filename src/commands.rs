@@ -28,7 +28,24 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
         .await
         .with_context(|| format!("cannot open the database at {}", redact(&settings.database_url)))?;
     store::migrate(&db).await.context("applying database migrations failed")?;
+    // A database from before rollups existed: compute them once, so statistics are right at once.
+    if store::rollups::missing(&db).await? {
+        eprintln!("computing statistics rollups from the existing reports (once)");
+        store::rollups::rebuild(&db, progress).await.context("computing the statistics rollups failed")?;
+    }
     Ok(db)
+}
+
+/// `scanback rollups rebuild`: recompute every rollup from the raw reports.
+pub async fn rollups_rebuild(settings: &Settings) -> anyhow::Result<store::rollups::RebuildReport> {
+    let db = open_database(settings).await?;
+    Ok(store::rollups::rebuild(&db, progress).await?)
+}
+
+/// `scanback rollups check`: every cell that differs from a recomputation.
+pub async fn rollups_check(settings: &Settings) -> anyhow::Result<Vec<crate::domain::rollup::Difference>> {
+    let db = open_database(settings).await?;
+    Ok(store::rollups::check(&db, progress).await?)
 }
 
 fn sqlite_file(url: &str) -> Option<PathBuf> {

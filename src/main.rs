@@ -79,6 +79,11 @@ enum Command {
         #[arg(short = 'o', long)]
         output: PathBuf,
     },
+    /// Statistics rollups.
+    Rollups {
+        #[command(subcommand)]
+        command: RollupsCommand,
+    },
     /// Print-share links for print shops.
     PrintShare {
         #[command(subcommand)]
@@ -104,6 +109,14 @@ enum PrintShareCommand {
     },
     /// Revoke a link at once; it then answers 410.
     Revoke { id: String },
+}
+
+#[derive(Subcommand)]
+enum RollupsCommand {
+    /// Recompute every rollup from the raw reports (idempotent; safe while the service runs).
+    Rebuild,
+    /// Compare the rollups with a recomputation; print each difference and exit non-zero if any.
+    Check,
 }
 
 #[derive(Subcommand)]
@@ -241,6 +254,24 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             )
             .await?;
             out!("{}", serde_json::to_string_pretty(&share)?);
+            Ok(())
+        }
+        Command::Rollups { command: RollupsCommand::Rebuild } => {
+            let report = commands::rollups_rebuild(&settings).await?;
+            out!("{}", serde_json::to_string(&report)?);
+            Ok(())
+        }
+        Command::Rollups { command: RollupsCommand::Check } => {
+            let differences = commands::rollups_check(&settings).await?;
+            for d in &differences {
+                out!("{d}");
+            }
+            anyhow::ensure!(
+                differences.is_empty(),
+                "{} rollup cell(s) differ from the raw reports; `scanback rollups rebuild` recomputes them",
+                differences.len()
+            );
+            eprintln!("rollups match the raw reports");
             Ok(())
         }
         Command::PrintShare { command: PrintShareCommand::Revoke { id } } => {

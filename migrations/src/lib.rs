@@ -7,6 +7,7 @@ mod m20261129_000001_initial;
 mod m20261129_000100_line_links;
 mod m20261129_000200_feedback_details;
 mod m20261129_000300_print_shares;
+mod m20261203_000100_rollups;
 
 pub struct Migrator;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261129_000100_line_links::Migration),
             Box::new(m20261129_000200_feedback_details::Migration),
             Box::new(m20261129_000300_print_shares::Migration),
+            Box::new(m20261203_000100_rollups::Migration),
         ]
     }
 }

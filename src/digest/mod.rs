@@ -5,6 +5,8 @@
 mod compose;
 mod summary;
 
+use std::collections::BTreeMap;
+
 use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 
@@ -13,8 +15,12 @@ pub use summary::{LineSummary, Summary, summarise};
 use crate::config::Settings;
 use crate::domain::Locale;
 use crate::domain::period::{Cadence, Period};
+use crate::domain::rollup::Window;
 use crate::mail::Mailer;
 use crate::store::{self, reports::Filter};
+
+/// Newest reports per line read to find the few with a comment that a digest quotes.
+const QUOTE_CANDIDATES: u64 = 50;
 
 /// Which period a run reports on.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -57,14 +63,25 @@ pub async fn run_once(
     };
     let mut report = RunReport::default();
     for manufacturer in store::manufacturers::list(db).await? {
-        let filter = Filter { since: Some(period.starts_at()), until: Some(period.ends_at()), ..Default::default() };
-        let reports = store::reports::list(db, manufacturer.id, &filter).await?;
-        if reports.is_empty() {
+        let window = Window::new(period.starts_at(), period.ends_at())?;
+        let totals = store::stats::lines(db, manufacturer.id, window).await?;
+        if totals.values().all(|m| m.reports == 0) {
             report.empty += 1;
             continue;
         }
         let lines = store::product_lines::list(db, manufacturer.id).await?;
-        let summary = summarise(&manufacturer.name, period, &lines, &reports);
+        let mut newest = BTreeMap::new();
+        for line in totals.keys() {
+            let filter = Filter {
+                product_line: Some(*line),
+                since: Some(period.starts_at()),
+                until: Some(period.ends_at()),
+                limit: Some(QUOTE_CANDIDATES),
+                ..Default::default()
+            };
+            newest.insert(*line, store::reports::list(db, manufacturer.id, &filter).await?);
+        }
+        let summary = summarise(&manufacturer.name, period, &lines, &totals, &newest);
         for owner in store::manufacturers::owners(db, manufacturer.id).await? {
             let Some(delivery) = store::digests::claim(db, manufacturer.id, &owner.email, period).await? else {
                 report.skipped += 1;

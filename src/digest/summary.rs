@@ -1,10 +1,11 @@
-//! Aggregation of a period's reports: pure, no I/O.
+//! A period's numbers and quotes, put together for a digest: pure, no I/O.
 
 use std::collections::BTreeMap;
 
 use uuid::Uuid;
 
 use crate::domain::period::Period;
+use crate::domain::rollup::Measures;
 use crate::store::entities::{product_line, report};
 
 /// How many comments per line a digest quotes.
@@ -38,34 +39,33 @@ pub struct Summary {
     pub lines: Vec<LineSummary>,
 }
 
-/// `reports` newest first, as the store returns them.
+/// `totals` per line from the statistics rollups; `newest` per line, newest first (only the first
+/// reports with a comment are quoted).
 pub fn summarise(
     manufacturer: &str,
     period: Period,
     lines: &[product_line::Model],
-    reports: &[report::Model],
+    totals: &BTreeMap<Uuid, Measures>,
+    newest: &BTreeMap<Uuid, Vec<report::Model>>,
 ) -> Summary {
-    let mut by_line: BTreeMap<Uuid, Vec<&report::Model>> = BTreeMap::new();
-    for r in reports {
-        by_line.entry(r.product_line_id).or_default().push(r);
-    }
     let mut summaries: Vec<LineSummary> = lines
         .iter()
         .filter_map(|line| {
-            let rs = by_line.get(&line.id)?;
-            let count = |k: &str| rs.iter().filter(|r| r.kind == k).count();
-            let sum: i64 = rs.iter().map(|r| i64::from(r.rating)).sum();
+            let m = totals.get(&line.id).filter(|m| m.reports > 0)?;
+            let count = |n: i64| usize::try_from(n).unwrap_or(0);
             Some(LineSummary {
                 name: line.name.clone(),
                 code: line.code.clone(),
-                total: rs.len(),
-                defect: count("defect"),
-                usability: count("usability"),
-                praise: count("praise"),
-                other: count("other"),
-                average_rating: format!("{:.1}", sum as f64 / rs.len() as f64),
-                comments: rs
-                    .iter()
+                total: count(m.reports),
+                defect: count(m.defects),
+                usability: count(m.usability),
+                praise: count(m.praise),
+                other: count(m.other),
+                average_rating: format!("{:.1}", m.average_rating().unwrap_or(0.0)),
+                comments: newest
+                    .get(&line.id)
+                    .into_iter()
+                    .flatten()
                     .filter(|r| !r.comment.is_empty())
                     .take(COMMENTS_PER_LINE)
                     .map(|r| Comment {
@@ -80,5 +80,6 @@ pub fn summarise(
         .collect();
     // Lines with the most reports first: that is where attention goes.
     summaries.sort_by(|a, b| b.total.cmp(&a.total).then_with(|| a.name.cmp(&b.name)));
-    Summary { manufacturer: manufacturer.to_owned(), period, total: reports.len(), lines: summaries }
+    let total = summaries.iter().map(|l| l.total).sum();
+    Summary { manufacturer: manufacturer.to_owned(), period, total, lines: summaries }
 }

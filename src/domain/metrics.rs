@@ -11,17 +11,32 @@ pub struct Share {
 
 /// CSAT: the share of ratings of 4 or 5 (the usual top-two-box definition).
 pub fn csat(ratings: &[u8]) -> Share {
-    let n = ratings.len() as u64;
-    let satisfied = ratings.iter().filter(|r| **r >= 4).count() as f64;
-    Share { value: (n > 0).then(|| round3(satisfied / n as f64)), n }
+    let satisfied = ratings.iter().filter(|r| **r >= 4).count() as i64;
+    csat_from_counts(satisfied, ratings.len() as i64)
+}
+
+/// CSAT from counts: `satisfied` of `n` ratings were 4 or 5.
+pub fn csat_from_counts(satisfied: i64, n: i64) -> Share {
+    share(satisfied, n)
+}
+
+/// `k` of `n`, as a share with its sample size.
+pub fn share(k: i64, n: i64) -> Share {
+    let n = n.max(0) as u64;
+    Share { value: (n > 0).then(|| round3(k as f64 / n as f64)), n }
 }
 
 /// Net Promoter Score on -100..100 from 0–10 answers: promoters (9–10) minus detractors (0–6).
 pub fn nps(scores: &[u8]) -> Share {
-    let n = scores.len() as u64;
-    let promoters = scores.iter().filter(|s| **s >= 9).count() as f64;
-    let detractors = scores.iter().filter(|s| **s <= 6).count() as f64;
-    Share { value: (n > 0).then(|| round3((promoters - detractors) / n as f64 * 100.0)), n }
+    let promoters = scores.iter().filter(|s| **s >= 9).count() as i64;
+    let detractors = scores.iter().filter(|s| **s <= 6).count() as i64;
+    nps_from_counts(promoters, scores.len() as i64 - promoters - detractors, detractors)
+}
+
+/// NPS from the three buckets' counts.
+pub fn nps_from_counts(promoters: i64, passives: i64, detractors: i64) -> Share {
+    let n = (promoters + passives + detractors).max(0) as u64;
+    Share { value: (n > 0).then(|| round3((promoters - detractors) as f64 / n as f64 * 100.0)), n }
 }
 
 /// Reports per 1,000 human scans: a contact rate with economic meaning. `None` without scans.
@@ -30,7 +45,12 @@ pub fn per_thousand(reports: u64, scans: u64) -> Option<f64> {
 }
 
 pub fn mean(values: &[u8]) -> Option<f64> {
-    (!values.is_empty()).then(|| round3(values.iter().map(|v| f64::from(*v)).sum::<f64>() / values.len() as f64))
+    mean_from_sum(values.iter().map(|v| i64::from(*v)).sum(), values.len() as i64)
+}
+
+/// The mean of `n` values that add up to `sum`.
+pub fn mean_from_sum(sum: i64, n: i64) -> Option<f64> {
+    (n > 0).then(|| round3(sum as f64 / n as f64))
 }
 
 fn round3(x: f64) -> f64 {

@@ -11,6 +11,7 @@ pub mod metrics;
 pub mod period;
 pub mod print_share;
 pub mod product;
+pub mod rollup;
 pub mod visitor;
 
 pub use code::{Code, CodeError};

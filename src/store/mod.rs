@@ -11,8 +11,10 @@ pub mod print_shares;
 pub mod product_lines;
 pub mod report_writer;
 pub mod reports;
+pub mod rollups;
 pub mod scan_counts;
 mod secrets;
+pub mod stats;
 
 use std::time::Duration;
 

@@ -8,8 +8,9 @@ use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
 use tokio::sync::{mpsc, oneshot};
 
-use super::StoreError;
 use super::entities::{report, report_photo};
+use super::{StoreError, rollups};
+use crate::domain::rollup::{Fact, Tally};
 
 /// Most reports one transaction carries; bounds the latency a large burst adds to its first member.
 const MAX_BATCH: usize = 128;
@@ -17,6 +18,8 @@ const MAX_BATCH: usize = 128;
 pub struct NewReport {
     pub report: report::ActiveModel,
     pub photos: Vec<report_photo::ActiveModel>,
+    /// What the report adds to the statistics rollups, upserted in the same transaction.
+    pub fact: Fact,
 }
 
 struct Job {
@@ -121,6 +124,11 @@ async fn commit(db: &DatabaseConnection, reports: &[&NewReport]) -> Result<(), S
     if !photos.is_empty() {
         report_photo::Entity::insert_many(photos).exec_without_returning(&txn).await?;
     }
+    let mut tally = Tally::default();
+    for r in reports {
+        tally.add(&r.fact);
+    }
+    rollups::add(&txn, &tally).await?;
     txn.commit().await?;
     Ok(())
 }

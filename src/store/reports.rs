@@ -11,6 +11,7 @@ use super::entities::report::{self, Model};
 use super::entities::report_photo;
 use super::report_writer::NewReport;
 use super::{StoreError, now};
+use crate::domain::rollup::Fact;
 use crate::domain::{Kind, Locale, NewFeedback, ReportStatus};
 
 /// A photo already written to the data directory.
@@ -33,6 +34,16 @@ pub fn build(
     photos: Vec<StoredPhoto>,
 ) -> NewReport {
     let created_at = now();
+    let fact = Fact {
+        product_line_id: line_id,
+        manufacturer_id,
+        created_at,
+        kind: feedback.kind,
+        category: feedback.category.clone().filter(|c| !c.is_empty()),
+        lot: feedback.lot.clone().filter(|l| !l.is_empty()),
+        rating: feedback.rating.get(),
+        recommend: feedback.recommend,
+    };
     let report = report::ActiveModel {
         id: Set(id),
         product_line_id: Set(line_id),
@@ -66,7 +77,7 @@ pub fn build(
             created_at: Set(created_at),
         })
         .collect();
-    NewReport { report, photos }
+    NewReport { report, photos, fact }
 }
 
 /// Seconds in one de-duplication window.

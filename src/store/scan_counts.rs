@@ -8,7 +8,8 @@ use std::time::Duration;
 
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -87,7 +88,7 @@ async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Re
     for (key, (human, bot)) in counts {
         let row = scan_count::ActiveModel {
             product_line_id: Set(key.line),
-            day: Set(key.day.to_string()),
+            day: Set(key.day),
             lot: Set(key.lot.clone()),
             human: Set(*human),
             bot: Set(*bot),
@@ -106,12 +107,47 @@ async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Re
     Ok(())
 }
 
-/// Counts of one line, oldest day first.
-pub async fn for_line(db: &DatabaseConnection, line: Uuid) -> Result<Vec<scan_count::Model>, StoreError> {
+/// Counts of one line for the days `from..=until`, oldest day first.
+pub async fn for_line(
+    db: &DatabaseConnection,
+    line: Uuid,
+    from: time::Date,
+    until: time::Date,
+) -> Result<Vec<scan_count::Model>, StoreError> {
     Ok(scan_count::Entity::find()
         .filter(Column::ProductLineId.eq(line))
+        .filter(Column::Day.gte(from))
+        .filter(Column::Day.lte(until))
         .order_by_asc(Column::Day)
         .order_by_asc(Column::Lot)
         .all(db)
         .await?)
+}
+
+/// (human, bot) scans per line for the days `from..=until`, summed over lots.
+pub async fn per_line(
+    db: &DatabaseConnection,
+    lines: &[Uuid],
+    from: time::Date,
+    until: time::Date,
+) -> Result<HashMap<Uuid, (i64, i64)>, StoreError> {
+    let mut out = HashMap::new();
+    for chunk in lines.chunks(500) {
+        let rows: Vec<(Uuid, i64, i64)> = scan_count::Entity::find()
+            .select_only()
+            .column(Column::ProductLineId)
+            .column_as(Expr::cust("CAST(SUM(human) AS BIGINT)"), "human")
+            .column_as(Expr::cust("CAST(SUM(bot) AS BIGINT)"), "bot")
+            .filter(Column::ProductLineId.is_in(chunk.iter().copied()))
+            .filter(Column::Day.gte(from))
+            .filter(Column::Day.lte(until))
+            .group_by(Column::ProductLineId)
+            .into_tuple()
+            .all(db)
+            .await?;
+        for (line, human, bot) in rows {
+            out.insert(line, (human, bot));
+        }
+    }
+    Ok(out)
 }

@@ -270,3 +270,64 @@ pub fn rasterise_svg(svg: &Path, png: &Path, dpi: u32) {
 pub fn valid_form() -> Vec<(&'static str, &'static str)> {
     vec![("kind", "defect"), ("rating", "2"), ("comment", "The handle gets too hot to hold.")]
 }
+
+/// A report as a test writes it straight through the app's group-commit writer, with a chosen
+/// creation time (HTTP submissions are stamped "now" and rate-limited per client).
+#[derive(Clone, Debug)]
+pub struct ReportSpec {
+    pub at: time::OffsetDateTime,
+    pub kind: scanback::domain::Kind,
+    pub category: Option<&'static str>,
+    pub lot: Option<&'static str>,
+    pub rating: u8,
+    pub recommend: Option<u8>,
+    /// Same fingerprint on the same line = the same submission (stored once).
+    pub fingerprint: Option<String>,
+}
+
+impl ReportSpec {
+    pub fn new(at: time::OffsetDateTime, kind: scanback::domain::Kind, rating: u8) -> ReportSpec {
+        ReportSpec { at, kind, category: None, lot: None, rating, recommend: None, fingerprint: None }
+    }
+}
+
+impl TestApp {
+    pub async fn insert_report(
+        &self,
+        manufacturer: uuid::Uuid,
+        line: uuid::Uuid,
+        spec: &ReportSpec,
+    ) -> Result<uuid::Uuid, scanback::store::StoreError> {
+        use scanback::domain::{NewFeedback, Rating};
+        let feedback = NewFeedback {
+            kind: spec.kind,
+            rating: Rating::new(spec.rating).expect("rating 1-5"),
+            comment: format!("{} report", spec.kind),
+            email: None,
+            lot: spec.lot.map(str::to_owned),
+            category: spec.category.map(str::to_owned),
+            recommend: spec.recommend,
+            usage: None,
+            serial: None,
+        };
+        let id = uuid::Uuid::now_v7();
+        let mut new = scanback::store::reports::build(
+            id,
+            manufacturer,
+            line,
+            &feedback,
+            scanback::domain::Locale::DEFAULT,
+            spec.fingerprint.clone(),
+            Vec::new(),
+        );
+        new.report.created_at = sea_orm::ActiveValue::Set(spec.at);
+        new.fact.created_at = spec.at;
+        self.state.reports.write(new).await.map(|()| id)
+    }
+
+    pub async fn get_json(&self, token: &str, path: &str) -> (u16, Value) {
+        let res = self.client.get(self.url(path)).bearer_auth(token).send().await.expect("request");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(Value::Null))
+    }
+}

@@ -18,5 +18,7 @@ mod photos;
 mod print_share;
 mod product_lines;
 mod reports;
+mod rollups;
 mod scan_page;
 mod scans;
+mod stats;

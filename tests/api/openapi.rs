@@ -463,6 +463,15 @@ async fn documented_errors_are_the_ones_the_app_answers() {
             "/product-lines/{product_line_id}/stats",
             "get",
         ),
+        (
+            "get",
+            "/api/v1/stats/lines?until=2025-01-01&from=2025-02-01".into(),
+            None,
+            &fx.token,
+            422,
+            "/stats/lines",
+            "get",
+        ),
         ("get", "/api/v1/reports?format=xml".into(), None, &fx.token, 422, "/reports", "get"),
         ("get", format!("/api/v1/reports?product_line={}", fx.line_id), None, &other.api_token, 404, "/reports", "get"),
         (

@@ -9,5 +9,6 @@ pub mod print_share_line;
 pub mod product_line;
 pub mod report;
 pub mod report_photo;
+pub mod report_rollup;
 pub mod scan_count;
 pub mod user;

@@ -5,9 +5,9 @@ use sea_orm::entity::prelude::*;
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub product_line_id: Uuid,
-    /// UTC day, `YYYY-MM-DD`.
+    /// UTC day.
     #[sea_orm(primary_key, auto_increment = false)]
-    pub day: String,
+    pub day: time::Date,
     /// Empty when the scan carried no lot.
     #[sea_orm(primary_key, auto_increment = false)]
     pub lot: String,

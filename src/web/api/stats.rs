@@ -6,13 +6,16 @@ use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::{Manufacturer, owned_line};
+use crate::domain::Kind;
 use crate::domain::metrics::{self, Share};
-use crate::store::{self, reports::Filter};
+use crate::domain::rollup::{Measures, Window};
+use crate::store;
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/product-lines/{id}/stats").route(web::get().to(stats)));
+    cfg.service(web::resource("/product-lines/{id}/stats").route(web::get().to(stats)))
+        .service(web::resource("/stats/lines").route(web::get().to(lines)));
 }
 
 #[derive(Deserialize)]
@@ -65,13 +68,8 @@ fn parse_day(field: &'static str, s: Option<&str>) -> Result<Option<Date>, ApiEr
     Date::parse(s, &format).map(Some).map_err(|_| ApiError::invalid(field, format!("`{s}` is not a date (YYYY-MM-DD)")))
 }
 
-async fn stats(
-    state: web::Data<AppState>,
-    who: Manufacturer,
-    id: web::Path<Uuid>,
-    q: web::Query<StatsQuery>,
-) -> Result<HttpResponse, ApiError> {
-    let line = owned_line(&state, who, *id).await?;
+/// The days `from..=until` (UTC) of a query, as a window; at most 366 days.
+fn days_window(q: &StatsQuery) -> Result<(Date, Date, Window), ApiError> {
     let until = parse_day("until", q.until.as_deref())?.unwrap_or_else(|| OffsetDateTime::now_utc().date());
     let from = parse_day("from", q.from.as_deref())?.unwrap_or(until - Duration::days(29));
     if from > until || until - from > Duration::days(366) {
@@ -79,22 +77,32 @@ async fn stats(
     }
     let start = from.midnight().assume_utc();
     let end = (until + Duration::days(1)).midnight().assume_utc();
-    let reports = store::reports::list(
-        &state.db,
-        who.id,
-        &Filter { product_line: Some(line.id), since: Some(start), until: Some(end), ..Default::default() },
-    )
-    .await?;
-    let counts = store::scan_counts::for_line(&state.db, line.id).await?;
-    let (from_s, until_s) = (from.to_string(), until.to_string());
+    let window = Window::new(start, end).map_err(|e| ApiError::invalid("from", e.to_string()))?;
+    Ok((from, until, window))
+}
 
-    let mut days: BTreeMap<String, Day> = BTreeMap::new();
+fn count(n: i64) -> u64 {
+    u64::try_from(n).unwrap_or(0)
+}
+
+async fn stats(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let line = owned_line(&state, who, *id).await?;
+    let (from, until, window) = days_window(&q)?;
+    let numbers = store::stats::line(&state.db, line.id, window).await?;
+    let counts = store::scan_counts::for_line(&state.db, line.id, from, until).await?;
+
+    let mut days: BTreeMap<Date, Day> = BTreeMap::new();
     let mut lots: BTreeMap<String, Lot> = BTreeMap::new();
     let (mut scans, mut bots) = (0i64, 0i64);
-    for c in counts.iter().filter(|c| c.day >= from_s && c.day <= until_s) {
+    for c in &counts {
         scans += c.human;
         bots += c.bot;
-        let d = days.entry(c.day.clone()).or_insert_with(|| Day { day: c.day.clone(), ..Default::default() });
+        let d = days.entry(c.day).or_insert_with(|| Day { day: c.day.to_string(), ..Default::default() });
         d.scans += c.human;
         d.bot_scans += c.bot;
         if !c.lot.is_empty() {
@@ -102,39 +110,132 @@ async fn stats(
                 c.human;
         }
     }
-    let mut by_kind = BTreeMap::new();
-    let mut by_category = BTreeMap::new();
-    for r in &reports {
-        *by_kind.entry(r.kind.clone()).or_insert(0) += 1;
-        if let Some(c) = &r.category {
-            *by_category.entry(format!("{}/{c}", r.kind)).or_insert(0) += 1;
-        }
-        let day = r.created_at.date().to_string();
-        days.entry(day.clone()).or_insert_with(|| Day { day, ..Default::default() }).reports += 1;
-        if let Some(lot) = &r.lot {
-            let l = lots.entry(lot.clone()).or_insert_with(|| Lot { lot: lot.clone(), ..Default::default() });
-            l.reports += 1;
-            if r.kind == "defect" {
-                l.defects += 1;
-            }
-        }
+    for (day, m) in &numbers.by_day {
+        days.entry(*day).or_insert_with(|| Day { day: day.to_string(), ..Default::default() }).reports +=
+            count(m.reports);
     }
-    let ratings: Vec<u8> = reports.iter().filter_map(|r| u8::try_from(r.rating).ok()).collect();
-    let recommend: Vec<u8> = reports.iter().filter_map(|r| r.nps.and_then(|n| u8::try_from(n).ok())).collect();
+    for (lot, m) in numbers.by_lot.iter().filter(|(lot, _)| !lot.is_empty()) {
+        let l = lots.entry(lot.clone()).or_insert_with(|| Lot { lot: lot.clone(), ..Default::default() });
+        l.reports += count(m.reports);
+        l.defects += count(m.defects);
+    }
+    let totals = numbers.totals;
+    let by_kind: BTreeMap<String, u64> = Kind::ALL
+        .into_iter()
+        .filter(|k| totals.by_kind(*k) > 0)
+        .map(|k| (k.as_str().to_owned(), count(totals.by_kind(k))))
+        .collect();
+    let by_category: BTreeMap<String, u64> = numbers
+        .by_category
+        .iter()
+        .filter(|((_, category), m)| !category.is_empty() && m.reports > 0)
+        .map(|((kind, category), m)| (format!("{kind}/{category}"), count(m.reports)))
+        .collect();
     Ok(HttpResponse::Ok().json(Stats {
         product_line_id: line.id,
-        from: from_s,
-        until: until_s,
+        from: from.to_string(),
+        until: until.to_string(),
         scans,
         bot_scans: bots,
-        reports: reports.len() as u64,
-        reports_per_1000_scans: metrics::per_thousand(reports.len() as u64, scans.max(0) as u64),
-        average_rating: metrics::mean(&ratings),
-        csat: metrics::csat(&ratings),
-        nps: metrics::nps(&recommend),
+        reports: count(totals.reports),
+        reports_per_1000_scans: metrics::per_thousand(count(totals.reports), count(scans)),
+        average_rating: totals.average_rating(),
+        csat: totals.csat(),
+        nps: totals.nps(),
         by_kind,
         by_category,
         by_lot: lots.into_values().collect(),
         by_day: days.into_values().collect(),
+    }))
+}
+
+#[derive(Serialize)]
+struct Totals {
+    scans: i64,
+    reports: u64,
+    defects: u64,
+    /// Defects among all reports.
+    defect_share: Share,
+    reports_per_1000_scans: Option<f64>,
+    average_rating: Option<f64>,
+    csat: Share,
+    nps: Share,
+}
+
+impl Totals {
+    fn new(m: Measures, scans: i64) -> Totals {
+        Totals {
+            scans,
+            reports: count(m.reports),
+            defects: count(m.defects),
+            defect_share: metrics::share(m.defects, m.reports),
+            reports_per_1000_scans: metrics::per_thousand(count(m.reports), count(scans)),
+            average_rating: m.average_rating(),
+            csat: m.csat(),
+            nps: m.nps(),
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct LineTotals {
+    product_line_id: Uuid,
+    name: String,
+    code: String,
+    status: String,
+    current: Totals,
+    previous: Totals,
+}
+
+#[derive(Serialize)]
+struct LinesComparison {
+    from: String,
+    until: String,
+    previous_from: String,
+    previous_until: String,
+    /// Every line, most reports in the period first.
+    lines: Vec<LineTotals>,
+}
+
+/// Every line's totals for a period against the period of the same length just before it.
+#[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
+async fn lines(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    q: web::Query<StatsQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let (from, until, window) = days_window(&q)?;
+    let previous = window.previous();
+    let (previous_from, previous_until) = (previous.start().date(), previous.end().date() - Duration::days(1));
+    let all = store::product_lines::list(&state.db, who.id).await?;
+    let ids: Vec<Uuid> = all.iter().map(|l| l.id).collect();
+    let current = store::stats::lines(&state.db, who.id, window).await?;
+    let before = store::stats::lines(&state.db, who.id, previous).await?;
+    let scans_now = store::scan_counts::per_line(&state.db, &ids, from, until).await?;
+    let scans_before = store::scan_counts::per_line(&state.db, &ids, previous_from, previous_until).await?;
+    let mut lines: Vec<LineTotals> = all
+        .into_iter()
+        .map(|l| LineTotals {
+            current: Totals::new(
+                current.get(&l.id).copied().unwrap_or_default(),
+                scans_now.get(&l.id).map_or(0, |s| s.0),
+            ),
+            previous: Totals::new(
+                before.get(&l.id).copied().unwrap_or_default(),
+                scans_before.get(&l.id).map_or(0, |s| s.0),
+            ),
+            product_line_id: l.id,
+            name: l.name,
+            code: l.code,
+            status: l.status,
+        })
+        .collect();
+    lines.sort_by(|a, b| b.current.reports.cmp(&a.current.reports).then_with(|| a.name.cmp(&b.name)));
+    Ok(HttpResponse::Ok().json(LinesComparison {
+        from: from.to_string(),
+        until: until.to_string(),
+        previous_from: previous_from.to_string(),
+        previous_until: previous_until.to_string(),
+        lines,
     }))
 }

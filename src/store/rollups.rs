@@ -1,0 +1,348 @@
+//! The statistics rollups: written with the reports in the group-commit transaction, and rebuilt or
+//! checked from the raw rows. What a cell holds is defined once, in `domain::rollup`.
+//!
+//! Rebuild and check work one line and one UTC month at a time: every cell of a report lies in the
+//! report's month, so a month is a self-contained unit. Each unit is one short transaction, which
+//! keeps a rebuild safe beside a running service: on SQLite the unit's first statement takes the
+//! write lock, on PostgreSQL the line's row is locked `FOR UPDATE`, which waits for (and then
+//! holds off) report inserts of that line, whose foreign-key check takes a share lock on that row.
+
+use sea_orm::sea_query::{Expr, OnConflict};
+use sea_orm::{
+    AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
+    DatabaseTransaction, DbErr, EntityTrait, IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
+};
+use time::{Duration, OffsetDateTime};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::entities::report_rollup::{self, Column};
+use super::entities::{product_line, report};
+use crate::domain::Kind;
+use crate::domain::rollup::{self, CellKey, Difference, Fact, Grain, Measures, Tally};
+
+/// Rows per INSERT: 19 values each stays far below SQLite's bound-parameter limit.
+const ROWS_PER_STATEMENT: usize = 500;
+
+const MEASURES: [Column; 13] = [
+    Column::Reports,
+    Column::Defects,
+    Column::Usability,
+    Column::Praise,
+    Column::Other,
+    Column::Rating1,
+    Column::Rating2,
+    Column::Rating3,
+    Column::Rating4,
+    Column::Rating5,
+    Column::NpsPromoters,
+    Column::NpsPassives,
+    Column::NpsDetractors,
+];
+
+fn active(key: &CellKey, manufacturer_id: Uuid, m: &Measures) -> report_rollup::ActiveModel {
+    let [r1, r2, r3, r4, r5] = m.ratings;
+    report_rollup::ActiveModel {
+        product_line_id: Set(key.product_line_id),
+        grain: Set(key.grain.code()),
+        bucket: Set(key.bucket),
+        kind: Set(key.kind.clone()),
+        category: Set(key.category.clone()),
+        lot: Set(key.lot.clone()),
+        manufacturer_id: Set(manufacturer_id),
+        reports: Set(m.reports),
+        defects: Set(m.defects),
+        usability: Set(m.usability),
+        praise: Set(m.praise),
+        other: Set(m.other),
+        rating_1: Set(r1),
+        rating_2: Set(r2),
+        rating_3: Set(r3),
+        rating_4: Set(r4),
+        rating_5: Set(r5),
+        nps_promoters: Set(m.nps_promoters),
+        nps_passives: Set(m.nps_passives),
+        nps_detractors: Set(m.nps_detractors),
+    }
+}
+
+pub(crate) fn measures_of(r: &report_rollup::Model) -> Measures {
+    Measures {
+        reports: r.reports,
+        defects: r.defects,
+        usability: r.usability,
+        praise: r.praise,
+        other: r.other,
+        ratings: [r.rating_1, r.rating_2, r.rating_3, r.rating_4, r.rating_5],
+        nps_promoters: r.nps_promoters,
+        nps_passives: r.nps_passives,
+        nps_detractors: r.nps_detractors,
+    }
+}
+
+/// Adds the tally to the stored cells, inside the caller's transaction. Rows go in key order, so
+/// concurrent writers (several processes on one PostgreSQL) lock cells in the same order.
+pub async fn add<C: ConnectionTrait>(conn: &C, tally: &Tally) -> Result<(), DbErr> {
+    write(conn, tally, true).await
+}
+
+async fn write<C: ConnectionTrait>(conn: &C, tally: &Tally, accumulate: bool) -> Result<(), DbErr> {
+    let rows: Vec<report_rollup::ActiveModel> = tally.cells.iter().map(|(k, (m_id, m))| active(k, *m_id, m)).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let insert = report_rollup::Entity::insert_many(chunk.iter().cloned());
+        if accumulate {
+            let mut on_conflict = OnConflict::columns([
+                Column::ProductLineId,
+                Column::Grain,
+                Column::Bucket,
+                Column::Kind,
+                Column::Category,
+                Column::Lot,
+            ]);
+            for col in MEASURES {
+                let name = sea_orm::IdenStatic::as_str(&col);
+                on_conflict.value(col, Expr::cust(format!("report_rollups.{name} + excluded.{name}")));
+            }
+            insert.on_conflict(on_conflict.to_owned()).exec_without_returning(conn).await?;
+        } else {
+            insert.exec_without_returning(conn).await?;
+        }
+    }
+    Ok(())
+}
+
+type RawRow = (OffsetDateTime, Uuid, String, Option<String>, Option<String>, i16, Option<i16>);
+
+/// The rollup fact of a stored report.
+fn fact_of(line: Uuid, row: RawRow) -> Result<Fact, StoreError> {
+    let (created_at, manufacturer_id, kind, category, lot, rating, recommend) = row;
+    let kind = Kind::parse(&kind).ok_or_else(|| anyhow::anyhow!("a stored report has the unknown kind `{kind}`"))?;
+    Ok(Fact {
+        product_line_id: line,
+        manufacturer_id,
+        created_at,
+        kind,
+        category: category.filter(|c| !c.is_empty()),
+        lot: lot.filter(|l| !l.is_empty()),
+        rating: u8::try_from(rating).unwrap_or(0),
+        recommend: recommend.and_then(|n| u8::try_from(n).ok()),
+    })
+}
+
+/// The rollups of one line's reports created in `[start, end)`, computed from the raw rows.
+async fn recompute<C: ConnectionTrait>(
+    conn: &C,
+    line: Uuid,
+    start: OffsetDateTime,
+    end: OffsetDateTime,
+) -> Result<Tally, StoreError> {
+    // SQLite compares timestamps as RFC 3339 text, whose fraction has no fixed width, so text order
+    // can be off within one second: ask for a second more on each side and decide here, exactly.
+    let rows: Vec<RawRow> = report::Entity::find()
+        .select_only()
+        .columns([
+            report::Column::CreatedAt,
+            report::Column::ManufacturerId,
+            report::Column::Kind,
+            report::Column::Category,
+            report::Column::Lot,
+            report::Column::Rating,
+            report::Column::Nps,
+        ])
+        .filter(report::Column::ProductLineId.eq(line))
+        .filter(report::Column::CreatedAt.gte(start - Duration::seconds(1)))
+        .filter(report::Column::CreatedAt.lt(end + Duration::seconds(1)))
+        .into_tuple()
+        .all(conn)
+        .await?;
+    let mut tally = Tally::default();
+    for row in rows {
+        if row.0 < start || row.0 >= end {
+            continue;
+        }
+        tally.add(&fact_of(line, row)?);
+    }
+    Ok(tally)
+}
+
+/// The stored rollups of one line with buckets in `[start, end)`.
+async fn stored<C: ConnectionTrait>(
+    conn: &C,
+    line: Uuid,
+    start: OffsetDateTime,
+    end: OffsetDateTime,
+) -> Result<Tally, StoreError> {
+    let rows = report_rollup::Entity::find()
+        .filter(Column::ProductLineId.eq(line))
+        .filter(Column::Bucket.gte(start))
+        .filter(Column::Bucket.lt(end))
+        .all(conn)
+        .await?;
+    let mut tally = Tally::default();
+    for r in rows {
+        let Some(grain) = Grain::from_code(r.grain) else {
+            return Err(anyhow::anyhow!("a rollup row has the unknown grain {}", r.grain).into());
+        };
+        let key = CellKey {
+            product_line_id: r.product_line_id,
+            grain,
+            bucket: r.bucket,
+            kind: r.kind.clone(),
+            category: r.category.clone(),
+            lot: r.lot.clone(),
+        };
+        tally.cells.insert(key, (r.manufacturer_id, measures_of(&r)));
+    }
+    Ok(tally)
+}
+
+/// The UTC months `[start, end)` in which a line has reports or rollups, oldest first.
+async fn months(db: &DatabaseConnection, line: Uuid) -> Result<Vec<(OffsetDateTime, OffsetDateTime)>, StoreError> {
+    let first_report: Option<OffsetDateTime> = report::Entity::find()
+        .select_only()
+        .column(report::Column::CreatedAt)
+        .filter(report::Column::ProductLineId.eq(line))
+        .order_by_asc(report::Column::CreatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let last_report: Option<OffsetDateTime> = report::Entity::find()
+        .select_only()
+        .column(report::Column::CreatedAt)
+        .filter(report::Column::ProductLineId.eq(line))
+        .order_by_desc(report::Column::CreatedAt)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let first_cell: Option<OffsetDateTime> = report_rollup::Entity::find()
+        .select_only()
+        .column(Column::Bucket)
+        .filter(Column::ProductLineId.eq(line))
+        .order_by_asc(Column::Bucket)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let last_cell: Option<OffsetDateTime> = report_rollup::Entity::find()
+        .select_only()
+        .column(Column::Bucket)
+        .filter(Column::ProductLineId.eq(line))
+        .order_by_desc(Column::Bucket)
+        .into_tuple()
+        .one(db)
+        .await?;
+    let first = [first_report, first_cell].into_iter().flatten().min();
+    let last = [last_report, last_cell].into_iter().flatten().max();
+    let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
+    // A margin of a day each side: text order on SQLite may put a report a second off (see
+    // `recompute`), and an empty month costs one DELETE.
+    let mut start = rollup::month_start(first - Duration::days(1));
+    let stop = rollup::next_month_start(last + Duration::days(1));
+    let mut out = Vec::new();
+    while start < stop {
+        let end = rollup::next_month_start(start);
+        out.push((start, end));
+        start = end;
+    }
+    Ok(out)
+}
+
+async fn lock_line(txn: &DatabaseTransaction, line: Uuid) -> Result<(), StoreError> {
+    // `FOR UPDATE` on PostgreSQL; SQLite has no row locks (and needs none: see the module comment).
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        let _: Option<Uuid> = product_line::Entity::find_by_id(line)
+            .select_only()
+            .column(product_line::Column::Id)
+            .lock_exclusive()
+            .into_tuple()
+            .one(txn)
+            .await?;
+    }
+    Ok(())
+}
+
+#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RebuildReport {
+    pub lines: usize,
+    pub months: usize,
+    pub cells: usize,
+}
+
+/// Recomputes every rollup from the raw reports. Idempotent; safe while the service runs.
+/// `progress(done, total)` is called after each line.
+pub async fn rebuild(
+    db: &DatabaseConnection,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<RebuildReport, StoreError> {
+    let lines = line_ids(db).await?;
+    let mut report = RebuildReport { lines: lines.len(), ..RebuildReport::default() };
+    progress(0, lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        for (start, end) in months(db, *line).await? {
+            let txn = db.begin().await?;
+            // PostgreSQL: hold off this line's report inserts. SQLite: the DELETE is the first
+            // statement and takes the write lock before anything is read.
+            lock_line(&txn, *line).await?;
+            report_rollup::Entity::delete_many()
+                .filter(Column::ProductLineId.eq(*line))
+                .filter(Column::Bucket.gte(start))
+                .filter(Column::Bucket.lt(end))
+                .exec(&txn)
+                .await?;
+            let tally = recompute(&txn, *line, start, end).await?;
+            write(&txn, &tally, false).await?;
+            txn.commit().await?;
+            report.months += 1;
+            report.cells += tally.len();
+        }
+        progress(i + 1, lines.len());
+    }
+    Ok(report)
+}
+
+/// Compares the stored rollups with a recomputation from the raw reports. Each line and month is
+/// read in one snapshot, so reports arriving meanwhile do not show up as differences.
+pub async fn check(
+    db: &DatabaseConnection,
+    mut progress: impl FnMut(usize, usize),
+) -> Result<Vec<Difference>, StoreError> {
+    let lines = line_ids(db).await?;
+    let mut differences = Vec::new();
+    progress(0, lines.len());
+    for (i, line) in lines.iter().enumerate() {
+        for (start, end) in months(db, *line).await? {
+            let txn = if db.get_database_backend() == DatabaseBackend::Postgres {
+                db.begin_with_config(Some(IsolationLevel::RepeatableRead), Some(AccessMode::ReadOnly)).await?
+            } else {
+                db.begin().await?
+            };
+            let stored = stored(&txn, *line, start, end).await?;
+            let expected = recompute(&txn, *line, start, end).await?;
+            txn.commit().await?;
+            differences.extend(rollup::compare(&stored, &expected));
+        }
+        progress(i + 1, lines.len());
+    }
+    Ok(differences)
+}
+
+/// Whether reports exist without any rollup: a database from before rollups, which `open` rebuilds.
+pub async fn missing(db: &DatabaseConnection) -> Result<bool, StoreError> {
+    let any_report: Option<Uuid> =
+        report::Entity::find().select_only().column(report::Column::Id).into_tuple().one(db).await?;
+    if any_report.is_none() {
+        return Ok(false);
+    }
+    let any_cell: Option<Uuid> =
+        report_rollup::Entity::find().select_only().column(Column::ProductLineId).into_tuple().one(db).await?;
+    Ok(any_cell.is_none())
+}
+
+async fn line_ids(db: &DatabaseConnection) -> Result<Vec<Uuid>, StoreError> {
+    Ok(product_line::Entity::find()
+        .select_only()
+        .column(product_line::Column::Id)
+        .order_by_asc(product_line::Column::Id)
+        .into_tuple()
+        .all(db)
+        .await?)
+}

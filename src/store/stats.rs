@@ -1,0 +1,187 @@
+//! Every statistical question, answered from the rollups (never by counting raw reports). A window
+//! is split by `domain::rollup::Window::plan` into whole UTC days, read from the day grains (about
+//! one row per line and day), and quarter-hour edges, read from the finest grain.
+
+use std::collections::BTreeMap;
+
+use sea_orm::sea_query::Expr;
+use sea_orm::{
+    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
+    QuerySelect, Select,
+};
+use time::{Date, OffsetDateTime};
+use uuid::Uuid;
+
+use super::StoreError;
+use super::entities::report_rollup::{self, Column, Entity};
+use super::rollups::measures_of;
+use crate::domain::rollup::{Grain, Measures, Window};
+
+/// One line's numbers over a window.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct LineStats {
+    pub totals: Measures,
+    /// (kind, category) -> counts; category is '' for reports without one.
+    pub by_category: BTreeMap<(String, String), Measures>,
+    /// Lot -> counts; '' for reports without a lot.
+    pub by_lot: BTreeMap<String, Measures>,
+    /// UTC day -> counts.
+    pub by_day: BTreeMap<Date, Measures>,
+}
+
+/// A row of sums with up to two text keys and a line id, whichever the query selected.
+struct Summed {
+    a: String,
+    b: String,
+    line: Option<Uuid>,
+    m: Measures,
+}
+
+const MEASURE_NAMES: [&str; 13] = [
+    "reports",
+    "defects",
+    "usability",
+    "praise",
+    "other",
+    "rating_1",
+    "rating_2",
+    "rating_3",
+    "rating_4",
+    "rating_5",
+    "nps_promoters",
+    "nps_passives",
+    "nps_detractors",
+];
+
+impl FromQueryResult for Summed {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let get = |name: &str| res.try_get::<i64>(pre, name);
+        Ok(Summed {
+            a: res.try_get::<String>(pre, "a").unwrap_or_default(),
+            b: res.try_get::<String>(pre, "b").unwrap_or_default(),
+            line: res.try_get::<Uuid>(pre, "line").ok(),
+            m: Measures {
+                reports: get("reports")?,
+                defects: get("defects")?,
+                usability: get("usability")?,
+                praise: get("praise")?,
+                other: get("other")?,
+                ratings: [get("rating_1")?, get("rating_2")?, get("rating_3")?, get("rating_4")?, get("rating_5")?],
+                nps_promoters: get("nps_promoters")?,
+                nps_passives: get("nps_passives")?,
+                nps_detractors: get("nps_detractors")?,
+            },
+        })
+    }
+}
+
+/// `SUM` of every measure; cast because PostgreSQL sums a BIGINT into a NUMERIC.
+fn with_sums(mut q: Select<Entity>) -> Select<Entity> {
+    for name in MEASURE_NAMES {
+        q = q.column_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), name);
+    }
+    q
+}
+
+fn in_range(grain: Grain, start: OffsetDateTime, end: OffsetDateTime) -> Condition {
+    Condition::all().add(Column::Grain.eq(grain.code())).add(Column::Bucket.gte(start)).add(Column::Bucket.lt(end))
+}
+
+/// One line over a window: totals, by kind and category, by lot and by UTC day.
+#[tracing::instrument(skip_all, fields(%line))]
+pub async fn line(db: &DatabaseConnection, line: Uuid, window: Window) -> Result<LineStats, StoreError> {
+    let plan = window.plan();
+    let mut out = LineStats::default();
+    for (start, end) in &plan.quarters {
+        let cells = Entity::find()
+            .filter(Column::ProductLineId.eq(line))
+            .filter(in_range(Grain::Quarter, *start, *end))
+            .all(db)
+            .await?;
+        for c in cells {
+            let m = measures_of(&c);
+            out.totals += m;
+            *out.by_category.entry((c.kind.clone(), c.category.clone())).or_default() += m;
+            *out.by_lot.entry(c.lot.clone()).or_default() += m;
+            *out.by_day.entry(c.bucket.date()).or_default() += m;
+        }
+    }
+    if let Some((start, end)) = plan.days {
+        let days: Vec<report_rollup::Model> = Entity::find()
+            .filter(Column::ProductLineId.eq(line))
+            .filter(in_range(Grain::Day, start, end))
+            .all(db)
+            .await?;
+        for d in days {
+            let m = measures_of(&d);
+            out.totals += m;
+            *out.by_day.entry(d.bucket.date()).or_default() += m;
+        }
+        let categories: Vec<Summed> = with_sums(
+            Entity::find()
+                .select_only()
+                .column_as(Column::Kind, "a")
+                .column_as(Column::Category, "b")
+                .filter(Column::ProductLineId.eq(line))
+                .filter(in_range(Grain::DayCategory, start, end))
+                .group_by(Column::Kind)
+                .group_by(Column::Category),
+        )
+        .into_model()
+        .all(db)
+        .await?;
+        for s in categories {
+            *out.by_category.entry((s.a, s.b)).or_default() += s.m;
+        }
+        let lots: Vec<Summed> = with_sums(
+            Entity::find()
+                .select_only()
+                .column_as(Column::Lot, "a")
+                .filter(Column::ProductLineId.eq(line))
+                .filter(in_range(Grain::DayLot, start, end))
+                .group_by(Column::Lot),
+        )
+        .into_model()
+        .all(db)
+        .await?;
+        for s in lots {
+            *out.by_lot.entry(s.a).or_default() += s.m;
+        }
+    }
+    Ok(out)
+}
+
+/// Totals of every line of a manufacturer that has reports in the window.
+#[tracing::instrument(skip_all, fields(%manufacturer))]
+pub async fn lines(
+    db: &DatabaseConnection,
+    manufacturer: Uuid,
+    window: Window,
+) -> Result<BTreeMap<Uuid, Measures>, StoreError> {
+    let plan = window.plan();
+    let mut ranges: Vec<(Grain, OffsetDateTime, OffsetDateTime)> =
+        plan.quarters.iter().map(|(s, e)| (Grain::Quarter, *s, *e)).collect();
+    if let Some((s, e)) = plan.days {
+        ranges.push((Grain::Day, s, e));
+    }
+    let mut out: BTreeMap<Uuid, Measures> = BTreeMap::new();
+    for (grain, start, end) in ranges {
+        let rows: Vec<Summed> = with_sums(
+            Entity::find()
+                .select_only()
+                .column_as(Column::ProductLineId, "line")
+                .filter(Column::ManufacturerId.eq(manufacturer))
+                .filter(in_range(grain, start, end))
+                .group_by(Column::ProductLineId),
+        )
+        .into_model()
+        .all(db)
+        .await?;
+        for s in rows {
+            if let Some(line) = s.line {
+                *out.entry(line).or_default() += s.m;
+            }
+        }
+    }
+    Ok(out)
+}
