@@ -484,17 +484,12 @@ fn scan_rows(seed: u64, lines: &[Uuid], tally: Tally) -> Vec<ScanRow> {
         .collect()
 }
 
-/// The entity's `day` value for a UTC day.
-fn scan_day(day: Date) -> String {
-    day.to_string()
-}
-
 async fn insert_scans(db: &DatabaseConnection, rows: &[ScanRow]) -> anyhow::Result<()> {
     let txn = db.begin().await?;
     for part in rows.chunks(ROWS_PER_STATEMENT) {
         scan_count::Entity::insert_many(part.iter().map(|s| scan_count::ActiveModel {
             product_line_id: Set(s.line),
-            day: Set(scan_day(s.day)),
+            day: Set(s.day),
             lot: Set(s.lot.clone()),
             human: Set(s.human),
             bot: Set(s.bot),

@@ -375,9 +375,9 @@ fn bounds(backend: DatabaseBackend, p: Period) -> (Value, Value) {
     }
 }
 
-/// Scan-count days as bound values: `YYYY-MM-DD` text.
+/// Scan-count days as bound values: a DATE (on SQLite, `YYYY-MM-DD` text, as the entity writes it).
 fn day_value(d: Date) -> Value {
-    d.to_string().into()
+    d.into()
 }
 
 fn day_of(row: &QueryResult, col: &str) -> anyhow::Result<String> {
@@ -427,7 +427,7 @@ async fn raw_line(
         det = count_if("nps <= 6"),
     );
     let mut rows = db.query_all_raw(stmt(backend, &sql, vec![line.into(), start, end])).await?;
-    let scans = "SELECT 's' AS src, day, lot, sum(human) AS human, sum(bot) AS bot FROM scan_counts \
+    let scans = "SELECT 's' AS src, day, lot, CAST(sum(human) AS BIGINT) AS human, CAST(sum(bot) AS BIGINT) AS bot FROM scan_counts \
                  WHERE product_line_id = $1 AND day >= $2 AND day <= $3 GROUP BY day, lot";
     rows.extend(
         db.query_all_raw(stmt(backend, scans, vec![line.into(), day_value(p.from), day_value(p.until)])).await?,
@@ -457,8 +457,8 @@ async fn raw_lines(
     );
     let mut rows = db.query_all_raw(stmt(backend, &sql, vec![manufacturer.into(), start, split, end])).await?;
     let scans = "SELECT 's' AS src, s.product_line_id, \
-                 sum(CASE WHEN s.day >= $2 THEN s.human ELSE 0 END) AS cur, \
-                 sum(CASE WHEN s.day < $2 THEN s.human ELSE 0 END) AS prev \
+                 CAST(sum(CASE WHEN s.day >= $2 THEN s.human ELSE 0 END) AS BIGINT) AS cur, \
+                 CAST(sum(CASE WHEN s.day < $2 THEN s.human ELSE 0 END) AS BIGINT) AS prev \
                  FROM scan_counts s JOIN product_lines l ON l.id = s.product_line_id \
                  WHERE l.manufacturer_id = $1 AND s.day >= $3 AND s.day <= $4 GROUP BY s.product_line_id";
     rows.extend(
