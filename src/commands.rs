@@ -5,15 +5,15 @@ use std::path::{Path, PathBuf};
 use anyhow::Context;
 use sea_orm::DatabaseConnection;
 
+use crate::app::print_shares::{self, CreatedShare, Share};
+use crate::app::{App, AppError, lines::symbol_text};
 use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
 use crate::digest::{self, Mode, RunReport};
 use crate::domain::{Code, Gtin, Locale, Lot, ProductName};
+use crate::domain::{LineId, ManufacturerId, ShareId};
 use crate::mail::Mailer;
 use crate::store::{self, manufacturers::NewManufacturer, product_lines::NewLine};
-use crate::web::api::artwork::line_text;
-use crate::web::api::print_shares::{self, ShareJson};
-use crate::web::error::ApiError;
 use crate::web::startup::Application;
 
 /// Opens the database (creating the SQLite file's folder on first use) and applies migrations.
@@ -34,6 +34,11 @@ pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnec
         store::rollups::rebuild(&db, progress).await.context("computing the statistics rollups failed")?;
     }
     Ok(db)
+}
+
+/// The use cases' context for a command: the database, opened and migrated, and the settings.
+async fn open_app(settings: &Settings) -> anyhow::Result<App> {
+    Ok(App::new(open_database(settings).await?, settings.clone()))
 }
 
 /// `scanback rollups rebuild`: recompute every rollup from the raw reports.
@@ -185,7 +190,7 @@ pub async fn artwork_with_lot(
     options.size_mm = req.size_mm;
     options.caption = req.caption.clone();
     options.invert = req.invert;
-    let text = line_text(&settings.public_url, &line, Some(&lot), profile)?;
+    let text = symbol_text(&settings.public_url, &line.code, line.gtin.as_deref(), Some(&lot), profile)?;
     let rendered = artwork::render(&text, format, &options)?;
     std::fs::write(req.output, &rendered.bytes).with_context(|| format!("cannot write {}", req.output.display()))?;
     Ok(rendered.spec)
@@ -235,7 +240,7 @@ pub async fn artwork_all(settings: &Settings, req: &BulkArtworkRequest<'_>) -> a
     let total = lines.len();
     progress(0, total);
     for (i, line) in lines.iter().enumerate() {
-        let text = line_text(&settings.public_url, line, None, profile)?;
+        let text = symbol_text(&settings.public_url, &line.code, line.gtin.as_deref(), None, profile)?;
         let rendered =
             artwork::render(&text, format, &options).with_context(|| format!("line {} ({})", line.code, line.name))?;
         let path = req.dir.join(format!("{}.{}", line.code, format.extension()));
@@ -254,20 +259,18 @@ pub struct ShareRequest<'a> {
     pub note: Option<&'a str>,
 }
 
-fn api_message(e: ApiError) -> anyhow::Error {
+/// A use case's refusal in the command line's words: a field is named as the flag that set it.
+fn cli_message(e: AppError, flag_of: impl Fn(&str) -> String) -> anyhow::Error {
     match e {
-        ApiError::Invalid { field: Some(field), message } => {
-            anyhow::anyhow!("--{}: {message}", field.replace('_', "-"))
-        }
+        AppError::Invalid { field, message } => anyhow::anyhow!("--{}: {message}", flag_of(field)),
         other => anyhow::anyhow!("{other}"),
     }
 }
 
 /// A print-share link, exactly as `POST /api/v1/print-shares` makes it; the JSON holds the URL.
-pub async fn print_share_create(settings: &Settings, req: &ShareRequest<'_>) -> anyhow::Result<ShareJson> {
-    let manufacturer: uuid::Uuid = req
+pub async fn print_share_create(settings: &Settings, req: &ShareRequest<'_>) -> anyhow::Result<CreatedShare> {
+    let manufacturer: ManufacturerId = req
         .manufacturer
-        .trim()
         .parse()
         .map_err(|_| anyhow::anyhow!("--manufacturer `{}` is not a manufacturer id", req.manufacturer))?;
     let line_ids = req
@@ -275,34 +278,29 @@ pub async fn print_share_create(settings: &Settings, req: &ShareRequest<'_>) -> 
         .split(',')
         .map(str::trim)
         .filter(|s| !s.is_empty())
-        .map(|s| s.parse::<uuid::Uuid>().map_err(|_| anyhow::anyhow!("--lines: `{s}` is not a product line id")))
+        .map(|s| s.parse::<LineId>().map_err(|_| anyhow::anyhow!("--lines: `{s}` is not a product line id")))
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let new = print_shares::new_share(manufacturer, line_ids, req.profile, req.expires_in_days, req.note).map_err(
-        |e| match e {
-            ApiError::Invalid { field: Some("product_lines"), message } => anyhow::anyhow!("--lines: {message}"),
-            other => api_message(other),
-        },
-    )?;
-    let db = open_database(settings).await?;
-    let created = store::print_shares::create(&db, new).await.map_err(|e| match e {
-        store::StoreError::NotFound => {
-            anyhow::anyhow!("--lines: a product line is not one of this manufacturer's lines")
+    let request = print_shares::ShareRequest {
+        product_lines: line_ids,
+        profile: req.profile.map(str::to_owned),
+        expires_in_days: req.expires_in_days,
+        note: req.note.map(str::to_owned),
+    };
+    let app = open_app(settings).await?;
+    print_shares::create(&app, manufacturer, request).await.map_err(|e| match e {
+        AppError::NotFound(_) => anyhow::anyhow!("--lines: a product line is not one of this manufacturer's lines"),
+        other => {
+            cli_message(other, |field| if field == "product_lines" { "lines".into() } else { field.replace('_', "-") })
         }
-        other => other.into(),
-    })?;
-    let mut json = ShareJson::new(created.share, created.line_ids);
-    json.url = Some(print_shares::share_url(&settings.public_url, &created.token));
-    json.token = Some(created.token);
-    Ok(json)
+    })
 }
 
 /// Revokes any manufacturer's link (the operator's command); the link answers 410 from now on.
-pub async fn print_share_revoke(settings: &Settings, id: &str) -> anyhow::Result<ShareJson> {
-    let id: uuid::Uuid = id.trim().parse().map_err(|_| anyhow::anyhow!("`{id}` is not a print-share id"))?;
-    let db = open_database(settings).await?;
-    let (share, lines) = store::print_shares::revoke(&db, None, id).await.map_err(|e| match e {
-        store::StoreError::NotFound => anyhow::anyhow!("no print share has the id {id}"),
+pub async fn print_share_revoke(settings: &Settings, id: &str) -> anyhow::Result<Share> {
+    let id: ShareId = id.parse().map_err(|_| anyhow::anyhow!("`{id}` is not a print-share id"))?;
+    let app = open_app(settings).await?;
+    print_shares::revoke(&app, None, id).await.map_err(|e| match e {
+        AppError::NotFound(_) => anyhow::anyhow!("no print share has the id {id}"),
         other => other.into(),
-    })?;
-    Ok(ShareJson::new(share, lines))
+    })
 }

@@ -10,6 +10,7 @@ macro_rules! out {
     }};
 }
 
+pub mod app;
 pub mod artwork;
 pub mod commands;
 pub mod config;

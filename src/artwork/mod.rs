@@ -29,7 +29,7 @@ use std::str::FromStr;
 
 pub use bundle::{BundleItem, bundle};
 pub use layout::{Layout, MAX_SIZE_MM};
-pub use profile::{Colour, ErrorCorrection, Profile, profile, profiles};
+pub use profile::{Colour, DEFAULT_PROFILE, ErrorCorrection, Profile, profile, profiles};
 pub use sheet::{Paper, SheetItem, sheet};
 pub use spec_sheet::spec_sheet;
 pub use symbol::{Symbol, encode_digital_link, encode_line, encode_url, row_runs, symbol};

@@ -7,6 +7,9 @@ use serde::Deserialize;
 
 use super::ArtworkError;
 
+/// The profile used when none is named: offset printing on packaging, the most common process.
+pub const DEFAULT_PROFILE: &str = "packaging-offset";
+
 /// QR error-correction level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
 pub enum ErrorCorrection {

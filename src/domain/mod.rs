@@ -1,10 +1,12 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
 pub mod code;
+pub mod cursor;
 pub mod digital_link;
 pub mod feedback;
 pub mod form;
 pub mod gtin;
+pub mod ids;
 pub mod locale;
 pub mod lot;
 pub mod metrics;
@@ -15,10 +17,12 @@ pub mod rollup;
 pub mod visitor;
 
 pub use code::{Code, CodeError};
+pub use cursor::{Cursor, CursorError};
 pub use digital_link::{DigitalLink, DigitalLinkError, LinkType, RequestedLinkType};
 pub use feedback::{FeedbackInput, Kind, NewFeedback, Rating, ReportStatus};
 pub use form::FormConfig;
 pub use gtin::Gtin;
+pub use ids::{LineId, ManufacturerId, ReportId, ShareId};
 pub use locale::Locale;
 pub use lot::Lot;
 pub use product::{LineStatus, ProductName};

@@ -1,10 +1,12 @@
 //! Customer reports.
 
+use std::collections::HashMap;
+
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
-    QuerySelect,
+    ActiveValue::Set, ColumnTrait, Condition, DatabaseConnection, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder,
+    QuerySelect, Select,
 };
-use time::OffsetDateTime;
+use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
 
 use super::entities::report::{self, Model};
@@ -12,7 +14,7 @@ use super::entities::report_photo;
 use super::report_writer::NewReport;
 use super::{StoreError, now};
 use crate::domain::rollup::Fact;
-use crate::domain::{Kind, Locale, NewFeedback, ReportStatus};
+use crate::domain::{Cursor, Kind, Locale, NewFeedback, ReportStatus};
 
 /// A photo already written to the data directory.
 pub struct StoredPhoto {
@@ -112,20 +114,24 @@ pub struct Filter {
     pub category: Option<String>,
     pub lot: Option<String>,
     pub status: Option<ReportStatus>,
+    /// At most this many rows from [`list`]; [`page`] takes its own limit and ignores this one.
     pub limit: Option<u64>,
 }
 
-/// Reports of one manufacturer, newest first.
-pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid, filter: &Filter) -> Result<Vec<Model>, StoreError> {
+/// The reports of one manufacturer that `filter` selects, newest first, ties broken by id: the one
+/// order both [`list`] and [`page`] use, so a cursor continues exactly where a page ended.
+fn filtered(manufacturer_id: Uuid, filter: &Filter) -> Select<report::Entity> {
     let mut q = report::Entity::find().filter(report::Column::ManufacturerId.eq(manufacturer_id));
     if let Some(line) = filter.product_line {
         q = q.filter(report::Column::ProductLineId.eq(line));
     }
+    // In UTC, like every stored `created_at`: SQLite compares these as RFC 3339 text, so an instant
+    // written with another offset would compare by its digits, not by the time it names.
     if let Some(since) = filter.since {
-        q = q.filter(report::Column::CreatedAt.gte(since));
+        q = q.filter(report::Column::CreatedAt.gte(since.to_offset(UtcOffset::UTC)));
     }
     if let Some(until) = filter.until {
-        q = q.filter(report::Column::CreatedAt.lt(until));
+        q = q.filter(report::Column::CreatedAt.lt(until.to_offset(UtcOffset::UTC)));
     }
     if let Some(kind) = filter.kind {
         q = q.filter(report::Column::Kind.eq(kind.as_str()));
@@ -139,10 +145,53 @@ pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid, filter: &Filte
     if let Some(status) = filter.status {
         q = q.filter(report::Column::Status.eq(status.as_str()));
     }
+    q.order_by_desc(report::Column::CreatedAt).order_by_desc(report::Column::Id)
+}
+
+/// Reports of one manufacturer, newest first (all of them unless `filter.limit` says otherwise).
+pub async fn list(db: &DatabaseConnection, manufacturer_id: Uuid, filter: &Filter) -> Result<Vec<Model>, StoreError> {
+    let mut q = filtered(manufacturer_id, filter);
     if let Some(limit) = filter.limit {
         q = q.limit(limit);
     }
-    Ok(q.order_by_desc(report::Column::CreatedAt).order_by_desc(report::Column::Id).all(db).await?)
+    Ok(q.all(db).await?)
+}
+
+/// One page of [`list`]: at most `limit` reports after `after`, and the cursor of the next page when
+/// there is one.
+pub struct Page {
+    pub reports: Vec<Model>,
+    pub next: Option<Cursor>,
+}
+
+/// Keyset pagination over the order of [`list`]: rows strictly after the cursor's `(created_at, id)`,
+/// so rows added while a client pages never shift, repeat or hide others. One row more than asked
+/// for tells whether a next page exists.
+#[tracing::instrument(skip_all, fields(manufacturer = %manufacturer_id, limit))]
+pub async fn page(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    filter: &Filter,
+    after: Option<Cursor>,
+    limit: u64,
+) -> Result<Page, StoreError> {
+    let limit = limit.max(1);
+    let mut q = filtered(manufacturer_id, filter);
+    if let Some(c) = after {
+        // `(created_at, id) < (c, id)` spelled out. The redundant `created_at <= c` is what makes it an
+        // index range on (…, created_at, id) in both databases: without it PostgreSQL walks the index
+        // from the newest row and filters, so a deep page costs as much as all pages before it.
+        q = q.filter(report::Column::CreatedAt.lte(c.created_at)).filter(
+            Condition::any()
+                .add(report::Column::CreatedAt.lt(c.created_at))
+                .add(Condition::all().add(report::Column::CreatedAt.eq(c.created_at)).add(report::Column::Id.lt(c.id))),
+        );
+    }
+    let mut reports = q.limit(limit.saturating_add(1)).all(db).await?;
+    let more = reports.len() as u64 > limit;
+    reports.truncate(limit as usize);
+    let next = if more { reports.last().map(|r| Cursor::new(r.created_at, r.id)) } else { None };
+    Ok(Page { reports, next })
 }
 
 /// Photos of the given reports, in upload order.
@@ -156,6 +205,19 @@ pub async fn photos(db: &DatabaseConnection, report_ids: &[Uuid]) -> Result<Vec<
         .order_by_asc(report_photo::Column::Position)
         .all(db)
         .await?)
+}
+
+/// Photos of the given reports, grouped by report in one pass, each group in upload order. Reports
+/// without photos have no entry.
+pub async fn photos_by_report(
+    db: &DatabaseConnection,
+    report_ids: &[Uuid],
+) -> Result<HashMap<Uuid, Vec<report_photo::Model>>, StoreError> {
+    let mut grouped: HashMap<Uuid, Vec<report_photo::Model>> = HashMap::new();
+    for photo in photos(db, report_ids).await? {
+        grouped.entry(photo.report_id).or_default().push(photo);
+    }
+    Ok(grouped)
 }
 
 /// Moves a report of this manufacturer to another triage status.

@@ -5,6 +5,7 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+use crate::app::AppError;
 use crate::domain::Locale;
 use crate::store::StoreError;
 use crate::web::pages;
@@ -48,6 +49,17 @@ impl ApiError {
         move |e| match e {
             StoreError::NotFound => ApiError::NotFound(what),
             other => other.into(),
+        }
+    }
+}
+
+impl From<AppError> for ApiError {
+    fn from(e: AppError) -> ApiError {
+        match e {
+            AppError::NotFound(what) => ApiError::NotFound(what),
+            AppError::Invalid { field, message } => ApiError::Invalid { field: Some(field), message },
+            AppError::Conflict(m) => ApiError::Conflict(m),
+            AppError::Unexpected(e) => ApiError::Unexpected(e),
         }
     }
 }

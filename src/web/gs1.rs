@@ -127,11 +127,11 @@ async fn resolve(req: HttpRequest, state: web::Data<AppState>) -> Result<HttpRes
     // The raw path, still percent-encoded: a `%2F` inside a lot is part of the lot, not a separator.
     let dl = DigitalLink::parse(req.uri().path())?;
     let query = Query::parse(req.query_string(), &dl);
-    let line = store::product_lines::find_by_gtin(&state.db, dl.gtin())
+    let line = store::product_lines::find_by_gtin(&state.app.db, dl.gtin())
         .await?
         .ok_or_else(|| ResolverError::UnknownGtin(dl.gtin().clone()))?;
-    let links = store::links::for_line(&state.db, line.id).await?;
-    let public = state.settings.public_url.trim_end_matches('/');
+    let links = store::links::for_line(&state.app.db, line.id).await?;
+    let public = state.app.settings.public_url.trim_end_matches('/');
     let levels = levels(public, &dl, &line, &links);
     let linkset_header = format!("<{public}{}?linkType=linkset>; rel=\"linkset\"; type=\"{LINKSET_JSON}\"", dl.path());
 
@@ -378,7 +378,7 @@ async fn description(req: HttpRequest, state: web::Data<AppState>) -> HttpRespon
     if req.method() != Method::GET && req.method() != Method::HEAD {
         return ResolverError::MethodNotAllowed.error_response();
     }
-    let public = state.settings.public_url.trim_end_matches('/');
+    let public = state.app.settings.public_url.trim_end_matches('/');
     HttpResponse::Ok().json(json!({
         "name": "scanback GS1 Digital Link resolver",
         "resolverRoot": public,

@@ -90,7 +90,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         "Bytes of photos received with stored reports.",
         &[("", m.photo_upload_bytes.load(Relaxed))],
     );
-    let (batches, rows) = state.reports.commit_stats();
+    let (batches, rows) = state.app.reports.commit_stats();
     counter(&mut out, "scanback_report_commits_total", "Transactions the report writer committed.", &[("", batches)]);
     counter(
         &mut out,
@@ -98,7 +98,7 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         "Reports those transactions carried (rows / commits = group-commit batch size).",
         &[("", rows)],
     );
-    let up = u8::from(crate::store::ping(&state.db).await.is_ok());
+    let up = u8::from(crate::store::ping(&state.app.db).await.is_ok());
     let _ = writeln!(
         out,
         "# HELP scanback_database_up Whether the database answered this scrape.\n# TYPE scanback_database_up gauge\nscanback_database_up {up}"

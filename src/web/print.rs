@@ -10,12 +10,12 @@ use askama::Template;
 use fluent_templates::fluent_bundle::FluentValue;
 use uuid::Uuid;
 
+use crate::app::lines::{bundle_items, symbol_text};
 use crate::artwork::{self, Format, Options, Profile};
 use crate::domain::Locale;
 use crate::store;
 use crate::store::entities::product_line;
 use crate::store::print_shares::{self, OpenedShare, ShareState};
-use crate::web::api::artwork::{bundle_items, line_text};
 use crate::web::error::PageError;
 use crate::web::i18n::{LangLink, Tr, request_locale, switch_links};
 use crate::web::pages::{self, Link};
@@ -68,7 +68,7 @@ async fn open(state: &AppState, token: &str, locale: Locale) -> Result<(OpenedSh
     if !plausible_token(token) {
         return Err(PageError::UnknownShare { locale });
     }
-    let opened = print_shares::find_by_token(&state.db, token)
+    let opened = print_shares::find_by_token(&state.app.db, token)
         .await
         .map_err(|e| PageError::PrintFailed { locale, source: e.into() })?
         .ok_or(PageError::UnknownShare { locale })?;
@@ -161,7 +161,8 @@ async fn show(
     let base = format!("/print/{token}");
     let mut lines = Vec::with_capacity(opened.lines.len());
     for line in &opened.lines {
-        let text = line_text(&state.settings.public_url, line, None, profile).map_err(failed(locale))?;
+        let text = symbol_text(&state.app.settings.public_url, &line.code, line.gtin.as_deref(), None, profile)
+            .map_err(failed(locale))?;
         let opts = Options::new(profile);
         let plan = artwork::plan(&text, &opts).map_err(failed(locale))?;
         let mut downloads: Vec<Link> = Format::ALL
@@ -265,24 +266,28 @@ async fn download(
     let (token, file) = path.into_inner();
     let what = parse_file(&file).ok_or(PageError::UnknownShare { locale })?;
     let (opened, profile) = open(&state, &token, locale).await?;
-    let public_url = state.settings.public_url.clone();
+    let public_url = state.app.settings.public_url.clone();
     match what {
         PrintFile::Bundle => {
-            let items = bundle_items(&public_url, &opened.lines, profile).map_err(failed(locale))?;
+            let items =
+                bundle_items(&public_url, opened.lines.iter().map(|l| (l.code.as_str(), l.gtin.as_deref())), profile)
+                    .map_err(failed(locale))?;
             let zip = render_blocking(locale, move || artwork::bundle(&items, &Options::new(profile))).await?;
             let name = format!("scanback-{}.zip", profile.name);
             Ok(file_response("application/zip", format!("attachment; filename=\"{name}\""), zip))
         }
         PrintFile::Spec(id) => {
             let line = line_of(&opened, id, locale)?;
-            let text = line_text(&public_url, line, None, profile).map_err(failed(locale))?;
+            let text =
+                symbol_text(&public_url, &line.code, line.gtin.as_deref(), None, profile).map_err(failed(locale))?;
             let pdf = render_blocking(locale, move || artwork::spec_sheet(&text, &Options::new(profile))).await?;
             let name = format!("scanback-{}-{}-spec.pdf", line.code, profile.name);
             Ok(file_response("application/pdf", format!("attachment; filename=\"{name}\""), pdf))
         }
         PrintFile::Art(id, format) => {
             let line = line_of(&opened, id, locale)?;
-            let text = line_text(&public_url, line, None, profile).map_err(failed(locale))?;
+            let text =
+                symbol_text(&public_url, &line.code, line.gtin.as_deref(), None, profile).map_err(failed(locale))?;
             let art = render_blocking(locale, move || artwork::render(&text, format, &Options::new(profile))).await?;
             let name = format!("scanback-{}-{}.{}", line.code, profile.name, format.extension());
             Ok(file_response(format.content_type(), format!("attachment; filename=\"{name}\""), art.bytes))
@@ -302,7 +307,8 @@ async fn preview(
     let id = file.strip_suffix(".svg").ok_or(PageError::UnknownShare { locale })?;
     let (opened, profile) = open(&state, &token, locale).await?;
     let line = line_of(&opened, id, locale)?;
-    let text = line_text(&state.settings.public_url, line, None, profile).map_err(failed(locale))?;
+    let text = symbol_text(&state.app.settings.public_url, &line.code, line.gtin.as_deref(), None, profile)
+        .map_err(failed(locale))?;
     let art = artwork::render(&text, Format::Svg, &Options::new(profile)).map_err(failed(locale))?;
     Ok(file_response(Format::Svg.content_type(), "inline".to_owned(), art.bytes))
 }

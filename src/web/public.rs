@@ -5,12 +5,10 @@ use std::sync::Arc;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{LOCATION, USER_AGENT};
 use actix_web::{HttpRequest, HttpResponse, web};
-use sha2::{Digest, Sha256};
-use uuid::Uuid;
 
+use crate::app::feedback::{self, SubmitError};
 use crate::domain::feedback::FieldErrors;
 use crate::domain::{Code, CodeError, FeedbackInput, Locale, visitor};
-use crate::photos::PhotoError;
 use crate::store::{self, line_cache::CachedLine};
 use crate::web::error::PageError;
 use crate::web::i18n::{Tr, request_locale, switch_links};
@@ -54,7 +52,7 @@ async fn product_image(state: web::Data<AppState>, name: web::Path<String>) -> H
     if !ok_name {
         return HttpResponse::NotFound().finish();
     }
-    let dir = state.settings.data_dir.clone();
+    let dir = state.app.settings.data_dir.clone();
     let rel = format!("lines/{name}");
     match web::block(move || store::photo_files::read(&dir, &rel)).await {
         Ok(Ok(bytes)) => HttpResponse::Ok()
@@ -88,8 +86,9 @@ async fn find_line(state: &AppState, raw_code: &str, locale: Locale) -> Result<A
         CodeError::Malformed => PageError::UnknownCode { locale, code: shown() },
     })?;
     state
+        .app
         .lines
-        .get(&state.db, &code)
+        .get(&state.app.db, &code)
         .await
         .map_err(|e| PageError::unexpected(locale, e))?
         .ok_or_else(|| PageError::UnknownCode { locale, code: shown() })
@@ -154,32 +153,6 @@ fn client_key(state: &AppState, req: &HttpRequest) -> String {
     visitor::client_key(&state.daily_key.for_day(today()), &addr)
 }
 
-fn fingerprint(client: &str, input: &FeedbackInput) -> String {
-    let mut h = Sha256::new();
-    for part in [
-        client,
-        &input.kind,
-        &input.rating,
-        &input.category,
-        input.comment.trim(),
-        input.email.trim(),
-        input.lot.trim(),
-    ] {
-        h.update(part.as_bytes());
-        h.update([0u8]);
-    }
-    hex::encode(&h.finalize()[..16])
-}
-
-fn photo_error_key(e: &PhotoError) -> &'static str {
-    match e {
-        PhotoError::UnsupportedFormat | PhotoError::Corrupt => "error-photo-format",
-        PhotoError::TooLarge => "error-photo-too-large",
-        PhotoError::TooManyPixels => "error-photo-pixels",
-        PhotoError::Encode(_) => "error-photo-format",
-    }
-}
-
 #[tracing::instrument(skip_all, fields(code = %path))]
 async fn submit(
     state: web::Data<AppState>,
@@ -210,90 +183,38 @@ async fn submit(
         state.metrics.refused(Refusal::RateLimited);
         return refuse(StatusCode::TOO_MANY_REQUESTS, &FieldErrors::from([("form", "error-rate-limited")]));
     }
-    if !input.website.trim().is_empty() {
-        // The honeypot is invisible to people; tell whoever filled it to send again rather than
-        // pretending to accept, so an unlucky autofill never loses a real report silently.
-        tracing::info!("honeypot field filled; submission refused");
-        state.metrics.refused(Refusal::Honeypot);
-        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("form", "error-spam")]));
-    }
-    let validated = input.validate(&line.form);
-    let mut errors = validated.as_ref().err().cloned().unwrap_or_default();
-    if let Some(key) = photo_error {
-        errors.insert("photo", key);
-    }
-    if !photos.is_empty() && !line.form.allow_photos {
-        errors.insert("photo", "error-photo-count");
-    }
-    let feedback = match validated {
-        Ok(f) if errors.is_empty() => f,
-        _ => {
-            state.metrics.refused(Refusal::Invalid);
-            return refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors);
-        }
+    let reply_page = |reply: bool| {
+        let reply = if reply { "&reply=1" } else { "" };
+        HttpResponse::SeeOther()
+            .insert_header((LOCATION, format!("/q/{}/thanks?lang={}{reply}", line.line.code, locale.tag())))
+            .finish()
     };
-
-    let [key, previous_key] = store::reports::dedupe_keys(&fingerprint(&client, &input), store::now());
-    let mut duplicate = store::reports::is_duplicate(&state.db, line.line.id, &[key.clone(), previous_key])
-        .await
-        .map_err(|e| PageError::unexpected(locale, e))?;
-    if !duplicate {
-        let report_id = Uuid::now_v7();
-        let upload_bytes: u64 = photos.iter().map(|p| p.bytes.len() as u64).sum();
-        // Decoding and re-encoding photos is CPU work: keep it off the async workers.
-        let data_dir = state.settings.data_dir.clone();
-        let stored = web::block(move || {
-            photos
-                .iter()
-                .enumerate()
-                .map(|(i, upload)| {
-                    let processed = crate::photos::process(&upload.bytes).map_err(Ok)?;
-                    store::photo_files::save(&data_dir, report_id, i, &processed).map_err(Err)
-                })
-                .collect::<Result<Vec<_>, Result<PhotoError, std::io::Error>>>()
-        })
-        .await
-        .map_err(|e| PageError::unexpected(locale, anyhow::anyhow!("photo task failed: {e}")))?;
-        let stored = match stored {
-            Ok(s) => s,
-            Err(Ok(photo_error)) => {
-                state.metrics.refused(Refusal::Invalid);
-                return refuse(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    &FieldErrors::from([("photo", photo_error_key(&photo_error))]),
-                );
+    let submission = feedback::Submission {
+        input: input.clone(),
+        photos: photos.into_iter().map(|p| p.bytes).collect(),
+        photo_error,
+    };
+    match feedback::submit(&state.app, &line, submission, &client, locale).await {
+        Ok(accepted) => {
+            if !accepted.duplicate {
+                state.metrics.photo_bytes(accepted.upload_bytes);
             }
-            Err(Err(io)) => return Err(PageError::unexpected(locale, io)),
-        };
-        let files: Vec<String> = stored.iter().flat_map(|p| [p.path.clone(), p.thumb_path.clone()]).collect();
-        let new = store::reports::build(
-            report_id,
-            line.line.manufacturer_id,
-            line.line.id,
-            &feedback,
-            locale,
-            Some(key),
-            stored,
-        );
-        match state.reports.write(new).await {
-            Ok(()) => state.metrics.photo_bytes(upload_bytes),
-            // An identical submission committed first: this one is acknowledged as the same report,
-            // and its own photo files, which no row will ever point at, go.
-            Err(store::StoreError::Conflict(_)) => {
-                duplicate = true;
-                if !files.is_empty() {
-                    let dir = state.settings.data_dir.clone();
-                    let _ = web::block(move || store::photo_files::remove(&dir, &files)).await;
-                }
-            }
-            Err(e) => return Err(PageError::unexpected(locale, e)),
+            state.metrics.stored(accepted.duplicate);
+            Ok(reply_page(accepted.reply))
         }
+        Err(SubmitError::Spam) => {
+            // The honeypot is invisible to people; tell whoever filled it to send again rather than
+            // pretending to accept, so an unlucky autofill never loses a real report silently.
+            tracing::info!("honeypot field filled; submission refused");
+            state.metrics.refused(Refusal::Honeypot);
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("form", "error-spam")]))
+        }
+        Err(SubmitError::Invalid(errors)) => {
+            state.metrics.refused(Refusal::Invalid);
+            refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors)
+        }
+        Err(SubmitError::Unexpected(e)) => Err(PageError::unexpected(locale, e)),
     }
-    state.metrics.stored(duplicate);
-    let reply = if feedback.email.is_some() { "&reply=1" } else { "" };
-    Ok(HttpResponse::SeeOther()
-        .insert_header((LOCATION, format!("/q/{}/thanks?lang={}{reply}", line.line.code, locale.tag())))
-        .finish())
 }
 
 #[tracing::instrument(skip_all, fields(code = %path))]

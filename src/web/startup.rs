@@ -35,7 +35,7 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let state = AppState::new(db, settings);
-        state.scans.spawn_flusher(state.db.clone());
+        state.scans.spawn_flusher(state.app.db.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })
@@ -53,7 +53,7 @@ impl Application {
     /// Serves until a shutdown signal; then writes the scan counts still in memory.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let result = self.server.await;
-        if let Err(e) = self.state.scans.flush(&self.state.db).await {
+        if let Err(e) = self.state.scans.flush(&self.state.app.db).await {
             tracing::error!(error = %e, "scan counts could not be written at shutdown");
         }
         result

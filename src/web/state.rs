@@ -6,19 +6,16 @@ use rand::RngCore;
 use sea_orm::DatabaseConnection;
 use time::Date;
 
+use crate::app::App;
 use crate::config::Settings;
-use crate::store::line_cache::LineCache;
-use crate::store::report_writer::ReportWriter;
 use crate::store::scan_counts::ScanCounter;
 use crate::web::metrics::Metrics;
 
-/// Shared by every worker: cheap to clone.
+/// Shared by every worker: cheap to clone. The use cases' own context is `app`; the rest is what
+/// only the web layer needs.
 #[derive(Clone)]
 pub struct AppState {
-    pub db: DatabaseConnection,
-    pub settings: Arc<Settings>,
-    pub lines: LineCache,
-    pub reports: ReportWriter,
+    pub app: App,
     pub scans: ScanCounter,
     pub submissions: Arc<DefaultKeyedRateLimiter<String>>,
     pub daily_key: Arc<DailyKey>,
@@ -35,11 +32,8 @@ pub fn submission_quota(settings: &Settings) -> Quota {
 impl AppState {
     pub fn new(db: DatabaseConnection, settings: Settings) -> AppState {
         AppState {
-            reports: ReportWriter::start(db.clone()),
             submissions: Arc::new(RateLimiter::keyed(submission_quota(&settings))),
-            db,
-            settings: Arc::new(settings),
-            lines: LineCache::default(),
+            app: App::new(db, settings),
             scans: ScanCounter::default(),
             daily_key: Arc::new(DailyKey::default()),
             metrics: Arc::new(Metrics::default()),

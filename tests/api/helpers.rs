@@ -322,7 +322,7 @@ impl TestApp {
         );
         new.report.created_at = sea_orm::ActiveValue::Set(spec.at);
         new.fact.created_at = spec.at;
-        self.state.reports.write(new).await.map(|()| id)
+        self.state.app.reports.write(new).await.map(|()| id)
     }
 
     pub async fn get_json(&self, token: &str, path: &str) -> (u16, Value) {

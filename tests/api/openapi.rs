@@ -473,6 +473,8 @@ async fn documented_errors_are_the_ones_the_app_answers() {
             "get",
         ),
         ("get", "/api/v1/reports?format=xml".into(), None, &fx.token, 422, "/reports", "get"),
+        ("get", "/api/v1/reports?limit=501".into(), None, &fx.token, 422, "/reports", "get"),
+        ("get", "/api/v1/reports?cursor=garbage".into(), None, &fx.token, 422, "/reports", "get"),
         ("get", format!("/api/v1/reports?product_line={}", fx.line_id), None, &other.api_token, 404, "/reports", "get"),
         (
             "get",
@@ -528,6 +530,83 @@ async fn documented_errors_are_the_ones_the_app_answers() {
         check_schema(&doc, &json!({ "$ref": "#/components/schemas/Error" }), &err, "$", &mut errors);
         assert!(errors.is_empty(), "{method} {path}: {}", errors.join("\n"));
     }
+}
+
+/// The documented query parameter of `GET /reports` called `name`.
+fn reports_parameter<'a>(doc: &'a Value, name: &str) -> &'a Value {
+    doc.pointer("/paths/~1reports/get/parameters")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .find(|p| p["name"] == name)
+        .unwrap_or_else(|| panic!("GET /reports documents no `{name}`"))
+}
+
+#[tokio::test]
+async fn the_reports_page_size_cursor_and_next_page_headers_are_the_documented_ones() {
+    let app = spawn_app().await;
+    let doc = fetch_document(&app).await;
+    let fx = fixture(&app).await;
+    let before = app.reports(&fx.token, &fx.line_id).await;
+    assert_eq!(before.len(), 1, "the fixture has one report");
+    let line: Value = app
+        .client
+        .get(app.url(&format!("/api/v1/product-lines/{}", fx.line_id)))
+        .bearer_auth(&fx.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let res = app.post_feedback(line["code"].as_str().unwrap(), &crate::helpers::valid_form()).await;
+    assert_eq!(res.status(), 303);
+    let op = &doc["paths"]["/reports"]["get"];
+    let reports = |query: String| {
+        let req = app.client.get(app.url(&format!("/api/v1/reports?{query}"))).bearer_auth(&fx.token);
+        async move { req.send().await.unwrap() }
+    };
+    let refused = |field: &'static str, query: String| {
+        let call = reports(query.clone());
+        async move {
+            let res = call.await;
+            assert_eq!(res.status(), 422, "{query}");
+            assert!(op["responses"].get("422").is_some());
+            let err: Value = res.json().await.unwrap();
+            assert_eq!(err["error"]["field"], field, "{query}: {err}");
+        }
+    };
+
+    let limit = &reports_parameter(&doc, "limit")["schema"];
+    let (min, max) = (limit["minimum"].as_u64().unwrap(), limit["maximum"].as_u64().unwrap());
+    assert_eq!((min, max, limit["default"].as_u64()), (1, 500, Some(50)));
+    for n in [min, max] {
+        assert_eq!(reports(format!("limit={n}")).await.status(), 200, "limit={n}");
+    }
+    refused("limit", format!("limit={}", min - 1)).await;
+    refused("limit", format!("limit={}", max + 1)).await;
+    refused("limit", "limit=abc".into()).await;
+
+    let cursor = reports_parameter(&doc, "cursor");
+    assert_eq!(cursor["schema"]["type"], "string");
+    refused("cursor", "cursor=garbage".into()).await;
+    let example = cursor["example"].as_str().unwrap();
+    assert_eq!(reports(format!("cursor={example}")).await.status(), 200, "the documented example is a cursor");
+
+    // A full page carries every documented paging header; the last page none of them.
+    let headers = op["responses"]["200"]["headers"].as_object().unwrap();
+    let res = reports(format!("product_line={}&limit={min}", fx.line_id)).await;
+    assert_eq!(res.status(), 200);
+    for name in ["Link", "X-Next-Cursor"] {
+        assert!(headers.contains_key(name), "{name} is documented");
+        assert!(res.headers().contains_key(name), "{name} is sent when a page follows");
+    }
+    let link = res.headers()["link"].to_str().unwrap().to_owned();
+    let next = link.strip_prefix('<').and_then(|l| l.split_once(">; rel=\"next\"")).unwrap().0;
+    let res = app.client.get(next).bearer_auth(&fx.token).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(!res.headers().contains_key("link") && !res.headers().contains_key("x-next-cursor"));
+    assert_eq!(res.json::<Vec<Value>>().await.unwrap().len(), 1);
 }
 
 #[tokio::test]

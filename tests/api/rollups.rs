@@ -155,7 +155,7 @@ async fn a_rebuild_while_reports_keep_arriving_loses_and_doubles_nothing() {
                 );
                 new.report.created_at = sea_orm::ActiveValue::Set(at);
                 new.fact.created_at = at;
-                app_state.reports.write(new).await.unwrap();
+                app_state.app.reports.write(new).await.unwrap();
                 n += 1;
             }
             n

@@ -6,10 +6,11 @@ use serde::Deserialize;
 use uuid::Uuid;
 
 use super::{Manufacturer, owned_line};
-use crate::artwork::{self, ArtworkError, BundleItem, Format, Options, Paper, SheetItem};
+use crate::app::lines::{self, Line};
+use crate::artwork::DEFAULT_PROFILE;
+use crate::artwork::{self, ArtworkError, Format, Options, Paper, SheetItem};
 use crate::domain::Lot;
 use crate::domain::lot::parse_lot_list;
-use crate::store::{self, entities::product_line};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -18,9 +19,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(web::resource("/artwork/sheet").route(web::get().to(sheet)))
         .service(web::resource("/artwork/bundle").route(web::get().to(bundle)));
 }
-
-/// Used when a request names no profile: the most common process, printed packaging.
-pub const DEFAULT_PROFILE: &str = "packaging-offset";
 
 /// What `format=` may name: an artwork format, or the spec sheet.
 #[derive(Clone, Copy)]
@@ -78,17 +76,6 @@ fn parse_lot(raw: Option<&str>) -> Result<Option<Lot>, ApiError> {
     }
 }
 
-/// The exact text a line's symbol carries, with or without a lot.
-pub(crate) fn line_text(
-    public_url: &str,
-    line: &product_line::Model,
-    lot: Option<&Lot>,
-    profile: &artwork::Profile,
-) -> Result<String, ArtworkError> {
-    let segment = lot.map(Lot::path_segment);
-    artwork::encode_line(public_url, &line.code, line.gtin.as_deref(), segment.as_deref(), profile.uppercase_scheme)
-}
-
 /// Rendering is CPU work of milliseconds (seconds for big bundles); keep it off the async workers.
 async fn blocking<T: Send + 'static>(
     field: &'static str,
@@ -119,7 +106,7 @@ async fn download(
     let profile = load_profile(q.profile.as_deref())?;
     let lot = parse_lot(q.lot.as_deref())?;
     let text =
-        line_text(&state.settings.public_url, &line, lot.as_ref(), profile).map_err(|e| artwork_error(e, "lot"))?;
+        line.symbol_text(&state.app.settings.public_url, lot.as_ref(), profile).map_err(|e| artwork_error(e, "lot"))?;
     let mut options = Options::new(profile);
     options.size_mm = q.size_mm;
     options.caption = q.caption.clone();
@@ -156,7 +143,7 @@ async fn chosen_lines(
     who: Manufacturer,
     raw: Option<&str>,
     allow_all: bool,
-) -> Result<Vec<product_line::Model>, ApiError> {
+) -> Result<Vec<Line>, ApiError> {
     let raw = raw.map(str::trim).filter(|s| !s.is_empty()).ok_or_else(|| {
         ApiError::invalid(
             "lines",
@@ -168,16 +155,16 @@ async fn chosen_lines(
         )
     })?;
     if allow_all && raw.eq_ignore_ascii_case("all") {
-        let all = store::product_lines::list(&state.db, who.id).await?;
+        let all = lines::list(&state.app, who.id).await?;
         if all.is_empty() {
             return Err(ApiError::invalid("lines", "there are no product lines yet"));
         }
         return Ok(all);
     }
-    let mut out: Vec<product_line::Model> = Vec::new();
+    let mut out: Vec<Line> = Vec::new();
     for part in raw.split(',').map(str::trim).filter(|p| !p.is_empty()) {
         let id: Uuid = part.parse().map_err(|_| ApiError::NotFound("product line"))?;
-        if out.iter().any(|l| l.id == id) {
+        if out.iter().any(|l| l.id.get() == id) {
             continue;
         }
         out.push(owned_line(state, who, id).await?);
@@ -209,16 +196,16 @@ async fn sheet(
 ) -> Result<HttpResponse, ApiError> {
     let paper: Paper = q.paper.as_deref().unwrap_or("a4").parse().map_err(|e| artwork_error(e, "paper"))?;
     let profile = load_profile(q.profile.as_deref())?;
-    let lines = chosen_lines(&state, who, q.lines.as_deref(), false).await?;
-    let base = &state.settings.public_url;
+    let picked = chosen_lines(&state, who, q.lines.as_deref(), false).await?;
+    let base = &state.app.settings.public_url;
     let items: Vec<SheetItem> = match q.lots.as_deref().map(str::trim).filter(|l| !l.is_empty()) {
-        None => lines
+        None => picked
             .iter()
-            .map(|l| Ok(SheetItem { text: line_text(base, l, None, profile)?, caption: Some(l.code.clone()) }))
+            .map(|l| Ok(SheetItem { text: l.symbol_text(base, None, profile)?, caption: Some(l.code.clone()) }))
             .collect::<Result<_, ArtworkError>>()
             .map_err(|e| artwork_error(e, "lines"))?,
         Some(lots) => {
-            let [line] = lines.as_slice() else {
+            let [line] = picked.as_slice() else {
                 return Err(ApiError::invalid(
                     "lots",
                     "lots are for one product line: name exactly one line with lots=",
@@ -228,7 +215,7 @@ async fn sheet(
             lots.iter()
                 .map(|lot| {
                     Ok(SheetItem {
-                        text: line_text(base, line, Some(lot), profile)?,
+                        text: line.symbol_text(base, Some(lot), profile)?,
                         caption: Some(format!("{} lot {lot}", line.code)),
                     })
                 })
@@ -261,23 +248,13 @@ async fn bundle(
     q: web::Query<BundleQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let profile = load_profile(q.profile.as_deref())?;
-    let lines = chosen_lines(&state, who, q.lines.as_deref(), true).await?;
-    let items = bundle_items(&state.settings.public_url, &lines, profile).map_err(|e| artwork_error(e, "lines"))?;
+    let picked = chosen_lines(&state, who, q.lines.as_deref(), true).await?;
+    let chosen = picked.iter().map(|l| (l.code.as_str(), l.gtin.as_deref()));
+    let items =
+        lines::bundle_items(&state.app.settings.public_url, chosen, profile).map_err(|e| artwork_error(e, "lines"))?;
     let mut options = Options::new(profile);
     options.size_mm = q.size_mm;
     options.invert = q.invert;
     let zip = blocking("lines", move || artwork::bundle(&items, &options)).await?;
     Ok(attachment("application/zip", &format!("scanback-artwork-{}.zip", profile.name), zip))
-}
-
-/// One bundle entry per line, named by its code (unique and file-name safe).
-pub(crate) fn bundle_items(
-    public_url: &str,
-    lines: &[product_line::Model],
-    profile: &artwork::Profile,
-) -> Result<Vec<BundleItem>, ArtworkError> {
-    lines
-        .iter()
-        .map(|l| Ok(BundleItem { stem: l.code.clone(), text: line_text(public_url, l, None, profile)?, caption: None }))
-        .collect()
 }

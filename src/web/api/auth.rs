@@ -3,8 +3,8 @@ use std::pin::Pin;
 
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
-use uuid::Uuid;
 
+use crate::domain::ManufacturerId;
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -12,7 +12,7 @@ use crate::web::state::AppState;
 /// authenticated; everything they load must be scoped to `Manufacturer::id`.
 #[derive(Clone, Copy, Debug)]
 pub struct Manufacturer {
-    pub id: Uuid,
+    pub id: ManufacturerId,
 }
 
 impl FromRequest for Manufacturer {
@@ -31,8 +31,8 @@ impl FromRequest for Manufacturer {
             let (Some(token), Some(state)) = (token, state) else {
                 return Err(ApiError::Unauthorized);
             };
-            match crate::store::manufacturers::authenticate_token(&state.db, &token).await? {
-                Some(id) => Ok(Manufacturer { id }),
+            match crate::store::manufacturers::authenticate_token(&state.app.db, &token).await? {
+                Some(id) => Ok(Manufacturer { id: ManufacturerId(id) }),
                 None => Err(ApiError::Unauthorized),
             }
         })

@@ -83,16 +83,16 @@ async fn create(
             "this product line has no GTIN, so it has no GS1 Digital Link to serve links from".into(),
         ));
     }
-    let created = store::links::create(&state.db, who.id, line.id, link).await?;
+    let created = store::links::create(&state.app.db, who.id.get(), line.id.get(), link).await?;
     let json = LinkJson::from(created);
     Ok(HttpResponse::Created()
-        .insert_header(("Location", format!("/api/v1/product-lines/{}/links/{}", line.id, json.id)))
+        .insert_header(("Location", format!("/api/v1/product-lines/{}/links/{}", line.id.get(), json.id)))
         .json(json))
 }
 
 async fn list(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
     let line = owned_line(&state, who, *id).await?;
-    let links = store::links::for_line(&state.db, line.id).await?;
+    let links = store::links::for_line(&state.app.db, line.id.get()).await?;
     Ok(HttpResponse::Ok().json(links.into_iter().map(LinkJson::from).collect::<Vec<_>>()))
 }
 
@@ -103,6 +103,8 @@ async fn delete(
 ) -> Result<HttpResponse, ApiError> {
     let (line_id, link_id) = path.into_inner();
     let line = owned_line(&state, who, line_id).await?;
-    store::links::delete(&state.db, who.id, line.id, link_id).await.map_err(ApiError::unless_missing("link"))?;
+    store::links::delete(&state.app.db, who.id.get(), line.id.get(), link_id)
+        .await
+        .map_err(ApiError::unless_missing("link"))?;
     Ok(HttpResponse::NoContent().finish())
 }

@@ -40,8 +40,8 @@ async fn owned_line(
     state: &crate::web::state::AppState,
     who: Manufacturer,
     id: uuid::Uuid,
-) -> Result<crate::store::entities::product_line::Model, ApiError> {
-    crate::store::product_lines::get(&state.db, who.id, id).await.map_err(ApiError::unless_missing("product line"))
+) -> Result<crate::app::lines::Line, ApiError> {
+    Ok(crate::app::lines::get(&state.app, who.id, crate::domain::LineId(id)).await?)
 }
 
 fn json_config() -> web::JsonConfig {

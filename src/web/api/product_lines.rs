@@ -3,9 +3,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{Manufacturer, owned_line};
-use crate::domain::{FormConfig, Gtin, ProductName, product::parse_sku};
-use crate::store::{self, entities::product_line, product_lines::NewLine};
+use super::Manufacturer;
+use crate::app::lines::{self, Changes, Line, NewLineInput};
+use crate::domain::{FormConfig, LineId};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -44,18 +44,18 @@ pub struct LineJson {
 }
 
 impl LineJson {
-    pub fn new(m: product_line::Model, public_url: &str) -> LineJson {
+    pub fn new(l: Line, public_url: &str) -> LineJson {
         LineJson {
-            id: m.id,
-            scan_url: format!("{public_url}/q/{}", m.code),
-            name: m.name,
-            code: m.code,
-            gtin: m.gtin,
-            sku: m.sku,
-            status: m.status,
-            image_url: m.image_path.as_deref().map(|p| format!("{public_url}/media/{p}")),
-            created_at: m.created_at,
-            retired_at: m.retired_at,
+            id: l.id.get(),
+            scan_url: format!("{public_url}/q/{}", l.code),
+            image_url: l.image.as_ref().map(|i| format!("{public_url}/media/{}", i.path)),
+            name: l.name,
+            code: l.code,
+            gtin: l.gtin,
+            sku: l.sku,
+            status: l.status.as_str().to_owned(),
+            created_at: l.created_at,
+            retired_at: l.retired_at,
         }
     }
 }
@@ -70,44 +70,27 @@ struct CreateBody {
     sku: Option<String>,
 }
 
-fn parse_name(s: &str) -> Result<ProductName, ApiError> {
-    ProductName::parse(s).map_err(|e| ApiError::invalid("name", e.to_string()))
-}
-
-fn parse_optional_sku(s: Option<&str>) -> Result<Option<String>, ApiError> {
-    match s.map(str::trim).filter(|s| !s.is_empty()) {
-        None => Ok(None),
-        Some(s) => parse_sku(s).map(Some).map_err(|e| ApiError::invalid("sku", e.to_string())),
-    }
-}
-
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn create(
     state: web::Data<AppState>,
     who: Manufacturer,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let name = parse_name(&body.name)?;
-    let gtin = match body.gtin.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        None => None,
-        Some(g) => Some(Gtin::parse(g).map_err(|e| ApiError::invalid("gtin", e.to_string()))?),
-    };
-    let sku = parse_optional_sku(body.sku.as_deref())?;
-    let line = store::product_lines::create(&state.db, who.id, NewLine { name, sku, gtin }).await?;
-    let json = LineJson::new(line, &state.settings.public_url);
+    let CreateBody { name, gtin, sku } = body.into_inner();
+    let line = lines::create(&state.app, who.id, NewLineInput { name, gtin, sku }).await?;
+    let json = LineJson::new(line, &state.app.settings.public_url);
     Ok(HttpResponse::Created().insert_header(("Location", format!("/api/v1/product-lines/{}", json.id))).json(json))
 }
 
 async fn list(state: web::Data<AppState>, who: Manufacturer) -> Result<HttpResponse, ApiError> {
-    let lines = store::product_lines::list(&state.db, who.id).await?;
-    let public = &state.settings.public_url;
-    Ok(HttpResponse::Ok().json(lines.into_iter().map(|l| LineJson::new(l, public)).collect::<Vec<_>>()))
+    let all = lines::list(&state.app, who.id).await?;
+    let public = &state.app.settings.public_url;
+    Ok(HttpResponse::Ok().json(all.into_iter().map(|l| LineJson::new(l, public)).collect::<Vec<_>>()))
 }
 
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let line = owned_line(&state, who, *id).await?;
-    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+    let line = lines::get(&state.app, who.id, LineId(*id)).await?;
+    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
 #[derive(Deserialize)]
@@ -133,24 +116,14 @@ async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
-    let body = body.into_inner();
-    let name = body.name.as_deref().map(parse_name).transpose()?;
-    let sku = match body.sku {
-        None => None,
-        Some(v) => Some(parse_optional_sku(v.as_deref())?),
-    };
-    let line = store::product_lines::update(&state.db, who.id, *id, store::product_lines::Changes { name, sku })
-        .await
-        .map_err(ApiError::unless_missing("product line"))?;
-    state.lines.invalidate(&line.code);
-    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+    let UpdateBody { name, sku } = body.into_inner();
+    let line = lines::update(&state.app, who.id, LineId(*id), Changes { name, sku }).await?;
+    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
 async fn retire(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let line =
-        store::product_lines::retire(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("product line"))?;
-    state.lines.invalidate(&line.code);
-    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+    let line = lines::retire(&state.app, who.id, LineId(*id)).await?;
+    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
 /// The feedback form of a line: categories per kind with labels, and which optional questions it asks.
@@ -159,8 +132,7 @@ async fn get_form(
     who: Manufacturer,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = owned_line(&state, who, *id).await?;
-    Ok(HttpResponse::Ok().json(FormConfig::from_stored(line.form_config.as_deref())))
+    Ok(HttpResponse::Ok().json(lines::form(&state.app, who.id, LineId(*id)).await?))
 }
 
 async fn put_form(
@@ -169,13 +141,7 @@ async fn put_form(
     id: web::Path<Uuid>,
     body: web::Json<FormConfig>,
 ) -> Result<HttpResponse, ApiError> {
-    let form = body.into_inner();
-    form.validate().map_err(|e| ApiError::invalid("categories", e.to_string()))?;
-    let line = store::product_lines::set_form(&state.db, who.id, *id, &form)
-        .await
-        .map_err(ApiError::unless_missing("product line"))?;
-    state.lines.invalidate(&line.code);
-    Ok(HttpResponse::Ok().json(form))
+    Ok(HttpResponse::Ok().json(lines::set_form(&state.app, who.id, LineId(*id), body.into_inner()).await?))
 }
 
 /// The product picture: the raw JPEG, PNG or WebP file as the body. It is shrunk and re-encoded (no
@@ -186,23 +152,8 @@ async fn put_image(
     id: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
-    let line = owned_line(&state, who, *id).await?;
-    let dir = state.settings.data_dir.clone();
-    let line_id = line.id;
-    let saved = web::block(move || {
-        let (jpeg, w, h) =
-            crate::photos::product_image(&body).map_err(|e| ApiError::invalid("image", e.to_string()))?;
-        let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
-            .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
-        Ok::<_, ApiError>((path, w, h))
-    })
-    .await
-    .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("image task failed: {e}")))??;
-    let line = store::product_lines::set_image(&state.db, who.id, line_id, Some(saved))
-        .await
-        .map_err(ApiError::unless_missing("product line"))?;
-    state.lines.invalidate(&line.code);
-    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.settings.public_url)))
+    let line = lines::set_image(&state.app, who.id, LineId(*id), body).await?;
+    Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
 async fn delete_image(
@@ -210,9 +161,6 @@ async fn delete_image(
     who: Manufacturer,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
-    let line = store::product_lines::set_image(&state.db, who.id, *id, None)
-        .await
-        .map_err(ApiError::unless_missing("product line"))?;
-    state.lines.invalidate(&line.code);
+    lines::clear_image(&state.app, who.id, LineId(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

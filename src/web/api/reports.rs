@@ -1,11 +1,15 @@
+use actix_web::http::header;
 use actix_web::{HttpResponse, web};
+use bytes::Bytes;
+use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
+use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
-use super::{Manufacturer, owned_line};
-use crate::domain::{Kind, ReportStatus};
-use crate::store::{self, entities::report, entities::report_photo, reports::Filter};
+use super::Manufacturer;
+use crate::app::reports::{self, Query, Report};
+use crate::domain::{Cursor, Kind, LineId, ReportId, ReportStatus};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -44,10 +48,10 @@ struct ReportJson {
 }
 
 impl ReportJson {
-    fn new(r: report::Model, photos: &[report_photo::Model]) -> Self {
-        let photos = photos
+    fn new(r: Report) -> Self {
+        let photos = r
+            .photos
             .iter()
-            .filter(|p| p.report_id == r.id)
             .map(|p| PhotoJson {
                 url: format!("/api/v1/reports/{}/photos/{}", r.id, p.position),
                 thumbnail_url: format!("/api/v1/reports/{}/photos/{}?size=thumbnail", r.id, p.position),
@@ -56,19 +60,19 @@ impl ReportJson {
             })
             .collect();
         ReportJson {
-            id: r.id,
-            product_line_id: r.product_line_id,
-            kind: r.kind,
+            id: r.id.get(),
+            product_line_id: r.product_line_id.get(),
+            kind: r.kind.as_str().to_owned(),
             category: r.category,
             rating: r.rating,
-            recommend: r.nps,
+            recommend: r.recommend,
             usage_period: r.usage_period,
             comment: r.comment,
             email: r.email,
             lot: r.lot,
             serial: r.serial,
             locale: r.locale,
-            status: r.status,
+            status: r.status.as_str().to_owned(),
             created_at: r.created_at,
             photos,
         }
@@ -87,7 +91,35 @@ struct ListQuery {
     category: Option<String>,
     lot: Option<String>,
     status: Option<String>,
-    limit: Option<u64>,
+    /// Text, not a number, so that `limit=abc` is a 422 naming the field like `limit=0`.
+    limit: Option<String>,
+    cursor: Option<String>,
+}
+
+/// Reports per page when the client does not say.
+const PAGE_DEFAULT: u64 = 50;
+/// The largest page: bigger exports are what `format=csv` is for.
+const PAGE_MAX: u64 = 500;
+/// Rows per database round trip while a CSV export streams.
+const CSV_CHUNK: u64 = 1000;
+
+fn parse_limit(raw: Option<&str>) -> Result<u64, ApiError> {
+    let Some(raw) = raw else { return Ok(PAGE_DEFAULT) };
+    match raw.trim().parse::<u64>() {
+        Ok(n) if (1..=PAGE_MAX).contains(&n) => Ok(n),
+        _ => Err(ApiError::invalid(
+            "limit",
+            format!(
+                "`{}` is not a page size; use a whole number from 1 to {PAGE_MAX} (default {PAGE_DEFAULT})",
+                raw.chars().take(32).collect::<String>()
+            ),
+        )),
+    }
+}
+
+enum Format {
+    Json,
+    Csv,
 }
 
 fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
@@ -98,9 +130,8 @@ fn parse_status(s: &str) -> Result<ReportStatus, ApiError> {
 }
 
 async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
-    let report = store::reports::get(&state.db, who.id, *id).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
+    let report = reports::get(&state.app, who.id, ReportId(*id)).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
 #[derive(Deserialize)]
@@ -117,52 +148,102 @@ async fn update(
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let status = parse_status(body.status.trim())?;
-    let report =
-        store::reports::set_status(&state.db, who.id, *id, status).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    Ok(HttpResponse::Ok().json(ReportJson::new(report, &photos)))
+    let report = reports::set_status(&state.app, who.id, ReportId(*id), status).await?;
+    Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
+/// One page of reports as a JSON array (the next page's cursor travels in `Link` and `X-Next-Cursor`),
+/// or every matching report as a streamed CSV file.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn list(
     state: web::Data<AppState>,
     who: Manufacturer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    if let Some(line) = q.product_line {
-        // Another manufacturer's line answers 404 like an unknown one.
-        owned_line(&state, who, line).await?;
-    }
+    let format = match q.format.as_deref() {
+        None | Some("json") => Format::Json,
+        Some("csv") => Format::Csv,
+        Some(other) => return Err(ApiError::invalid("format", format!("unknown format `{other}`; use json or csv"))),
+    };
     let kind = match q.kind.as_deref() {
         None => None,
         Some(k) => Some(Kind::parse(k).ok_or_else(|| {
             ApiError::invalid("kind", format!("unknown kind `{k}`; use defect, usability, praise or other"))
         })?),
     };
-    let filter = Filter {
-        product_line: q.product_line,
+    let query = Query {
+        product_line: q.product_line.map(LineId),
         since: q.since,
         until: q.until,
         kind,
         category: q.category.clone(),
         lot: q.lot.clone(),
         status: q.status.as_deref().map(parse_status).transpose()?,
-        limit: Some(q.limit.unwrap_or(1000).clamp(1, 10_000)),
     };
-    let reports = store::reports::list(&state.db, who.id, &filter).await?;
-    match q.format.as_deref() {
-        None | Some("json") => {
-            let ids: Vec<Uuid> = reports.iter().map(|r| r.id).collect();
-            let photos = store::reports::photos(&state.db, &ids).await?;
-            let json: Vec<ReportJson> = reports.into_iter().map(|r| ReportJson::new(r, &photos)).collect();
-            Ok(HttpResponse::Ok().json(json))
+    let limit = parse_limit(q.limit.as_deref())?;
+    let after = match q.cursor.as_deref() {
+        None => None,
+        Some(c) => Some(Cursor::parse(c).map_err(|e| ApiError::invalid("cursor", e.to_string()))?),
+    };
+    match format {
+        Format::Json => {
+            let page = reports::page(&state.app, who.id, &query, after, limit).await?;
+            let mut res = HttpResponse::Ok();
+            if let Some(next) = page.next {
+                let cursor = next.encode();
+                let url = next_page_url(&state.app.settings.public_url, &query, &cursor, limit);
+                res.insert_header((header::LINK, format!("<{url}>; rel=\"next\"")));
+                res.insert_header(("X-Next-Cursor", cursor));
+            }
+            Ok(res.json(page.reports.into_iter().map(ReportJson::new).collect::<Vec<_>>()))
         }
-        Some("csv") => Ok(HttpResponse::Ok()
-            .content_type("text/csv; charset=utf-8")
-            .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
-            .body(to_csv(&reports))),
-        Some(other) => Err(ApiError::invalid("format", format!("unknown format `{other}`; use json or csv"))),
+        // Every matching row: `limit` and `cursor` do not apply to an export. A database that is
+        // down answers 500 here rather than a 200 with a cut-off file.
+        Format::Csv => {
+            let chunks = reports::export(&state.app, who.id, query, CSV_CHUNK).await?;
+            let mut first = true;
+            let body = chunks.map_ok(move |reports| {
+                let mut chunk = String::new();
+                if std::mem::take(&mut first) {
+                    chunk.push_str(CSV_HEADER);
+                }
+                push_csv_rows(&mut chunk, &reports);
+                Bytes::from(chunk)
+            });
+            Ok(HttpResponse::Ok()
+                .content_type("text/csv; charset=utf-8")
+                .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
+                .streaming(body))
+        }
     }
+}
+
+/// The same filters, the next page's cursor and the same page size, under the public URL.
+fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    if let Some(line) = filter.product_line {
+        query.append_pair("product_line", &line.to_string());
+    }
+    for (name, at) in [("since", filter.since), ("until", filter.until)] {
+        if let Some(text) = at.and_then(|t| t.format(&Rfc3339).ok()) {
+            query.append_pair(name, &text);
+        }
+    }
+    if let Some(kind) = filter.kind {
+        query.append_pair("kind", kind.as_str());
+    }
+    if let Some(category) = &filter.category {
+        query.append_pair("category", category);
+    }
+    if let Some(lot) = &filter.lot {
+        query.append_pair("lot", lot);
+    }
+    if let Some(status) = filter.status {
+        query.append_pair("status", status.as_str());
+    }
+    query.append_pair("cursor", cursor);
+    query.append_pair("limit", &limit.to_string());
+    format!("{public_url}/api/v1/reports?{}", query.finish())
 }
 
 #[derive(Deserialize)]
@@ -177,48 +258,39 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let report = store::reports::get(&state.db, who.id, id).await.map_err(ApiError::unless_missing("report"))?;
-    let photos = store::reports::photos(&state.db, &[report.id]).await?;
-    let p = photos.into_iter().find(|p| p.position == position).ok_or(ApiError::NotFound("photo"))?;
-    let rel = if q.size.as_deref() == Some("thumbnail") { p.thumb_path } else { p.path };
-    let dir = state.settings.data_dir.clone();
-    let bytes = web::block(move || store::photo_files::read(&dir, &rel))
-        .await
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo read task failed: {e}")))?
-        .map_err(|e| ApiError::Unexpected(anyhow::anyhow!("photo file unreadable: {e}")))?;
+    let thumbnail = q.size.as_deref() == Some("thumbnail");
+    let bytes = reports::photo(&state.app, who.id, ReportId(id), position, thumbnail).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")
         .insert_header(("Cache-Control", "private, max-age=86400"))
         .body(bytes))
 }
 
-fn to_csv(reports: &[report::Model]) -> String {
-    let mut out = String::from(
-        "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n",
-    );
+const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
+
+fn push_csv_rows(out: &mut String, reports: &[Report]) {
     for r in reports {
-        let created = r.created_at.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+        let created = r.created_at.format(&Rfc3339).unwrap_or_default();
         let fields = [
             r.id.to_string(),
             r.product_line_id.to_string(),
             created,
-            r.kind.clone(),
+            r.kind.as_str().to_owned(),
             r.category.clone().unwrap_or_default(),
             r.rating.to_string(),
-            r.nps.map(|n| n.to_string()).unwrap_or_default(),
+            r.recommend.map(|n| n.to_string()).unwrap_or_default(),
             r.usage_period.clone().unwrap_or_default(),
             r.comment.clone(),
             r.email.clone().unwrap_or_default(),
             r.lot.clone().unwrap_or_default(),
             r.serial.clone().unwrap_or_default(),
             r.locale.clone(),
-            r.status.clone(),
+            r.status.as_str().to_owned(),
         ];
         let row: Vec<String> = fields.iter().map(|f| csv_field(f)).collect();
         out.push_str(&row.join(","));
         out.push_str("\r\n");
     }
-    out
 }
 
 /// RFC 4180 quoting, plus a leading apostrophe on text a spreadsheet would run as a formula

@@ -93,8 +93,8 @@ async fn stats(
 ) -> Result<HttpResponse, ApiError> {
     let line = owned_line(&state, who, *id).await?;
     let (from, until, window) = days_window(&q)?;
-    let numbers = store::stats::line(&state.db, line.id, window).await?;
-    let counts = store::scan_counts::for_line(&state.db, line.id, from, until).await?;
+    let numbers = store::stats::line(&state.app.db, line.id.get(), window).await?;
+    let counts = store::scan_counts::for_line(&state.app.db, line.id.get(), from, until).await?;
 
     let mut days: BTreeMap<Date, Day> = BTreeMap::new();
     let mut lots: BTreeMap<String, Lot> = BTreeMap::new();
@@ -132,7 +132,7 @@ async fn stats(
         .map(|((kind, category), m)| (format!("{kind}/{category}"), count(m.reports)))
         .collect();
     Ok(HttpResponse::Ok().json(Stats {
-        product_line_id: line.id,
+        product_line_id: line.id.get(),
         from: from.to_string(),
         until: until.to_string(),
         scans,
@@ -207,12 +207,12 @@ async fn lines(
     let (from, until, window) = days_window(&q)?;
     let previous = window.previous();
     let (previous_from, previous_until) = (previous.start().date(), previous.end().date() - Duration::days(1));
-    let all = store::product_lines::list(&state.db, who.id).await?;
+    let all = store::product_lines::list(&state.app.db, who.id.get()).await?;
     let ids: Vec<Uuid> = all.iter().map(|l| l.id).collect();
-    let current = store::stats::lines(&state.db, who.id, window).await?;
-    let before = store::stats::lines(&state.db, who.id, previous).await?;
-    let scans_now = store::scan_counts::per_line(&state.db, &ids, from, until).await?;
-    let scans_before = store::scan_counts::per_line(&state.db, &ids, previous_from, previous_until).await?;
+    let current = store::stats::lines(&state.app.db, who.id.get(), window).await?;
+    let before = store::stats::lines(&state.app.db, who.id.get(), previous).await?;
+    let scans_now = store::scan_counts::per_line(&state.app.db, &ids, from, until).await?;
+    let scans_before = store::scan_counts::per_line(&state.app.db, &ids, previous_from, previous_until).await?;
     let mut lines: Vec<LineTotals> = all
         .into_iter()
         .map(|l| LineTotals {

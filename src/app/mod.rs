@@ -1,0 +1,36 @@
+//! The use cases: the one place that API handlers, dashboard handlers and CLI commands call. Each
+//! function checks its input with the domain's rules, talks to the store, keeps caches right, and
+//! answers with domain values or an [`AppError`]. Nothing here knows about HTTP.
+
+mod error;
+pub mod feedback;
+pub mod lines;
+pub mod print_shares;
+pub mod reports;
+
+use std::sync::Arc;
+
+use sea_orm::DatabaseConnection;
+
+pub use error::AppError;
+
+use crate::config::Settings;
+use crate::store::line_cache::LineCache;
+use crate::store::report_writer::ReportWriter;
+
+/// What the use cases need: cheap to clone, shared by every worker.
+#[derive(Clone)]
+pub struct App {
+    pub db: DatabaseConnection,
+    pub settings: Arc<Settings>,
+    /// Product lines by code, for the scan path; the use cases that change a line invalidate it.
+    pub lines: LineCache,
+    /// Group commit for reports (starts its task on the current runtime).
+    pub reports: ReportWriter,
+}
+
+impl App {
+    pub fn new(db: DatabaseConnection, settings: Settings) -> App {
+        App { reports: ReportWriter::start(db.clone()), db, settings: Arc::new(settings), lines: LineCache::default() }
+    }
+}
