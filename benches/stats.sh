@@ -68,7 +68,9 @@ if [ "$DB_KIND" = postgres ]; then
   command -v psql >/dev/null || { echo "psql is needed for the PostgreSQL run" >&2; exit 1; }
   pg_db="scanback_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
   psql "$POSTGRES_URL" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
-  export SCANBACK_DATABASE_URL="${POSTGRES_URL%/}/$pg_db"
+  # The same URL with the new database as its path (as tests/api/helpers.rs does).
+  SCANBACK_DATABASE_URL=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$POSTGRES_URL" "$pg_db")
+  export SCANBACK_DATABASE_URL
 else
   export SCANBACK_DATABASE_URL="sqlite://$work/scanback.db?mode=rwc"
 fi
