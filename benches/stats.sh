@@ -10,11 +10,13 @@
 #
 # PostgreSQL: a database scanback_bench_<random> is created on POSTGRES_URL (default
 # postgres://postgres@127.0.0.1:5432/) and dropped at the end. SQLite: a file in a temporary folder.
-# TIME_LIMIT (seconds, after the build) bounds the run: 5400 by default, 110 with QUICK.
+# TIME_LIMIT (seconds, after the build) bounds the run: 5400 by default, 110 with QUICK. KEEP=1 leaves
+# the database and the work folder behind for a closer look.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB_KIND="${1:-sqlite}"
 QUICK="${QUICK:-}"
+KEEP="${KEEP:-}"
 REPORTS="${REPORTS:-5000000}"
 LINES="${LINES:-500}"
 DAYS="${DAYS:-365}"
@@ -54,6 +56,10 @@ pg_db=""
 cleanup() {
   local status=$?
   if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; fi
+  if [ -n "$KEEP" ]; then
+    echo "KEEP: kept $work and ${SCANBACK_DATABASE_URL:-the database} (seed.json there has the token); remove them yourself" >&2
+    exit "$status"
+  fi
   if [ -n "$pg_db" ]; then
     psql "$POSTGRES_URL" -qc "DROP DATABASE IF EXISTS \"$pg_db\" WITH (FORCE)" >/dev/null 2>&1 ||
       echo "could not drop database $pg_db" >&2
