@@ -386,6 +386,8 @@ fn active(m: Uuid, r: &Row) -> report::ActiveModel {
         usage_period: Set(r.usage.map(str::to_owned)),
         serial: Set(None),
         fingerprint: Set(None),
+        assignee_id: Set(None),
+        comment_folded: Set(scanback::store::reports::fold(r.comment)),
     }
 }
 
@@ -440,13 +442,15 @@ async fn copy_reports(db: &DatabaseConnection, m: Uuid, rows: &[Row]) -> anyhow:
         copy_text(&mut buf, r.nps.map(|n| n.to_string()).as_deref());
         buf.push('\t');
         copy_text(&mut buf, r.usage);
-        // serial, fingerprint
-        buf.push_str("\t\\N\t\\N\n");
+        // serial, fingerprint, then the folded comment the inbox searches
+        buf.push_str("\t\\N\t\\N\t");
+        copy_text(&mut buf, Some(&scanback::store::reports::fold(r.comment)));
+        buf.push('\n');
     }
     copy(
         db,
         "COPY reports (id, product_line_id, manufacturer_id, kind, rating, comment, email, lot, locale, status, \
-         created_at, category, nps, usage_period, serial, fingerprint) FROM STDIN",
+         created_at, category, nps, usage_period, serial, fingerprint, comment_folded) FROM STDIN",
         buf,
     )
     .await
