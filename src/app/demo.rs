@@ -148,6 +148,14 @@ pub async fn seed(app: &App) -> anyhow::Result<Demo> {
         }
     }
     scans.flush(db).await?;
+    // Production volumes of the pan's lots, so its line page shows PPM and the p-chart.
+    for (i, lot) in (1..=5).map(|n| (n, format!("L26{n:02}"))) {
+        if let Some(line) = lines.first()
+            && let Ok(lot) = crate::domain::Lot::parse(&lot)
+        {
+            store::lot_volumes::set(db, line.id, &lot, 4_000 + 1_500 * i64::from(i)).await?;
+        }
+    }
     let line = lines.into_iter().next().ok_or_else(|| anyhow::anyhow!("no demo line"))?;
     Ok(Demo { manufacturer: m, line, reports: written })
 }
