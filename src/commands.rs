@@ -14,7 +14,6 @@ use crate::domain::{Code, Locale, Lot};
 use crate::domain::{LineId, ManufacturerId, ReportId, ShareId};
 use crate::mail::Mailer;
 use crate::store::{self, manufacturers::NewManufacturer};
-use crate::web::startup::Application;
 
 /// Opens the database (creating the SQLite file's folder on first use) and applies migrations.
 pub async fn open_database(settings: &Settings) -> anyhow::Result<DatabaseConnection> {
@@ -85,19 +84,17 @@ pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     Ok(())
 }
 
-pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+/// Everything `serve` does before the web server starts (which `main` starts, so that nothing below
+/// the binary imports from `web`): settings checked, data folder made, database migrated, demo seeded.
+pub async fn prepare_serve(settings: &Settings, demo: bool) -> anyhow::Result<DatabaseConnection> {
     settings.check_reachable().await?;
     std::fs::create_dir_all(&settings.data_dir)
         .with_context(|| format!("cannot create the data folder {}", settings.data_dir.display()))?;
-    let db = open_database(&settings).await?;
+    let db = open_database(settings).await?;
     if demo {
-        seed_demo(&db, &settings).await?;
+        seed_demo(&db, settings).await?;
     }
-    let app = Application::build(settings.clone(), db)?;
-    tracing::info!(listen = %settings.listen, port = app.port(), "scanback is serving");
-    eprintln!("scanback is listening on {} (public URL {})", settings.listen, settings.public_url);
-    app.run_until_stopped().await?;
-    Ok(())
+    Ok(db)
 }
 
 /// On an empty database: a workspace worth looking at, and everything needed to try it.

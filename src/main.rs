@@ -192,7 +192,14 @@ fn main() -> ExitCode {
 
 async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
     match command {
-        Command::Serve { demo } => commands::serve(settings, demo).await,
+        Command::Serve { demo } => {
+            let db = commands::prepare_serve(&settings, demo).await?;
+            let app = scanback::web::startup::Application::build(settings.clone(), db)?;
+            tracing::info!(listen = %settings.listen, port = app.port(), "scanback is serving");
+            eprintln!("scanback is listening on {} (public URL {})", settings.listen, settings.public_url);
+            app.run_until_stopped().await?;
+            Ok(())
+        }
         Command::Migrate => commands::migrate(&settings).await,
         Command::Manufacturer { command: ManufacturerCommand::Create { name, email, locale } } => {
             let created = commands::manufacturer_create(&settings, &name, &email, &locale).await?;

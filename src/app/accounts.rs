@@ -213,19 +213,41 @@ pub async fn reset_link_is_live(app: &App, token: &str) -> Result<bool, AppError
     Ok(store::password_resets::peek(&app.db, token).await?.is_some())
 }
 
-/// A password a person chose, checked: long enough, not absurdly long.
-pub fn check_password(password: &str, confirm: &str) -> Result<(), AppError> {
+/// Why a password a person chose cannot be used.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    /// The confirmation differs.
+    Mismatch,
+}
+
+/// What is wrong with a chosen password, if anything: long enough, not absurdly long, confirmed.
+pub fn password_problem(password: &str, confirm: &str) -> Option<PasswordProblem> {
     let n = password.chars().count();
     if n < MIN_PASSWORD_CHARS {
-        return Err(AppError::invalid("password", format!("use at least {MIN_PASSWORD_CHARS} characters")));
+        Some(PasswordProblem::TooShort)
+    } else if n > MAX_PASSWORD_CHARS {
+        Some(PasswordProblem::TooLong)
+    } else if password != confirm {
+        Some(PasswordProblem::Mismatch)
+    } else {
+        None
     }
-    if n > MAX_PASSWORD_CHARS {
-        return Err(AppError::invalid("password", format!("use at most {MAX_PASSWORD_CHARS} characters")));
+}
+
+/// [`password_problem`] as a use case's refusal.
+pub fn check_password(password: &str, confirm: &str) -> Result<(), AppError> {
+    match password_problem(password, confirm) {
+        None => Ok(()),
+        Some(PasswordProblem::TooShort) => {
+            Err(AppError::invalid("password", format!("use at least {MIN_PASSWORD_CHARS} characters")))
+        }
+        Some(PasswordProblem::TooLong) => {
+            Err(AppError::invalid("password", format!("use at most {MAX_PASSWORD_CHARS} characters")))
+        }
+        Some(PasswordProblem::Mismatch) => Err(AppError::invalid("confirm", "the two passwords differ")),
     }
-    if password != confirm {
-        return Err(AppError::invalid("confirm", "the two passwords differ"));
-    }
-    Ok(())
 }
 
 /// Sets a new password through a reset link (used up, even if two tabs submit at once), signs the

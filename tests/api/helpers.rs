@@ -149,10 +149,10 @@ impl TestApp {
         res.json().await.expect("json")
     }
 
-    /// Runs the real binary with `stdin` as its standard input.
-    pub fn cli_with_input(&self, args: &[&str], stdin: &[u8]) -> std::process::Output {
-        use std::io::Write;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_scanback"))
+    /// The real binary, pointed at this app's database, data folder and mail server.
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_scanback"));
+        command
             .args(args)
             .current_dir(self.dir.path())
             .env_clear()
@@ -160,7 +160,17 @@ impl TestApp {
             .env("SCANBACK_DATABASE_URL", &self.settings.database_url)
             .env("SCANBACK_PUBLIC_URL", &self.settings.public_url)
             .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
-            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default())
+            .env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{}", self.mail.port))
+            .env("SCANBACK_MAIL_FROM", &self.settings.mail_from)
+            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default());
+        command
+    }
+
+    /// Runs the real binary with `stdin` as its standard input.
+    pub fn cli_with_input(&self, args: &[&str], stdin: &[u8]) -> std::process::Output {
+        use std::io::Write;
+        let mut child = self
+            .command(args)
             .stdin(std::process::Stdio::piped())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -172,19 +182,7 @@ impl TestApp {
 
     /// Runs the real binary against this app's database and mail server.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_scanback"))
-            .args(args)
-            .current_dir(self.dir.path())
-            .env_clear()
-            .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("SCANBACK_DATABASE_URL", &self.settings.database_url)
-            .env("SCANBACK_PUBLIC_URL", &self.settings.public_url)
-            .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
-            .env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{}", self.mail.port))
-            .env("SCANBACK_MAIL_FROM", &self.settings.mail_from)
-            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default())
-            .output()
-            .expect("run scanback")
+        self.command(args).output().expect("run scanback")
     }
 }
 

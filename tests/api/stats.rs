@@ -11,7 +11,6 @@ use crate::helpers::{ReportSpec, TestApp, spawn_app};
 
 struct Fixture {
     token: String,
-    manufacturer: uuid::Uuid,
     line: uuid::Uuid,
 }
 
@@ -56,7 +55,7 @@ async fn fixture(app: &TestApp) -> Fixture {
         }
     }
     app.flush_scans().await;
-    Fixture { token: m.api_token, manufacturer: m.manufacturer_id, line }
+    Fixture { token: m.api_token, line }
 }
 
 async fn stats(app: &TestApp, f: &Fixture, query: &str) -> Value {
@@ -227,5 +226,4 @@ async fn a_rebuild_from_raw_reports_gives_the_same_statistics_and_check_finds_no
     assert_eq!(report["cells"], 6 * 4 - 1, "four cells per report; two on one day share the day total: {report}");
     assert!(String::from_utf8_lossy(&out.stderr).contains("1/1"), "a progress bar on stderr");
     assert_eq!(stats(&app, &f, "from=2026-10-01&until=2026-11-30").await, before);
-    let _ = f.manufacturer;
 }

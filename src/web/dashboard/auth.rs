@@ -295,18 +295,15 @@ struct NewPasswordForm {
     csrf_token: String,
 }
 
-/// The message a password refusal shows, in the page's language.
-pub(crate) fn password_error(tr: Tr, e: &AppError) -> Option<String> {
-    match e {
-        AppError::Invalid { field: "password", message } if message.contains("least") => {
-            Some(tr.t_num("password-too-short", "min", accounts::MIN_PASSWORD_CHARS as i64))
+/// The message a refused password shows, in the page's language; `None` if the password is fine.
+pub(crate) fn password_error(tr: Tr, password: &str, confirm: &str) -> Option<String> {
+    accounts::password_problem(password, confirm).map(|problem| match problem {
+        accounts::PasswordProblem::TooShort => {
+            tr.t_num("password-too-short", "min", accounts::MIN_PASSWORD_CHARS as i64)
         }
-        AppError::Invalid { field: "password", .. } => {
-            Some(tr.t_num("password-too-long", "max", accounts::MAX_PASSWORD_CHARS as i64))
-        }
-        AppError::Invalid { field: "confirm", .. } => Some(tr.t("password-mismatch")),
-        _ => None,
-    }
+        accounts::PasswordProblem::TooLong => tr.t_num("password-too-long", "max", accounts::MAX_PASSWORD_CHARS as i64),
+        accounts::PasswordProblem::Mismatch => tr.t("password-mismatch"),
+    })
 }
 
 async fn reset(
@@ -320,7 +317,7 @@ async fn reset(
     match accounts::reset_password(&state.app, &token, &form.password, &form.confirm).await {
         Ok(done) => Ok(signed_in_response(&req, "/dashboard", done.cookie)),
         Err(AppError::NotFound(_)) => Ok(reset_gone(locale)),
-        Err(e) => match password_error(Tr(locale), &e) {
+        Err(e) => match password_error(Tr(locale), &form.password, &form.confirm) {
             Some(message) => Ok(new_password_form(
                 &req,
                 StatusCode::UNPROCESSABLE_ENTITY,

@@ -15,7 +15,6 @@ use serde::Deserialize;
 use time::{Date, OffsetDateTime, Time, UtcOffset};
 use uuid::Uuid;
 
-use super::members::app_member;
 use super::session::Member;
 use crate::app::reports::{self, EventKind, Query, Report};
 use crate::app::{AppError, lines, members, replies};
@@ -200,7 +199,7 @@ struct InboxPage {
 
 /// The workspace's members, id -> email.
 async fn member_emails(state: &AppState, member: &Member) -> Result<Vec<(Uuid, String)>, DashError> {
-    let (all, _) = members::list(&state.app, &app_member(member)).await.map_err(DashError::from_app(member.locale))?;
+    let (all, _) = members::list(&state.app, &member.account()).await.map_err(DashError::from_app(member.locale))?;
     Ok(all.into_iter().map(|m| (m.id, m.email)).collect())
 }
 
@@ -737,7 +736,7 @@ async fn reply(
     reports::get(&state.app, member.manufacturer_id, ReportId(*id))
         .await
         .map_err(DashError::from_app(member.locale))?;
-    let who = app_member(&member);
+    let who = member.account();
     match replies::send_reply(&state.app, &who, ReportId(*id), &form.message, status).await {
         Ok(()) => Ok(to_report(*id)),
         Err(e) => refused(&state, &member, *id, e, form.message.clone()).await,

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::auth::{password_error, signed_in_response};
 use super::session::{Member, check_sign_in_form};
-use crate::app::{AppError, accounts, members};
+use crate::app::{AppError, members};
 use crate::domain::Role;
 use crate::web::error::DashError;
 use crate::web::i18n::{LangLink, Tr, request_locale, switch_links};
@@ -26,16 +26,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .route("/dashboard/tokens/{id}/revoke", web::post().to(revoke_token))
         .service(web::resource("/invite/{token}").route(web::get().to(invite_page)).route(web::post().to(accept)));
-}
-
-pub(super) fn app_member(m: &Member) -> accounts::Member {
-    accounts::Member {
-        user_id: m.user_id,
-        manufacturer_id: m.manufacturer_id,
-        email: m.email.clone(),
-        role: m.role,
-        locale: m.locale,
-    }
 }
 
 fn role_label(tr: Tr, role: Role) -> String {
@@ -82,7 +72,7 @@ async fn render_members(
 ) -> Result<HttpResponse, DashError> {
     let locale = member.locale;
     let tr = Tr(locale);
-    let (all, pending) = members::list(&state.app, &app_member(member)).await.map_err(DashError::from_app(locale))?;
+    let (all, pending) = members::list(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
     let page = MembersPage {
         lang: locale.tag(),
         tr,
@@ -141,7 +131,7 @@ async fn invite(
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
     let tr = Tr(member.locale);
-    match members::invite(&state.app, &app_member(&member), &form.email, &form.role).await {
+    match members::invite(&state.app, &member.account(), &form.email, &form.role).await {
         Ok(()) => {
             render_members(&state, &member, StatusCode::OK, String::new(), None, Some(tr.t("members-invited"))).await
         }
@@ -170,11 +160,21 @@ async fn change_role(
 ) -> Result<HttpResponse, DashError> {
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
-    match members::change_role(&state.app, &app_member(&member), *id, &form.role).await {
+    let done = members::change_role(&state.app, &member.account(), *id, &form.role).await;
+    back_to_members(&state, &member, done).await
+}
+
+/// After a change to a member: back to the list, or the list again with the refusal (422).
+async fn back_to_members(
+    state: &AppState,
+    member: &Member,
+    done: Result<(), AppError>,
+) -> Result<HttpResponse, DashError> {
+    match done {
         Ok(()) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/dashboard/members")).finish()),
         Err(e) => {
             let message = refusal(e, member.locale)?;
-            render_members(&state, &member, StatusCode::UNPROCESSABLE_ENTITY, String::new(), Some(message), None).await
+            render_members(state, member, StatusCode::UNPROCESSABLE_ENTITY, String::new(), Some(message), None).await
         }
     }
 }
@@ -194,13 +194,8 @@ async fn remove(
 ) -> Result<HttpResponse, DashError> {
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
-    match members::remove(&state.app, &app_member(&member), *id).await {
-        Ok(()) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/dashboard/members")).finish()),
-        Err(e) => {
-            let message = refusal(e, member.locale)?;
-            render_members(&state, &member, StatusCode::UNPROCESSABLE_ENTITY, String::new(), Some(message), None).await
-        }
-    }
+    let done = members::remove(&state.app, &member.account(), *id).await;
+    back_to_members(&state, &member, done).await
 }
 
 struct TokenLine {
@@ -234,7 +229,7 @@ async fn render_tokens(
 ) -> Result<HttpResponse, DashError> {
     member.require(Role::Owner)?;
     let locale = member.locale;
-    let all = members::tokens(&state.app, &app_member(member)).await.map_err(DashError::from_app(locale))?;
+    let all = members::tokens(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
     let page = TokensPage {
         lang: locale.tag(),
         tr: Tr(locale),
@@ -283,7 +278,7 @@ async fn create_token(
 ) -> Result<HttpResponse, DashError> {
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
-    match members::create_token(&state.app, &app_member(&member), &form.label, form.write.is_some()).await {
+    match members::create_token(&state.app, &member.account(), &form.label, form.write.is_some()).await {
         Ok(token) => render_tokens(&state, &member, StatusCode::OK, Some(token), None).await,
         Err(e) => {
             let message = refusal(e, member.locale)?;
@@ -301,7 +296,7 @@ async fn revoke_token(
 ) -> Result<HttpResponse, DashError> {
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
-    members::revoke_token(&state.app, &app_member(&member), *id).await.map_err(DashError::from_app(member.locale))?;
+    members::revoke_token(&state.app, &member.account(), *id).await.map_err(DashError::from_app(member.locale))?;
     Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/dashboard/tokens")).finish())
 }
 
@@ -347,7 +342,7 @@ async fn accept(
         Err(AppError::NotFound(_)) => {
             Ok(pages::message(StatusCode::GONE, locale, "invite-gone-title", "invite-gone-body", None))
         }
-        Err(e) => match password_error(Tr(locale), &e) {
+        Err(e) => match password_error(Tr(locale), &form.password, &form.confirm) {
             Some(message) => {
                 let manufacturer = members::invitation(&state.app, &token).await.ok().flatten().unwrap_or_default();
                 Ok(super::auth::new_password_form(

@@ -49,6 +49,17 @@ impl Member {
         }
     }
 
+    /// The member as the use cases know them.
+    pub fn account(&self) -> accounts::Member {
+        accounts::Member {
+            user_id: self.user_id,
+            manufacturer_id: self.manufacturer_id,
+            email: self.email.clone(),
+            role: self.role,
+            locale: self.locale,
+        }
+    }
+
     pub fn cookie_value(&self) -> &str {
         &self.cookie
     }
