@@ -2,7 +2,6 @@
 //! editor writes once to every consenting customer who reported that category on a line in a period.
 //! A preview shows how many it reaches; the same message is sent once, however often it is posted.
 
-use sea_orm::TransactionTrait;
 use time::{Date, OffsetDateTime};
 
 use super::accounts::Member;
@@ -91,7 +90,7 @@ pub async fn send(app: &App, who: &Member, audience: &Audience, message: &str) -
     )
     .await?;
     let manufacturer = store::manufacturers::get(&app.db, who.manufacturer_id.get()).await?.name;
-    let txn = app.db.begin().await.map_err(store::StoreError::from)?;
+    let txn = store::begin_write(&app.db).await.map_err(store::StoreError::from)?;
     let recorded = store::broadcasts::record(
         &txn,
         store::broadcasts::NewBroadcast {

@@ -115,8 +115,7 @@ pub async fn accept(
             .await
             .map_err(|e| anyhow::anyhow!("hashing failed: {e}"))??
     };
-    use sea_orm::TransactionTrait;
-    let txn = app.db.begin().await.map_err(store::StoreError::from)?;
+    let txn = store::begin_write(&app.db).await.map_err(store::StoreError::from)?;
     let Some(inv) = store::invitations::accept(&txn, token).await? else {
         return Err(AppError::NotFound("invitation"));
     };

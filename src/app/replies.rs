@@ -1,7 +1,6 @@
 //! Closing the loop: an editor answers a customer who left an email; the customer answers back
 //! through a private link or by replying to the mail, and the answer lands on the report.
 
-use sea_orm::TransactionTrait;
 use uuid::Uuid;
 
 use super::accounts::Member;
@@ -55,7 +54,7 @@ pub async fn send_reply(
     let manufacturer = store::manufacturers::get(&app.db, who.manufacturer_id.get()).await?.name;
     let tr = Tr(Locale::parse(&row.locale).unwrap_or(Locale::DEFAULT));
 
-    let txn = app.db.begin().await.map_err(store::StoreError::from)?;
+    let txn = store::begin_write(&app.db).await.map_err(store::StoreError::from)?;
     let token = store::replies::create_token(&txn, row.id).await?;
     let url = format!("{}/r/{token}", app.settings.public_url);
     let reply_to = app.settings.reply_domain.as_ref().map(|d| format!("reply+{token}@{d}"));

@@ -1,6 +1,6 @@
 //! Manufacturers, their owners and their API tokens.
 
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use uuid::Uuid;
 
 use super::entities::{api_token, manufacturer, user};
@@ -31,7 +31,7 @@ pub async fn create(
     let token = new_token();
     let manufacturer_id = Uuid::now_v7();
     let created_at = now();
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     manufacturer::Entity::insert(manufacturer::ActiveModel {
         id: Set(manufacturer_id),
         name: Set(name.trim().to_owned()),

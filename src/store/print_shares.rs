@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, IntoActiveModel, PaginatorTrait,
-    QueryFilter, QueryOrder, TransactionTrait,
+    QueryFilter, QueryOrder,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -93,7 +93,7 @@ pub async fn create(db: &DatabaseConnection, new: NewShare) -> Result<CreatedSha
         expires_at: Set(created_at + new.valid_for),
         revoked_at: Set(None),
     };
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let share = share.insert(&txn).await?;
     print_share_line::Entity::insert_many(
         line_ids.iter().map(|id| print_share_line::ActiveModel { share_id: Set(share.id), product_line_id: Set(*id) }),

@@ -3,7 +3,6 @@
 
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
-    TransactionTrait,
 };
 use uuid::Uuid;
 
@@ -17,7 +16,7 @@ pub async fn add(
     author: Option<Uuid>,
     body: &str,
 ) -> Result<Model, StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let at = now();
     let note = report_note::ActiveModel {
         id: Set(Uuid::now_v7()),

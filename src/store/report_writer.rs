@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use sea_orm::{DatabaseConnection, EntityTrait, TransactionTrait};
+use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use super::entities::{report, report_photo};
@@ -118,7 +118,7 @@ fn duplicate_as_conflict(e: StoreError) -> StoreError {
 }
 
 async fn commit(db: &DatabaseConnection, reports: &[&NewReport]) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     report::Entity::insert_many(reports.iter().map(|r| r.report.clone())).exec_without_returning(&txn).await?;
     let photos: Vec<report_photo::ActiveModel> = reports.iter().flat_map(|r| r.photos.iter().cloned()).collect();
     if !photos.is_empty() {

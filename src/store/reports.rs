@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select, TransactionTrait,
+    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -306,7 +306,7 @@ pub async fn change(
     change: Change,
     actor: Option<Uuid>,
 ) -> Result<Vec<Model>, StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     let mut found = report::Entity::find()
         .filter(report::Column::ManufacturerId.eq(manufacturer_id))
         .filter(report::Column::Id.is_in(ids.iter().copied()))

@@ -3,8 +3,8 @@
 //!
 //! Rebuild and check work one line and one UTC month at a time: every cell of a report lies in the
 //! report's month, so a month is a self-contained unit. Each unit is one short transaction, which
-//! keeps a rebuild safe beside a running service: on SQLite the unit's first statement takes the
-//! write lock, on PostgreSQL the line's row is locked `FOR UPDATE`, which waits for (and then
+//! keeps a rebuild safe beside a running service: on SQLite the unit begins `IMMEDIATE` and so holds
+//! the write lock, on PostgreSQL the line's row is locked `FOR UPDATE`, which waits for (and then
 //! holds off) report inserts of that line, whose foreign-key check takes a share lock on that row.
 
 use sea_orm::sea_query::{Expr, OnConflict};
@@ -278,9 +278,8 @@ pub async fn rebuild(
     progress(0, lines.len());
     for (i, line) in lines.iter().enumerate() {
         for (start, end) in months(db, *line).await? {
-            let txn = db.begin().await?;
-            // PostgreSQL: hold off this line's report inserts. SQLite: the DELETE is the first
-            // statement and takes the write lock before anything is read.
+            let txn = super::begin_write(db).await?;
+            // PostgreSQL: hold off this line's report inserts (SQLite holds the write lock already).
             lock_line(&txn, *line).await?;
             report_rollup::Entity::delete_many()
                 .filter(Column::ProductLineId.eq(*line))

@@ -7,10 +7,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{
-    ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
-    TransactionTrait,
-};
+use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use uuid::Uuid;
 
 use super::StoreError;
@@ -84,7 +81,7 @@ impl ScanCounter {
 }
 
 async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Result<(), StoreError> {
-    let txn = db.begin().await?;
+    let txn = super::begin_write(db).await?;
     for (key, (human, bot)) in counts {
         let row = scan_count::ActiveModel {
             product_line_id: Set(key.line),
