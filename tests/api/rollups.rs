@@ -169,7 +169,9 @@ async fn a_rebuild_while_reports_keep_arriving_loses_and_doubles_nothing() {
     assert_rollups_match(&app, "after rebuilds racing 300 new reports").await;
     let window = scanback::domain::rollup::Window::new(
         scanback::domain::rollup::day_start(start),
-        scanback::domain::rollup::day_start(OffsetDateTime::now_utc()) + Duration::days(1),
+        // The racing writer's last report is 7 hours after now (5 h x 300 from 62 days ago): the window
+        // must reach past tomorrow's start, or the test fails in the evening (UTC).
+        scanback::domain::rollup::day_start(OffsetDateTime::now_utc()) + Duration::days(2),
     )
     .unwrap();
     assert_eq!(scanback::store::stats::line(&app.db, line, window).await.unwrap().totals.reports, 450);
