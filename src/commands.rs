@@ -261,7 +261,7 @@ pub struct ShareRequest<'a> {
 /// A use case's refusal in the command line's words: a field is named as the flag that set it.
 fn cli_message(e: AppError, flag_of: impl Fn(&str) -> String) -> anyhow::Error {
     match e {
-        AppError::Invalid { field, message } => anyhow::anyhow!("--{}: {message}", flag_of(field)),
+        AppError::Invalid { field, message, .. } => anyhow::anyhow!("--{}: {message}", flag_of(field)),
         other => anyhow::anyhow!("{other}"),
     }
 }

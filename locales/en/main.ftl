@@ -325,3 +325,50 @@ history-note = added a note
 history-reply = replied to the customer
 history-other = { $kind }
 history-former-member = a former member
+
+# Refusals the workspace and the reply page show (the API sends the English text)
+members-error-email = This is not an email address.
+members-error-role = Choose viewer, editor or owner.
+members-error-exists = This address already has an account.
+members-error-last-owner = A workspace keeps at least one owner: make someone else owner first.
+tokens-error-label = Name the token in 1 to 80 characters (what uses it).
+message-error-empty = Write a message.
+message-error-long = The message is longer than { $max } characters.
+message-error-chars = The message contains characters that cannot be sent.
+reply-error-no-email = This customer left no email address, so there is nobody to answer.
+bulk-error-none = Choose at least one report.
+bulk-error-many = Choose at most { $max } reports at once.
+
+# Tell everyone affected
+broadcast-title = Tell everyone affected
+broadcast-hint = Write once to every customer who reported a topic on this line in a period and agreed to be answered, e.g. “the coating problem is fixed in lots from L2703”. You see how many it reaches before anything is sent, and the same message is never sent twice.
+broadcast-topic = Topic
+broadcast-from = Reported from
+broadcast-until = Reported until
+broadcast-message = Message
+broadcast-message-hint = Sent as written, in plain text, with your company as the sender.
+broadcast-preview-button = Preview the recipients
+broadcast-preview-title = Before you send
+broadcast-preview = { $count ->
+    [0] Nobody who reported { $topic } from { $from } to { $until } left an email and agreed to be answered.
+    [one] This message goes to { $count } customer who reported { $topic } from { $from } to { $until }.
+   *[other] This message goes to { $count } customers who reported { $topic } from { $from } to { $until }.
+}
+broadcast-send = { $count ->
+    [one] Send to { $count } customer
+   *[other] Send to { $count } customers
+}
+broadcast-edit = Change the message
+broadcast-sent = { $count ->
+    [one] Sent to { $count } customer.
+   *[other] Sent to { $count } customers.
+}
+broadcast-already-sent = { $count ->
+    [one] This message already went to { $count } customer; nothing new was sent.
+   *[other] This message already went to { $count } customers; nothing new was sent.
+}
+broadcast-back = Back to { $line }
+broadcast-error-topic = Choose a topic from the list.
+broadcast-error-period = The period must start before it ends.
+broadcast-error-dates = Enter both dates as YYYY-MM-DD.
+broadcast-error-message = Write a message of 1 to { $max } characters.

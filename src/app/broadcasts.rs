@@ -10,6 +10,9 @@ use crate::domain::{Kind, LineId, Locale, Role};
 use crate::i18n::Tr;
 use crate::store::{self, outbox::NewMail};
 
+/// Longest message to everyone affected.
+pub const MAX_BROADCAST_CHARS: usize = 5000;
+
 /// Who a message goes to: a line, a `kind/category` and the days `from..=until` (UTC).
 #[derive(Clone, Debug)]
 pub struct Audience {
@@ -32,9 +35,9 @@ fn check(a: &Audience) -> Result<Checked, AppError> {
         .split_once('/')
         .and_then(|(k, c)| Some((Kind::parse(k.trim())?, c.trim().to_owned())))
         .filter(|(_, c)| !c.is_empty())
-        .ok_or_else(|| AppError::invalid("topic", "name a kind and a category, e.g. defect/coating"))?;
+        .ok_or_else(|| AppError::refused("topic", "broadcast-error-topic"))?;
     if a.from > a.until {
-        return Err(AppError::invalid("from", "the period must start before it ends"));
+        return Err(AppError::refused("from", "broadcast-error-period"));
     }
     Ok(Checked {
         kind,
@@ -61,6 +64,15 @@ pub async fn preview(app: &App, who: &Member, audience: &Audience) -> Result<usi
     Ok(to.len())
 }
 
+/// The message as it will be sent (trimmed), if it may be.
+pub fn check_message(message: &str) -> Result<&str, AppError> {
+    let message = message.trim();
+    if message.is_empty() || message.chars().count() > MAX_BROADCAST_CHARS {
+        return Err(AppError::refused_n("message", "broadcast-error-message", "max", MAX_BROADCAST_CHARS as i64));
+    }
+    Ok(message)
+}
+
 /// What a send did.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
 pub struct Sent {
@@ -74,10 +86,7 @@ pub async fn send(app: &App, who: &Member, audience: &Audience, message: &str) -
         return Err(AppError::Forbidden("only editors and owners write to customers"));
     }
     let c = check(audience)?;
-    let message = message.trim();
-    if message.is_empty() || message.chars().count() > 5000 {
-        return Err(AppError::invalid("message", "write a message of at most 5000 characters"));
-    }
+    let message = check_message(message)?;
     let line = super::lines::get(app, who.manufacturer_id, audience.line).await?;
     let to = store::broadcasts::recipients(
         &app.db,

@@ -59,16 +59,21 @@ pub async fn list(app: &App, who: &Member) -> Result<(Vec<MemberRow>, Vec<Pendin
 
 /// Mails a single-use link, valid for 7 days, that lets `email` join with `role`.
 #[tracing::instrument(skip_all, fields(manufacturer = %who.manufacturer_id))]
-pub async fn invite(app: &App, who: &Member, email: &str, role: &str) -> Result<(), AppError> {
+pub async fn invite(app: &App, who: &Member, email: &str, role: &str) -> Result<PendingInvitation, AppError> {
     owner_only(who)?;
-    let email = Email::parse(email).ok_or_else(|| AppError::invalid("email", "this is not an email address"))?;
-    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "choose viewer, editor or owner"))?;
+    let email = Email::parse(email).ok_or_else(|| AppError::refused("email", "members-error-email"))?;
+    let role = Role::parse(role).ok_or_else(|| AppError::refused("role", "members-error-role"))?;
     if store::users::find_by_email(&app.db, email.as_str()).await?.is_some() {
-        return Err(AppError::invalid("email", "this address already has an account"));
+        return Err(AppError::refused("email", "members-error-exists"));
     }
     let email = store::users::normalise_email(email.as_str());
     let token =
         store::invitations::create(&app.db, who.manufacturer_id.get(), &email, role.as_str(), who.user_id).await?;
+    let pending = PendingInvitation {
+        email: email.clone(),
+        role,
+        expires_at: OffsetDateTime::now_utc() + store::invitations::VALID_FOR,
+    };
     let manufacturer = store::manufacturers::get(&app.db, who.manufacturer_id.get()).await?.name;
     let tr = Tr(who.locale);
     let args = [
@@ -91,7 +96,7 @@ pub async fn invite(app: &App, who: &Member, email: &str, role: &str) -> Result<
     )
     .await?;
     app.outbox.notify_one();
-    Ok(())
+    Ok(pending)
 }
 
 /// The workspace an invitation link opens, if it is still good.
@@ -134,12 +139,12 @@ async fn owners(app: &App, who: &Member) -> Result<usize, AppError> {
 
 pub async fn change_role(app: &App, who: &Member, member: Uuid, role: &str) -> Result<(), AppError> {
     owner_only(who)?;
-    let role = Role::parse(role).ok_or_else(|| AppError::invalid("role", "choose viewer, editor or owner"))?;
+    let role = Role::parse(role).ok_or_else(|| AppError::refused("role", "members-error-role"))?;
     let target = store::users::member(&app.db, who.manufacturer_id.get(), member)
         .await
         .map_err(AppError::unless_missing("member"))?;
     if target.role == Role::Owner.as_str() && role != Role::Owner && owners(app, who).await? <= 1 {
-        return Err(AppError::invalid("role", "a workspace keeps at least one owner: make someone else owner first"));
+        return Err(AppError::refused("role", "members-error-last-owner"));
     }
     store::users::set_role(&app.db, target.id, role.as_str()).await?;
     Ok(())
@@ -152,7 +157,7 @@ pub async fn remove(app: &App, who: &Member, member: Uuid) -> Result<(), AppErro
         .await
         .map_err(AppError::unless_missing("member"))?;
     if target.role == Role::Owner.as_str() && owners(app, who).await? <= 1 {
-        return Err(AppError::invalid("member", "a workspace keeps at least one owner"));
+        return Err(AppError::refused("member", "members-error-last-owner"));
     }
     store::api_tokens::revoke_for_user(&app.db, target.id).await?;
     store::sessions::delete_for_user(&app.db, target.id).await?;
@@ -188,15 +193,15 @@ pub async fn tokens(app: &App, who: &Member) -> Result<Vec<TokenRow>, AppError> 
         .collect())
 }
 
-/// A new token for the owner, shown once.
-pub async fn create_token(app: &App, who: &Member, label: &str, write: bool) -> Result<String, AppError> {
+/// A new token for the owner: its id, and the secret, shown once.
+pub async fn create_token(app: &App, who: &Member, label: &str, write: bool) -> Result<(Uuid, String), AppError> {
     owner_only(who)?;
     let label = label.trim();
     if label.is_empty() || label.chars().count() > 80 || label.chars().any(char::is_control) {
-        return Err(AppError::invalid("label", "name the token in 1 to 80 characters (what uses it)"));
+        return Err(AppError::refused("label", "tokens-error-label"));
     }
-    let (_, token) = store::api_tokens::create(&app.db, who.manufacturer_id.get(), who.user_id, label, write).await?;
-    Ok(token)
+    let (row, token) = store::api_tokens::create(&app.db, who.manufacturer_id.get(), who.user_id, label, write).await?;
+    Ok((row.id, token))
 }
 
 pub async fn revoke_token(app: &App, who: &Member, id: Uuid) -> Result<(), AppError> {

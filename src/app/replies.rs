@@ -18,13 +18,13 @@ fn checked_message(field: &'static str, text: &str) -> Result<String, AppError> 
     let text = text.replace("\r\n", "\n");
     let text = text.trim();
     if text.is_empty() {
-        return Err(AppError::invalid(field, "write a message"));
+        return Err(AppError::refused(field, "message-error-empty"));
     }
     if text.chars().count() > MAX_MESSAGE_CHARS {
-        return Err(AppError::invalid(field, format!("the message is longer than {MAX_MESSAGE_CHARS} characters")));
+        return Err(AppError::refused_n(field, "message-error-long", "max", MAX_MESSAGE_CHARS as i64));
     }
     if text.chars().any(|c| c.is_control() && c != '\n' && c != '\t') {
-        return Err(AppError::invalid(field, "the message contains characters that cannot be sent"));
+        return Err(AppError::refused(field, "message-error-chars"));
     }
     Ok(text.to_owned())
 }
@@ -48,7 +48,7 @@ pub async fn send_reply(
         .await
         .map_err(AppError::unless_missing("report"))?;
     let Some(email) = row.email.clone() else {
-        return Err(AppError::invalid("message", "this customer left no email address, so there is nobody to answer"));
+        return Err(AppError::refused("message", "reply-error-no-email"));
     };
     let line = store::product_lines::get(&app.db, who.manufacturer_id.get(), row.product_line_id).await?;
     let manufacturer = store::manufacturers::get(&app.db, who.manufacturer_id.get()).await?.name;

@@ -201,10 +201,10 @@ pub const BULK_MAX: usize = 500;
 
 fn bulk_ids(ids: &[ReportId]) -> Result<Vec<Uuid>, AppError> {
     if ids.is_empty() {
-        return Err(AppError::invalid("id", "choose at least one report"));
+        return Err(AppError::refused("id", "bulk-error-none"));
     }
     if ids.len() > BULK_MAX {
-        return Err(AppError::invalid("id", format!("at most {BULK_MAX} reports at once")));
+        return Err(AppError::refused_n("id", "bulk-error-many", "max", BULK_MAX as i64));
     }
     Ok(ids.iter().map(|id| id.get()).collect())
 }
@@ -300,10 +300,10 @@ pub async fn add_note(
 ) -> Result<Note, AppError> {
     let body = body.replace("\r\n", "\n").trim().to_owned();
     if body.is_empty() {
-        return Err(AppError::invalid("body", "a note needs some text"));
+        return Err(AppError::refused_n("body", "report-note-invalid", "max", NOTE_MAX_CHARS as i64));
     }
     if body.chars().count() > NOTE_MAX_CHARS {
-        return Err(AppError::invalid("body", format!("a note has at most {NOTE_MAX_CHARS} characters")));
+        return Err(AppError::refused_n("body", "report-note-invalid", "max", NOTE_MAX_CHARS as i64));
     }
     store::reports::get(&app.db, who.get(), id.get()).await.map_err(AppError::unless_missing("report"))?;
     let note = store::report_notes::add(&app.db, id.get(), author, &body).await?;

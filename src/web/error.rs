@@ -62,7 +62,7 @@ impl From<AppError> for ApiError {
     fn from(e: AppError) -> ApiError {
         match e {
             AppError::NotFound(what) => ApiError::NotFound(what),
-            AppError::Invalid { field, message } => ApiError::Invalid { field: Some(field), message },
+            AppError::Invalid { field, message, .. } => ApiError::Invalid { field: Some(field), message },
             AppError::Conflict(m) => ApiError::Conflict(m),
             AppError::Forbidden(why) => ApiError::Forbidden(why.to_owned()),
             AppError::Unexpected(e) => ApiError::Unexpected(e),

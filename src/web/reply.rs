@@ -132,7 +132,8 @@ async fn answer(
             let notice = tr.t_str("answer-sent", "manufacturer", &thread.manufacturer);
             Ok(page(&req, &token, &thread, StatusCode::OK, String::new(), Some(notice), None))
         }
-        Err(AppError::Invalid { message, .. }) => {
+        Err(e @ AppError::Invalid { .. }) => {
+            let message = e.refusal_text(Tr(locale_for(&req, &thread))).unwrap_or_default();
             Ok(page(&req, &token, &thread, StatusCode::UNPROCESSABLE_ENTITY, form.message.clone(), None, Some(message)))
         }
         Err(e) => Err(PageError::unexpected(locale, e)),

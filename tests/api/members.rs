@@ -231,3 +231,222 @@ async fn another_manufacturers_member_or_token_ids_answer_404() {
         200
     );
 }
+
+/// A token of `role` for a new member of `m`: (member id, token).
+async fn member_token(
+    app: &TestApp,
+    manufacturer: uuid::Uuid,
+    email: &str,
+    role: &str,
+    write: bool,
+) -> (uuid::Uuid, String) {
+    let id = add_member(app, manufacturer, email, role).await;
+    let (_, token) = scanback::store::api_tokens::create(&app.db, manufacturer, id, "test", write).await.unwrap();
+    (id, token)
+}
+
+async fn api(
+    app: &TestApp,
+    method: reqwest::Method,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> (u16, serde_json::Value) {
+    let mut req = app.client.request(method, app.url(path)).bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    let status = res.status().as_u16();
+    let text = res.text().await.unwrap();
+    (status, if text.is_empty() { serde_json::Value::Null } else { serde_json::from_str(&text).unwrap() })
+}
+
+#[tokio::test]
+async fn the_api_lists_invites_changes_and_removes_members_for_owners_only() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let (viewer_id, viewer) = member_token(&app, m.manufacturer_id, "viewer@acme.test", "viewer", true).await;
+    let (_, editor) = member_token(&app, m.manufacturer_id, "editor@acme.test", "editor", true).await;
+
+    // Everyone reads the members.
+    for token in [&m.api_token, &viewer, &editor] {
+        let (status, body) = api(&app, Method::GET, "/api/v1/members", token, None).await;
+        assert_eq!(status, 200);
+        assert_eq!(body["members"].as_array().unwrap().len(), 3);
+    }
+    // Only owners change them; the refusal says why.
+    for token in [&viewer, &editor] {
+        let (status, body) = api(
+            &app,
+            Method::POST,
+            "/api/v1/members/invitations",
+            token,
+            Some(json!({"email": "new@acme.test", "role": "viewer"})),
+        )
+        .await;
+        assert_eq!(status, 403, "{body}");
+        assert!(body["error"]["message"].as_str().unwrap().contains("only an owner"));
+        let (status, _) =
+            api(&app, Method::PATCH, &format!("/api/v1/members/{viewer_id}"), token, Some(json!({"role": "owner"})))
+                .await;
+        assert_eq!(status, 403);
+        assert_eq!(api(&app, Method::DELETE, &format!("/api/v1/members/{viewer_id}"), token, None).await.0, 403);
+        assert_eq!(api(&app, Method::GET, "/api/v1/tokens", token, None).await.0, 403);
+    }
+
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        "/api/v1/members/invitations",
+        &m.api_token,
+        Some(json!({"email": "New@Acme.test", "role": "editor"})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["email"], "new@acme.test");
+    assert_eq!(body["role"], "editor");
+    let got = mails(&app, 1).await;
+    assert_eq!(got[0].to, vec!["new@acme.test"]);
+    assert!(got[0].part("text/plain").unwrap().contains("/invite/"));
+    let (_, listed) = api(&app, Method::GET, "/api/v1/members", &m.api_token, None).await;
+    assert_eq!(listed["invitations"][0]["email"], "new@acme.test");
+
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        "/api/v1/members/invitations",
+        &m.api_token,
+        Some(json!({"email": "not an address", "role": "editor"})),
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "email");
+    let (status, body) =
+        api(&app, Method::PATCH, &format!("/api/v1/members/{viewer_id}"), &m.api_token, Some(json!({"role": "admin"})))
+            .await;
+    assert_eq!(status, 422);
+    assert_eq!(body["error"]["field"], "role");
+
+    let (status, body) = api(
+        &app,
+        Method::PATCH,
+        &format!("/api/v1/members/{viewer_id}"),
+        &m.api_token,
+        Some(json!({"role": "editor"})),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(body["role"], "editor");
+    let owner_id = scanback::store::users::find_by_email(&app.db, &m.owner_email).await.unwrap().unwrap().id;
+    let (status, body) =
+        api(&app, Method::PATCH, &format!("/api/v1/members/{owner_id}"), &m.api_token, Some(json!({"role": "viewer"})))
+            .await;
+    assert_eq!(status, 422, "the last owner stays: {body}");
+
+    assert_eq!(api(&app, Method::DELETE, &format!("/api/v1/members/{viewer_id}"), &m.api_token, None).await.0, 204);
+    assert_eq!(api(&app, Method::GET, "/api/v1/members", &viewer, None).await.0, 401, "their token died with them");
+
+    // Another manufacturer's member is not found.
+    let b = app.create_manufacturer("Other Pans").await;
+    let theirs = scanback::store::users::find_by_email(&app.db, &b.owner_email).await.unwrap().unwrap().id;
+    let (status, _) =
+        api(&app, Method::PATCH, &format!("/api/v1/members/{theirs}"), &m.api_token, Some(json!({"role": "viewer"})))
+            .await;
+    assert_eq!(status, 404);
+    assert_eq!(api(&app, Method::DELETE, &format!("/api/v1/members/{theirs}"), &m.api_token, None).await.0, 404);
+}
+
+#[tokio::test]
+async fn the_api_creates_read_only_and_read_write_tokens_and_revokes_them() {
+    use reqwest::Method;
+    use serde_json::json;
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        "/api/v1/tokens",
+        &m.api_token,
+        Some(json!({"label": "reporting", "scopes": ["read"]})),
+    )
+    .await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["scopes"], json!(["read"]));
+    let read_only = body["token"].as_str().unwrap().to_owned();
+    let read_only_id = body["id"].as_str().unwrap().to_owned();
+    assert_eq!(api(&app, Method::GET, "/api/v1/product-lines", &read_only, None).await.0, 200);
+    assert_eq!(app.post_line(&read_only, &json!({"name": "Pan"})).await.status(), 403);
+
+    let (status, body) = api(
+        &app,
+        Method::POST,
+        "/api/v1/tokens",
+        &m.api_token,
+        Some(json!({"label": "erp sync", "scopes": ["read", "write"]})),
+    )
+    .await;
+    assert_eq!(status, 201);
+    let read_write = body["token"].as_str().unwrap().to_owned();
+    assert_eq!(app.post_line(&read_write, &json!({"name": "Pan"})).await.status(), 201);
+
+    let (status, listed) = api(&app, Method::GET, "/api/v1/tokens", &m.api_token, None).await;
+    assert_eq!(status, 200);
+    let labels: Vec<&str> = listed.as_array().unwrap().iter().map(|t| t["label"].as_str().unwrap()).collect();
+    assert!(labels.contains(&"reporting") && labels.contains(&"erp sync") && labels.contains(&"initial"));
+    assert!(listed.as_array().unwrap().iter().all(|t| t.get("token").is_none()), "secrets are shown once");
+    assert!(!listed.to_string().contains(&read_only), "secrets are shown once");
+
+    for (body, field) in [
+        (json!({"label": "", "scopes": ["read"]}), "label"),
+        (json!({"label": "x", "scopes": ["admin"]}), "scopes"),
+        (json!({"label": "x", "scopes": ["write"]}), "scopes"),
+    ] {
+        let (status, err) = api(&app, Method::POST, "/api/v1/tokens", &m.api_token, Some(body.clone())).await;
+        assert_eq!(status, 422, "{body}");
+        assert_eq!(err["error"]["field"], field, "{body}");
+    }
+    // A read-only token cannot mint a writing one.
+    let (status, _) =
+        api(&app, Method::POST, "/api/v1/tokens", &read_only, Some(json!({"label": "x", "scopes": ["read", "write"]})))
+            .await;
+    assert_eq!(status, 403);
+
+    assert_eq!(api(&app, Method::DELETE, &format!("/api/v1/tokens/{read_only_id}"), &m.api_token, None).await.0, 204);
+    assert_eq!(api(&app, Method::GET, "/api/v1/product-lines", &read_only, None).await.0, 401);
+    let b = app.create_manufacturer("Other Pans").await;
+    let their_token = scanback::store::api_tokens::list(&app.db, b.manufacturer_id, None).await.unwrap()[0].id;
+    assert_eq!(api(&app, Method::DELETE, &format!("/api/v1/tokens/{their_token}"), &m.api_token, None).await.0, 404);
+    assert_eq!(api(&app, Method::GET, "/api/v1/product-lines", &b.api_token, None).await.0, 200);
+}
+
+#[tokio::test]
+async fn dashboard_refusals_are_in_the_members_language() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let (cookie, csrf) = app.session_for(&m.api_token, "owner", "ru").await;
+    let res = app
+        .client
+        .post(app.url("/dashboard/members"))
+        .header("Cookie", cookie.clone())
+        .form(&[("csrf_token", csrf.as_str()), ("email", "not an address"), ("role", "viewer")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Это не адрес электронной почты"), "{page}");
+    assert!(page.contains("value=\"not an address\""), "what was typed is kept");
+    let res = app
+        .client
+        .post(app.url("/dashboard/tokens"))
+        .header("Cookie", cookie)
+        .form(&[("csrf_token", csrf.as_str()), ("label", "")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Назовите токен"));
+}

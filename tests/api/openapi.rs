@@ -36,6 +36,9 @@ struct Fixture {
     photo_position: String,
     /// Only once the print-share API is merged.
     print_share_id: Option<String>,
+    /// A second member (a viewer) and a second token of the owner, for the calls that change or remove them.
+    member_id: String,
+    token_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -95,7 +98,13 @@ async fn fixture(app: &TestApp) -> Fixture {
         201 => Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()),
         _ => None,
     };
-    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id }
+    let member_id =
+        crate::members::add_member(app, m.manufacturer_id, "viewer@contract.test", "viewer").await.to_string();
+    let owner = scanback::store::users::find_by_email(&app.db, &m.owner_email).await.unwrap().unwrap().id;
+    let (second, _) =
+        scanback::store::api_tokens::create(&app.db, m.manufacturer_id, owner, "second", false).await.unwrap();
+    let token_id = second.id.to_string();
+    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, member_id, token_id }
 }
 
 /// One documented operation.
@@ -159,6 +168,8 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "position" => fx.photo_position.clone(),
             "lot" => "L2603".to_owned(),
             "print_share_id" => fx.print_share_id.clone()?,
+            "member_id" => fx.member_id.clone(),
+            "token_id" => fx.token_id.clone(),
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };
         path = path.replace(&format!("{{{name}}}"), &value);

@@ -5,6 +5,7 @@ mod auth;
 mod broadcasts;
 mod links;
 mod lots;
+mod members;
 mod openapi;
 pub mod print_shares;
 mod product_lines;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(links::routes)
             .configure(broadcasts::routes)
             .configure(lots::routes)
+            .configure(members::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

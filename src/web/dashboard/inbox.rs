@@ -622,8 +622,10 @@ async fn refused(
         AppError::Invalid { field: "body", .. } => {
             tr.t_num("report-note-invalid", "max", reports::NOTE_MAX_CHARS as i64)
         }
-        AppError::Invalid { message, .. } | AppError::Conflict(message) => message.clone(),
-        _ => return Err(DashError::from_app(member.locale)(e)),
+        other => match other.refusal_text(tr) {
+            Some(text) => text,
+            None => return Err(DashError::from_app(member.locale)(e)),
+        },
     };
     render_report(state, member, ReportId(id), StatusCode::UNPROCESSABLE_ENTITY, Some(text), message).await
 }

@@ -145,6 +145,8 @@ pub struct LinePageView {
     pub volume: VolumeForm,
     pub saved: Option<String>,
     pub newest: Vec<ReportItem>,
+    /// "Tell everyone affected", for editors and owners.
+    pub broadcast: Option<super::broadcast::BroadcastForm>,
 }
 
 fn count(tr: Tr, n: i64) -> String {
@@ -469,6 +471,7 @@ async fn render(
         volume,
         saved,
         newest: page.newest.iter().map(|r| report_item(tr, &page.form, r)).collect(),
+        broadcast: member.role.allows(Role::Editor).then(|| super::broadcast::blank_form(member, id, &page.form)),
         query,
     };
     Ok(pages::render(status, locale, &view))

@@ -116,9 +116,9 @@ struct InviteForm {
 
 /// A refusal the form shows (422, what was typed kept); anything else is an error page.
 fn refusal(e: AppError, locale: crate::domain::Locale) -> Result<String, DashError> {
-    match e {
-        AppError::Invalid { message, .. } => Ok(message),
-        other => Err(DashError::from_app(locale)(other)),
+    match e.refusal_text(crate::i18n::Tr(locale)) {
+        Some(text) if matches!(e, AppError::Invalid { .. }) => Ok(text),
+        _ => Err(DashError::from_app(locale)(e)),
     }
 }
 
@@ -132,7 +132,7 @@ async fn invite(
     member.require(Role::Owner)?;
     let tr = Tr(member.locale);
     match members::invite(&state.app, &member.account(), &form.email, &form.role).await {
-        Ok(()) => {
+        Ok(_) => {
             render_members(&state, &member, StatusCode::OK, String::new(), None, Some(tr.t("members-invited"))).await
         }
         Err(e) => {
@@ -279,7 +279,7 @@ async fn create_token(
     member.check_form(&req, &form.csrf_token)?;
     member.require(Role::Owner)?;
     match members::create_token(&state.app, &member.account(), &form.label, form.write.is_some()).await {
-        Ok(token) => render_tokens(&state, &member, StatusCode::OK, Some(token), None).await,
+        Ok((_, token)) => render_tokens(&state, &member, StatusCode::OK, Some(token), None).await,
         Err(e) => {
             let message = refusal(e, member.locale)?;
             render_tokens(&state, &member, StatusCode::UNPROCESSABLE_ENTITY, None, Some(message)).await

@@ -3,6 +3,7 @@
 //! `app`, and works without JavaScript; statistics pages read only the rollups.
 
 mod auth;
+mod broadcast;
 mod charts;
 mod format;
 mod inbox;
@@ -15,7 +16,7 @@ mod view;
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(auth::routes).configure(members::routes).configure(inbox::routes);
+    cfg.configure(auth::routes).configure(members::routes).configure(inbox::routes).configure(broadcast::routes);
     cfg.service(web::resource("/dashboard").route(web::get().to(overview::show)))
         .service(web::resource("/dashboard/lines/{id}").route(web::get().to(lines::show)))
         .service(web::resource("/dashboard/lines/{id}/lots").route(web::post().to(lines::set_volume)));
