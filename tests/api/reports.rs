@@ -482,3 +482,66 @@ async fn photos_stay_with_their_own_reports_on_every_page() {
     }
     assert_eq!(seen, 12);
 }
+
+#[tokio::test]
+async fn text_and_email_filters_hold_on_every_page_and_in_the_export() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let line = line_id(&line);
+    let mut rows = Vec::new();
+    for i in 0..30i64 {
+        let mut r = row(m.manufacturer_id, line, at(i));
+        let comment = if i % 3 == 0 {
+            format!("Покрытие ОТСЛАИВАЕТСЯ, case {i}")
+        } else {
+            format!("handle loose {i}")
+        };
+        r.comment_folded = Set(scanback::store::reports::fold(&comment));
+        r.comment = Set(comment);
+        if i % 2 == 0 {
+            r.email = Set(Some(format!("c{i}@example.com")));
+        }
+        rows.push(r);
+    }
+    let keys = insert(&app, rows.clone()).await;
+    let by_id: HashMap<Uuid, &report::ActiveModel> = rows.iter().map(|r| (*r.id.as_ref(), r)).collect();
+    let expected: Vec<Uuid> = keys
+        .iter()
+        .map(|k| k.1)
+        .filter(|id| by_id[id].comment.as_ref().contains("ОТСЛАИВАЕТСЯ") && by_id[id].email.as_ref().is_some())
+        .collect();
+    assert_eq!(expected.len(), 5);
+
+    let mut first = url::Url::parse(&app.url("/api/v1/reports")).unwrap();
+    first
+        .query_pairs_mut()
+        .append_pair("product_line", &line.to_string())
+        .append_pair("q", "отслаивается")
+        .append_pair("has_email", "true")
+        .append_pair("limit", "2");
+    let pages = walk(&app, &m.api_token, first.as_str()).await;
+    assert_eq!(pages.concat(), expected, "case-insensitive in Cyrillic, on every page");
+
+    let res =
+        get(&app, &m.api_token, &app.url(&format!("/api/v1/reports?product_line={line}&has_email=false&limit=500")))
+            .await;
+    let without: Vec<Value> = res.json().await.unwrap();
+    assert_eq!(without.len(), 15);
+    assert!(without.iter().all(|r| r["email"].is_null()));
+
+    let res = get(
+        &app,
+        &m.api_token,
+        &app.url(&format!("/api/v1/reports?product_line={line}&q=%D0%BE%D1%82%D1%81%D0%BB%D0%B0%D0%B8%D0%B2%D0%B0%D0%B5%D1%82%D1%81%D1%8F&has_email=true&format=csv")),
+    )
+    .await;
+    assert_eq!(res.status(), 200);
+    let csv = res.text().await.unwrap();
+    assert_eq!(csv.lines().count(), 1 + expected.len(), "{csv}");
+
+    for (query, field) in [("has_email=maybe", "has_email"), (&*format!("q={}", "x".repeat(201)), "q")] {
+        let res = get(&app, &m.api_token, &app.url(&format!("/api/v1/reports?{query}"))).await;
+        assert_eq!(res.status(), 422, "{query}");
+        assert_eq!(res.json::<Value>().await.unwrap()["error"]["field"], field);
+    }
+}

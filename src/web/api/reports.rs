@@ -98,6 +98,10 @@ struct ListQuery {
     category: Option<String>,
     lot: Option<String>,
     status: Option<String>,
+    /// Text the comment contains (case-insensitive).
+    q: Option<String>,
+    /// `true`: only reports that can be answered by email; `false`: only those that cannot.
+    has_email: Option<String>,
     /// Text, not a number, so that `limit=abc` is a 422 naming the field like `limit=0`.
     limit: Option<String>,
     cursor: Option<String>,
@@ -186,8 +190,21 @@ async fn list(
         category: q.category.clone(),
         lot: q.lot.clone(),
         status: q.status.as_deref().map(parse_status).transpose()?,
-        text: None,
-        has_email: None,
+        text: match q.q.as_deref().map(str::trim) {
+            None | Some("") => None,
+            Some(t) if t.chars().count() > 200 => {
+                return Err(ApiError::invalid("q", "search for at most 200 characters"));
+            }
+            Some(t) => Some(t.to_owned()),
+        },
+        has_email: match q.has_email.as_deref() {
+            None => None,
+            Some("true") => Some(true),
+            Some("false") => Some(false),
+            Some(other) => {
+                return Err(ApiError::invalid("has_email", format!("`{other}` is not true or false")));
+            }
+        },
     };
     let limit = parse_limit(q.limit.as_deref())?;
     let after = match q.cursor.as_deref() {
@@ -249,6 +266,12 @@ fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> 
     }
     if let Some(status) = filter.status {
         query.append_pair("status", status.as_str());
+    }
+    if let Some(text) = &filter.text {
+        query.append_pair("q", text);
+    }
+    if let Some(has) = filter.has_email {
+        query.append_pair("has_email", if has { "true" } else { "false" });
     }
     query.append_pair("cursor", cursor);
     query.append_pair("limit", &limit.to_string());
