@@ -372,3 +372,7 @@ broadcast-error-topic = Choose a topic from the list.
 broadcast-error-period = The period must start before it ends.
 broadcast-error-dates = Enter both dates as YYYY-MM-DD.
 broadcast-error-message = Write a message of 1 to { $max } characters.
+report-conversation = Conversation with the customer
+report-conversation-none = Nobody has written to the customer yet.
+report-conversation-ours = Your team wrote
+report-conversation-theirs = The customer answered

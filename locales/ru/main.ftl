@@ -386,3 +386,7 @@ broadcast-error-topic = Выберите тему из списка.
 broadcast-error-period = Период должен начинаться раньше, чем заканчивается.
 broadcast-error-dates = Введите обе даты в виде ГГГГ-ММ-ДД.
 broadcast-error-message = Напишите сообщение от 1 до { $max } символов.
+report-conversation = Переписка с покупателем
+report-conversation-none = Покупателю ещё никто не писал.
+report-conversation-ours = Ваша команда написала
+report-conversation-theirs = Покупатель ответил

@@ -81,3 +81,78 @@ async fn send_in_browser(photo_bytes: Vec<u8>, javascript: bool) -> (serde_json:
         .expect("the photo bytes metric");
     (seen, received)
 }
+
+/// Headless Chromium, JavaScript off, at a desktop's and a phone's width: the owner signs in, reads
+/// the overview, opens the line, marks a report resolved and answers the customer, whose mail
+/// arrives over SMTP.
+#[tokio::test]
+async fn a_manufacturer_signs_in_reads_the_overview_opens_a_line_triages_and_replies_at_1280_and_390_px() {
+    for width in [1280u32, 390] {
+        workspace_in_browser(width).await;
+    }
+}
+
+async fn workspace_in_browser(width: u32) {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Frying pan 28 cm").await;
+    let code = line["code"].as_str().unwrap();
+    for (kind, category, comment) in
+        [("defect", "coating", "The coating peels after a week"), ("praise", "", "Heats evenly")]
+    {
+        let mut form = vec![("kind", kind), ("rating", "2"), ("comment", comment)];
+        if !category.is_empty() {
+            form.push(("category", category));
+        }
+        form.extend([("email", "customer@example.com"), ("consent", "yes")]);
+        let res = app.client.post(app.url(&format!("/q/{code}"))).form(&form).send().await.unwrap();
+        assert_eq!(res.status(), 303);
+    }
+    let shots = std::env::var_os("SCANBACK_SCREENSHOTS").map(PathBuf::from);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let (base, email, password) = (app.address.clone(), m.owner_email.clone(), m.owner_password.clone());
+    let out = tokio::task::spawn_blocking(move || {
+        let mut cmd = Command::new("node");
+        cmd.arg(dir.join("workspace.mjs")).args([&base, &email, &password, &width.to_string()]).current_dir(&dir);
+        if let Some(s) = shots {
+            cmd.arg(s);
+        }
+        cmd.output()
+    })
+    .await
+    .unwrap()
+    .expect("run node (install Node.js, then `npm ci` in tests/browser)");
+    assert!(out.status.success(), "browser run at {width} px failed: {}", String::from_utf8_lossy(&out.stderr));
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from the browser script");
+    let at = |page: &str, key: &str| seen["pages"][page][key].clone();
+
+    assert_eq!(at("overview", "url"), "/dashboard", "{seen}");
+    assert_eq!(seen["firstTab"], "#main", "the first Tab reaches the skip link: {seen}");
+    assert!(seen["overviewText"].as_str().unwrap().contains("Frying pan 28 cm"), "{seen}");
+    assert_eq!(seen["lineName"], "Frying pan 28 cm");
+    assert_eq!(at("line", "heading"), "Frying pan 28 cm");
+    let charts = seen["charts"].as_array().unwrap();
+    assert!(charts.len() >= 2, "the weekly and Pareto charts: {seen}");
+    for chart in charts {
+        assert!(chart["title"].is_string() && chart["desc"].as_str().is_some_and(|d| !d.is_empty()), "{chart}");
+    }
+    assert_eq!(at("inbox", "url"), "/dashboard/reports");
+    assert_eq!(seen["statusAfterTriage"], "resolved");
+    assert_eq!(seen["statusAfterReply"], "resolved", "the editor chose to keep it resolved");
+    assert_eq!(seen["replyShown"], true, "the reply is on the report: {seen}");
+    for page in ["overview", "line", "inbox", "report", "replied"] {
+        let scroll = at(page, "scrollWidth").as_u64().unwrap();
+        assert!(scroll <= u64::from(width), "{page} at {width} px scrolls sideways ({scroll} px)");
+    }
+    assert_eq!(seen["foreignRequests"], serde_json::json!([]));
+    let cookies = seen["cookies"].as_array().unwrap();
+    assert_eq!(cookies.len(), 1, "one session cookie: {seen}");
+    assert_eq!(cookies[0]["httpOnly"], true);
+    assert_eq!(cookies[0]["sameSite"], "Lax");
+
+    let id: uuid::Uuid = seen["reportId"].as_str().unwrap().parse().unwrap();
+    let (_, report) = app.get_json(&m.api_token, &format!("/api/v1/reports/{id}")).await;
+    assert_eq!(report["status"], "resolved");
+    let mails = crate::accounts::mails(&app, 1).await;
+    assert_eq!(mails[0].to, vec!["customer@example.com"]);
+    assert!(mails[0].part("text/plain").unwrap().contains("a new pan is on its way"));
+}

@@ -120,6 +120,13 @@ async fn the_customer_answers_through_the_private_link_without_an_account_and_it
         (&messages[1]["direction"], &messages[1]["body"]),
         (&json!("in"), &json!("Фото во вложении нет, но трещина 2 см."))
     );
+    // The team reads both sides on the report's page.
+    let (status, page) = app.dashboard(&f.token, &format!("/dashboard/reports/{}", f.report), "en").await;
+    assert_eq!(status, 200);
+    let ours = page.find("Пришлите фото, пожалуйста.").expect("the reply is on the report page");
+    let theirs = page.find("Фото во вложении нет, но трещина 2 см.").expect("the answer is on the report page");
+    assert!(ours < theirs, "oldest first");
+    assert!(page.contains("The customer answered"));
 
     // Thirty days later the link is gone.
     use sea_orm::ConnectionTrait;

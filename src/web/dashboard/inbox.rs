@@ -455,6 +455,8 @@ struct ReportPage {
     assignees: Vec<Choice>,
     notes: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
+    /// Replies and the customer's answers, oldest first: (who wrote, when, text).
+    conversation: Vec<(String, String, String)>,
     can_reply: bool,
     error: Option<String>,
     message: String,
@@ -489,6 +491,8 @@ async fn render_report(
     let report: Report = reports::get(&state.app, who, id).await.map_err(&from_app)?;
     let notes = reports::notes(&state.app, who, id).await.map_err(&from_app)?;
     let history = reports::history(&state.app, who, id).await.map_err(&from_app)?;
+    // The report was found for this manufacturer above, so its conversation is theirs.
+    let conversation = crate::app::replies::conversation(&state.app, id).await.map_err(&from_app)?;
     let line = lines::get(&state.app, who, report.product_line_id).await.map_err(&from_app)?;
     let people = member_emails(state, member).await?;
     let former = tr.t("history-former-member");
@@ -564,6 +568,14 @@ async fn render_report(
             .map(|e| {
                 let who = e.actor.clone().unwrap_or_else(|| former.clone());
                 (when(e.at), format!("{who}: {}", history_line(tr, &e.kind)))
+            })
+            .collect(),
+        conversation: conversation
+            .into_iter()
+            .map(|m| {
+                let who =
+                    if m.outgoing { tr.t("report-conversation-ours") } else { tr.t("report-conversation-theirs") };
+                (who, when(m.at), m.body)
             })
             .collect(),
         // The form only accepts an email from a customer who consented to be answered.

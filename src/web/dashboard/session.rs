@@ -97,15 +97,15 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-/// Whether a POST comes from our own pages. Browsers send `Sec-Fetch-Site` (modern ones) and
-/// `Origin` (on every POST); when present they must say so. Clients that send neither (curl) must
-/// still hold the CSRF token.
+/// Whether a POST comes from our own pages. Modern browsers send `Sec-Fetch-Site`, which pages
+/// cannot forge: when present it decides. Without it, `Origin` must be ours. `Sec-Fetch-Site` must
+/// win because Chromium sends `Origin: null` on a same-origin form POST from a page whose referrer
+/// policy is `no-referrer` (every page here). Clients that send neither (curl) must still hold the
+/// CSRF token.
 pub fn same_origin(req: &HttpRequest) -> bool {
     let headers = req.headers();
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok())
-        && !matches!(site, "same-origin" | "none")
-    {
-        return false;
+    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
+        return matches!(site, "same-origin" | "none");
     }
     if let Some(origin) = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok()) {
         let Some(state) = req.app_data::<web::Data<AppState>>() else { return false };
