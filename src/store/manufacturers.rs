@@ -75,11 +75,13 @@ pub async fn create(
 }
 
 /// Whose a live API token is: its manufacturer, whether it may write, and the member it belongs to.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct TokenHolder {
     pub manufacturer_id: Uuid,
     pub write: bool,
     pub user_id: Option<Uuid>,
+    /// The member's role as stored; `None` for a token from before members existed.
+    pub role: Option<String>,
 }
 
 /// The manufacturer a bearer token acts for and whether it may write, if the token is known and
@@ -92,10 +94,25 @@ pub async fn authenticate_token(db: &DatabaseConnection, token: &str) -> Result<
         .filter(api_token::Column::RevokedAt.is_null())
         .one(db)
         .await?;
-    Ok(found.map(|t| TokenHolder {
+    let Some(t) = found else { return Ok(None) };
+    // A token acts with its member's role of now: a member demoted after making it loses what the
+    // new role does not allow.
+    let role = match t.user_id {
+        None => None,
+        Some(user_id) => match user::Entity::find_by_id(user_id)
+            .filter(user::Column::ManufacturerId.eq(t.manufacturer_id))
+            .one(db)
+            .await?
+        {
+            Some(u) => Some(u.role),
+            None => return Ok(None),
+        },
+    };
+    Ok(Some(TokenHolder {
         manufacturer_id: t.manufacturer_id,
         write: t.scopes.split(',').any(|s| s.trim() == "write"),
         user_id: t.user_id,
+        role,
     }))
 }
 

@@ -24,6 +24,7 @@ mod print_share;
 mod product_lines;
 mod replies;
 mod reports;
+mod roles;
 mod rollups;
 mod scan_page;
 mod scans;

@@ -5,7 +5,7 @@ use actix_web::http::Method;
 use actix_web::http::header::AUTHORIZATION;
 use actix_web::{FromRequest, HttpRequest, dev::Payload, web};
 
-use crate::domain::ManufacturerId;
+use crate::domain::{ManufacturerId, Role};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -16,6 +16,23 @@ pub struct Manufacturer {
     pub id: ManufacturerId,
     /// The member the token belongs to: the author of what it writes (notes, history).
     pub user: Option<uuid::Uuid>,
+    /// What the member may do. Tokens from before members existed act as the owner's, as they did.
+    pub role: Role,
+}
+
+impl Manufacturer {
+    /// Refuses with 403 unless the token's member has at least `needed`.
+    pub fn require(&self, needed: Role) -> Result<(), ApiError> {
+        if self.role.allows(needed) {
+            Ok(())
+        } else {
+            Err(ApiError::Forbidden(format!(
+                "this needs the role {} or above; this token's member is {}",
+                needed.as_str(),
+                self.role.as_str()
+            )))
+        }
+    }
 }
 
 impl FromRequest for Manufacturer {
@@ -38,7 +55,13 @@ impl FromRequest for Manufacturer {
             match crate::store::manufacturers::authenticate_token(&state.app.db, &token).await? {
                 // A read-only token reads; anything that changes something needs `write`.
                 Some(t) if !t.write && !read_only => Err(ApiError::ReadOnlyToken),
-                Some(t) => Ok(Manufacturer { id: ManufacturerId(t.manufacturer_id), user: t.user_id }),
+                Some(t) => {
+                    let role = match t.role.as_deref() {
+                        None => Role::Owner,
+                        Some(r) => Role::parse(r).unwrap_or(Role::Viewer),
+                    };
+                    Ok(Manufacturer { id: ManufacturerId(t.manufacturer_id), user: t.user_id, role })
+                }
                 None => Err(ApiError::Unauthorized),
             }
         })

@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::Manufacturer;
 use crate::app::links::{self, LinkInput};
 use crate::domain::LineId;
+use crate::domain::Role;
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
 
@@ -40,6 +41,7 @@ async fn create(
     id: web::Path<Uuid>,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let b = body.into_inner();
     let input = LinkInput {
         link_type: b.link_type,
@@ -65,6 +67,7 @@ async fn delete(
     who: Manufacturer,
     path: web::Path<(Uuid, Uuid)>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let (line_id, link_id) = path.into_inner();
     links::delete(&state.app, who.id, LineId(line_id), link_id).await?;
     Ok(HttpResponse::NoContent().finish())

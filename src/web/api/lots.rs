@@ -9,6 +9,7 @@ use uuid::Uuid;
 use super::Manufacturer;
 use crate::app::lots::{self, LotVolume};
 use crate::domain::LineId;
+use crate::domain::Role;
 use crate::domain::spc::NoChart;
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
@@ -47,6 +48,7 @@ async fn put(
     path: web::Path<(Uuid, String)>,
     body: web::Json<VolumeBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let (id, lot) = path.into_inner();
     let saved = lots::set_volume(&state.app, who.id, LineId(id), &lot, body.units_produced).await?;
     Ok(HttpResponse::Ok().json(VolumeJson::from(saved)))

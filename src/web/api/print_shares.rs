@@ -6,6 +6,7 @@ use uuid::Uuid;
 
 use super::Manufacturer;
 use crate::app::print_shares::{self, ShareRequest};
+use crate::domain::Role;
 use crate::domain::{LineId, ShareId};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
@@ -33,6 +34,7 @@ async fn create(
     who: Manufacturer,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let CreateBody { product_lines, profile, expires_in_days, note } = body.into_inner();
     let request =
         ShareRequest { product_lines: product_lines.into_iter().map(LineId).collect(), profile, expires_in_days, note };
@@ -48,6 +50,7 @@ async fn list(state: web::Data<AppState>, who: Manufacturer) -> Result<HttpRespo
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
 async fn revoke(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let share = print_shares::revoke(&state.app, Some(who.id), ShareId(*id)).await?;
     Ok(HttpResponse::Ok().json(share))
 }

@@ -5,6 +5,7 @@ use uuid::Uuid;
 
 use super::Manufacturer;
 use crate::app::lines::{self, Changes, Line, NewLineInput};
+use crate::domain::Role;
 use crate::domain::{FormConfig, LineId};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
@@ -76,6 +77,7 @@ async fn create(
     who: Manufacturer,
     body: web::Json<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let CreateBody { name, gtin, sku } = body.into_inner();
     let line = lines::create(&state.app, who.id, NewLineInput { name, gtin, sku }).await?;
     let json = LineJson::new(line, &state.app.settings.public_url);
@@ -116,12 +118,14 @@ async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let UpdateBody { name, sku } = body.into_inner();
     let line = lines::update(&state.app, who.id, LineId(*id), Changes { name, sku }).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
 async fn retire(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let line = lines::retire(&state.app, who.id, LineId(*id)).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
@@ -141,6 +145,7 @@ async fn put_form(
     id: web::Path<Uuid>,
     body: web::Json<FormConfig>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     Ok(HttpResponse::Ok().json(lines::set_form(&state.app, who.id, LineId(*id), body.into_inner()).await?))
 }
 
@@ -152,6 +157,7 @@ async fn put_image(
     id: web::Path<Uuid>,
     body: web::Bytes,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     let line = lines::set_image(&state.app, who.id, LineId(*id), body).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
@@ -161,6 +167,7 @@ async fn delete_image(
     who: Manufacturer,
     id: web::Path<Uuid>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Owner)?;
     lines::clear_image(&state.app, who.id, LineId(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

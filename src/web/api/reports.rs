@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::Manufacturer;
 use crate::app::reports::{self, Query, Report};
+use crate::domain::Role;
 use crate::domain::{Cursor, Kind, LineId, ReportId, ReportStatus};
 use crate::web::error::ApiError;
 use crate::web::state::AppState;
@@ -158,6 +159,7 @@ async fn update(
     id: web::Path<Uuid>,
     body: web::Json<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let status = parse_status(body.status.trim())?;
     let report = reports::set_status(&state.app, who.id, who.user, ReportId(*id), status).await?;
     Ok(HttpResponse::Ok().json(ReportJson::new(report)))
@@ -311,6 +313,7 @@ async fn add_note(
     id: web::Path<Uuid>,
     body: web::Json<NoteBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let note = reports::add_note(&state.app, who.id, who.user, ReportId(*id), &body.body).await?;
     Ok(HttpResponse::Created().json(NoteJson::new(note)))
 }
@@ -335,6 +338,7 @@ async fn assign(
     id: web::Path<Uuid>,
     body: web::Json<AssigneeBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let mut changed = reports::assign(&state.app, who.id, who.user, &[ReportId(*id)], body.user_id).await?;
     let report = changed.pop().ok_or(ApiError::NotFound("report"))?;
     Ok(HttpResponse::Ok().json(ReportJson::new(report)))
@@ -448,6 +452,7 @@ async fn reply(
     id: web::Path<Uuid>,
     body: web::Json<ReplyBody>,
 ) -> Result<HttpResponse, ApiError> {
+    who.require(Role::Editor)?;
     let status = body.status.as_deref().map(|s| parse_status(s.trim())).transpose()?;
     let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     crate::app::replies::send_reply(&state.app, &member, ReportId(*id), &body.message, status).await?;
