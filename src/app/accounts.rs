@@ -176,6 +176,11 @@ pub async fn session(app: &App, cookie: &str) -> Result<Option<(Member, String)>
     Ok(Some((Member::new(&user), session.csrf_token)))
 }
 
+/// The member's own language for the workspace and the mails they get.
+pub async fn set_locale(app: &App, who: &Member, locale: Locale) -> Result<(), AppError> {
+    Ok(store::users::set_locale(&app.db, who.user_id, locale.tag()).await?)
+}
+
 pub async fn sign_out(app: &App, cookie: &str) -> Result<(), AppError> {
     Ok(store::sessions::delete(&app.db, cookie).await?)
 }

@@ -79,6 +79,13 @@ pub async fn set_role(db: &DatabaseConnection, id: Uuid, role: &str) -> Result<M
     Ok(active.update(db).await?)
 }
 
+pub async fn set_locale(db: &DatabaseConnection, id: Uuid, locale: &str) -> Result<(), StoreError> {
+    let mut active = get(db, id).await?.into_active_model();
+    active.locale = Set(locale.to_owned());
+    active.update(db).await?;
+    Ok(())
+}
+
 pub async fn delete(db: &DatabaseConnection, id: Uuid) -> Result<(), StoreError> {
     // Their reports become nobody's (the column has no foreign key: SQLite cannot add one later);
     // their notes and history rows stay, without an author (ON DELETE SET NULL).

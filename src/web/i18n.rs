@@ -20,6 +20,8 @@ pub struct LangLink {
     pub name: String,
     pub href: String,
     pub current: bool,
+    /// The page, without the query: where the signed-in switch (a form) comes back to.
+    pub path: String,
 }
 
 pub fn switch_links(path: &str, current: Locale) -> Vec<LangLink> {
@@ -30,6 +32,7 @@ pub fn switch_links(path: &str, current: Locale) -> Vec<LangLink> {
             name: Tr(l).t("language-name"),
             href: format!("{path}?lang={}", l.tag()),
             current: l == current,
+            path: path.to_owned(),
         })
         .collect()
 }

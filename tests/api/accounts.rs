@@ -355,3 +355,35 @@ async fn a_reset_link_arrives_by_mail_works_once_within_an_hour_and_signs_in() {
         .unwrap();
     assert_eq!(get_page(&app, &client, &path).await.0, 410);
 }
+
+#[tokio::test]
+async fn a_member_switches_the_workspace_language_and_it_stays_theirs() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme Cookware").await;
+    let (cookie, csrf) = app.session_for(&m.api_token, "editor", "en").await;
+    let get = |path: &'static str| app.client.get(app.url(path)).header("Cookie", cookie.clone()).send();
+    let page = get("/dashboard").await.unwrap().text().await.unwrap();
+    assert!(page.contains("action=\"/dashboard/language\"") && page.contains("Overview"), "the switch is on the page");
+    let post = |locale: &'static str, back: &'static str, token: String| {
+        app.client
+            .post(app.url("/dashboard/language"))
+            .header("Cookie", cookie.clone())
+            .form(&[("csrf_token", token.as_str()), ("locale", locale), ("back", back)])
+            .send()
+    };
+    let res = post("ru", "/dashboard/reports", "forged".into()).await.unwrap();
+    assert_eq!(res.status(), 403, "a forged form changes nothing");
+    let res = post("ru", "/dashboard/reports", csrf.clone()).await.unwrap();
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/dashboard/reports", "back to the page it was on");
+    for path in ["/dashboard/reports", "/dashboard", "/dashboard/members"] {
+        let res = get(path).await.unwrap();
+        assert_eq!(res.headers()["content-language"], "ru", "{path}");
+        let page = res.text().await.unwrap();
+        assert!(page.contains("lang=\"ru\""), "{path} in Russian");
+    }
+    let res = post("en", "//evil.example/dashboard", csrf.clone()).await.unwrap();
+    assert_eq!(res.headers()["location"], "/dashboard", "never an open redirect");
+    let res = get("/dashboard").await.unwrap();
+    assert_eq!(res.headers()["content-language"], "en");
+}

@@ -509,7 +509,7 @@ async fn volumes_are_entered_on_the_line_page_by_editors_and_refused_to_viewers(
     let m = member_with_line(&app, "Grill pan").await;
     let path = format!("/dashboard/lines/{}", m.line);
     let (_, html) = app.dashboard(&m.token, &format!("{path}?period=7d"), "en").await;
-    let form = section(&html, "<form method=\"post\"", "</form>");
+    let form = section(&html, "<form method=\"post\" action=\"/dashboard/lines/", "</form>");
     assert!(form.contains(&format!("action=\"{path}/lots?period=7d\"")));
     assert!(form.contains("<input type=\"hidden\" name=\"csrf_token\" value=\""));
     assert!(form.contains("<label for=\"volume-lot\">") && form.contains("<label for=\"volume-units\">"));
@@ -538,7 +538,7 @@ async fn volumes_are_entered_on_the_line_page_by_editors_and_refused_to_viewers(
     let res = post("owner", "G 7", "lots").await;
     assert_eq!(res.status(), 422);
     let html = res.text().await.unwrap();
-    let form = section(&html, "<form method=\"post\"", "</form>");
+    let form = section(&html, "<form method=\"post\" action=\"/dashboard/lines/", "</form>");
     assert!(form.contains("value=\"G 7\"") && form.contains("value=\"lots\""));
     assert!(form.contains("id=\"volume-lot-error\"") && form.contains("id=\"volume-units-error\""));
     assert!(form.contains("aria-invalid=\"true\""));
@@ -553,7 +553,10 @@ async fn volumes_are_entered_on_the_line_page_by_editors_and_refused_to_viewers(
         .await
         .unwrap();
     let html = res.text().await.unwrap();
-    assert!(!html.contains("<form method=\"post\"") && html.contains("Viewers cannot enter production volumes"));
+    assert!(
+        !html.contains("<form method=\"post\" action=\"/dashboard/lines/")
+            && html.contains("Viewers cannot enter production volumes")
+    );
     let (_, body) = app.get_json(&m.token, &format!("/api/v1/product-lines/{}/lots", m.line)).await;
     assert_eq!(body["lots"].as_array().unwrap().len(), 1, "nothing else was stored");
 }

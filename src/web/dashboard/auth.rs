@@ -19,6 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(landing))
         .service(web::resource("/login").route(web::get().to(login_page)).route(web::post().to(login)))
         .route("/logout", web::post().to(logout))
+        .route("/dashboard/language", web::post().to(set_language))
         .service(web::resource("/reset").route(web::get().to(reset_page)).route(web::post().to(reset_request)))
         .service(web::resource("/reset/{token}").route(web::get().to(new_password_page)).route(web::post().to(reset)));
 }
@@ -329,4 +330,36 @@ async fn reset(
             None => Err(DashError::from_app(locale)(e)),
         },
     }
+}
+
+#[derive(Deserialize)]
+struct LanguageForm {
+    #[serde(default)]
+    csrf_token: String,
+    #[serde(default)]
+    locale: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Stores the member's language, then shows the page they were on in it.
+async fn set_language(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    member: Member,
+    form: web::Form<LanguageForm>,
+) -> Result<HttpResponse, DashError> {
+    member.check_form(&req, &form.csrf_token)?;
+    // Only our own workspace pages: never an open redirect.
+    let back = if form.back.starts_with("/dashboard") && !form.back.contains("//") && !form.back.contains('\\') {
+        form.back.as_str()
+    } else {
+        "/dashboard"
+    };
+    if let Some(locale) = Locale::parse(&form.locale) {
+        accounts::set_locale(&state.app, &member.account(), locale)
+            .await
+            .map_err(DashError::from_app(member.locale))?;
+    }
+    Ok(HttpResponse::SeeOther().insert_header((LOCATION, back.to_owned())).finish())
 }

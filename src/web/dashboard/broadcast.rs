@@ -160,7 +160,7 @@ async fn render(
 ) -> Result<HttpResponse, DashError> {
     let tr = Tr(member.locale);
     let page = BroadcastPage {
-        chrome: member.chrome(state).await,
+        chrome: member.chrome(state, &format!("/dashboard/lines/{}/broadcast", ctx.line.id)).await,
         lang: member.locale.tag(),
         tr,
         title: tr.t("broadcast-title"),

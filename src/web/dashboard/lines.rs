@@ -449,7 +449,7 @@ async fn render(
         dashboard::line(&state.app, member.manufacturer_id, id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let path = format!("/dashboard/lines/{id}");
-    let chrome = member.chrome(state).await;
+    let chrome = member.chrome(state, &path).await;
     let view = LinePageView {
         chrome,
         lang: locale.tag(),

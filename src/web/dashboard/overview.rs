@@ -82,7 +82,7 @@ pub async fn show(state: web::Data<AppState>, member: Member, req: HttpRequest) 
     let overview =
         dashboard::overview(&state.app, member.manufacturer_id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
-    let chrome = member.chrome(&state).await;
+    let chrome = member.chrome(&state, "/dashboard").await;
     let page = OverviewPage {
         chrome,
         lang: locale.tag(),

@@ -65,7 +65,8 @@ impl Member {
     }
 
     /// What every dashboard page's header shows: who is signed in where, and the sign-out form.
-    pub async fn chrome(&self, state: &AppState) -> Chrome {
+    /// The signed-in header of the page at `path`.
+    pub async fn chrome(&self, state: &AppState, path: &str) -> Chrome {
         let tr = crate::i18n::Tr(self.locale);
         let manufacturer = crate::store::manufacturers::get(&state.app.db, self.manufacturer_id.get())
             .await
@@ -82,6 +83,7 @@ impl Member {
             ),
             csrf_token: self.csrf_token.clone(),
             owner: self.role == Role::Owner,
+            languages: crate::web::i18n::switch_links(path, self.locale),
         }
     }
 }
@@ -91,6 +93,8 @@ pub struct Chrome {
     pub signed_in_as: String,
     pub csrf_token: String,
     pub owner: bool,
+    /// The member's language switch: a form that stores their choice.
+    pub languages: Vec<crate::web::i18n::LangLink>,
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
