@@ -179,9 +179,16 @@ async fn submit(
     };
 
     let client = client_key(&state, &req);
-    if state.submissions.check_key(&client).is_err() {
+    if let Err(not_until) = state.submissions.check_key(&client) {
         state.metrics.refused(Refusal::RateLimited);
-        return refuse(StatusCode::TOO_MANY_REQUESTS, &FieldErrors::from([("form", "error-rate-limited")]));
+        use governor::clock::Clock;
+        let wait = not_until.wait_time_from(governor::clock::DefaultClock::default().now());
+        let mut res = refuse(StatusCode::TOO_MANY_REQUESTS, &FieldErrors::from([("form", "error-rate-limited")]))?;
+        // Whole seconds, rounded up: a client that waits this long is let in.
+        let seconds = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(seconds.max(1)));
+        return Ok(res);
     }
     let reply_page = |reply: bool| {
         let reply = if reply { "&reply=1" } else { "" };

@@ -77,21 +77,27 @@ fn spawn_limiter_cleanup(state: &AppState) {
 }
 
 fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
+    // Behind https, browsers must never fall back to plain http (TLS ends at the proxy in front).
+    let https = state.app.settings.public_url.starts_with("https://");
     let data = web::Data::new(state);
     let server = HttpServer::new(move || {
+        // Public pages load nothing from anywhere else and run no script.
+        let mut headers = DefaultHeaders::new()
+            .add(("X-Content-Type-Options", "nosniff"))
+            .add(("Referrer-Policy", "no-referrer"))
+            .add((
+                "Content-Security-Policy",
+                "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+            ))
+            .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=(), usb=()"))
+            .add(("Cross-Origin-Opener-Policy", "same-origin"));
+        if https {
+            headers = headers.add(("Strict-Transport-Security", "max-age=31536000; includeSubDomains"));
+        }
         App::new()
             .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::Trim))
-            .wrap(
-                // Public pages load nothing from anywhere else and run no script.
-                DefaultHeaders::new()
-                    .add(("X-Content-Type-Options", "nosniff"))
-                    .add(("Referrer-Policy", "no-referrer"))
-                    .add((
-                        "Content-Security-Policy",
-                        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
-                    )),
-            )
+            .wrap(headers)
             .app_data(data.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics::metrics))

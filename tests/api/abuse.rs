@@ -57,6 +57,9 @@ async fn a_client_sending_too_many_reports_is_slowed_down_with_a_page_that_keeps
             .unwrap();
         statuses.push(res.status().as_u16());
         if res.status() == 429 {
+            // Two a minute after the burst: the next is let in within 30 seconds.
+            let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+            assert!((1..=30).contains(&retry), "Retry-After {retry}");
             let html = res.text().await.unwrap();
             assert!(html.contains("Please wait a minute and send again"));
             assert!(html.contains(&format!(">{comment}</textarea>")));

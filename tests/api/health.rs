@@ -46,3 +46,26 @@ async fn metrics_count_scans_reports_and_refusals_in_prometheus_format() {
         assert!(text.lines().any(|l| l == line), "missing `{line}` in:\n{text}");
     }
 }
+
+#[tokio::test]
+async fn answers_carry_the_security_headers_and_authenticated_ones_are_never_cached() {
+    let app = crate::helpers::spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let res = app.client.get(app.url("/api/v1/product-lines")).bearer_auth(&m.api_token).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    let res = app.client.get(app.url("/api/v1/product-lines")).send().await.unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["cache-control"], "private, no-store");
+    let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600", "the public document may be cached");
+    let res = app.client.get(app.url("/")).send().await.unwrap();
+    let h = res.headers();
+    assert!(h["permissions-policy"].to_str().unwrap().contains("geolocation=()"));
+    assert_eq!(h["cross-origin-opener-policy"], "same-origin");
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(h.get("strict-transport-security").is_none(), "no HSTS over plain http");
+
+    let app = crate::helpers::spawn_app_with(|s| s.public_url = "https://feedback.example.com".into()).await;
+    let res = app.client.get(app.url("/healthz")).send().await.unwrap();
+    assert_eq!(res.headers()["strict-transport-security"], "max-age=31536000; includeSubDomains");
+}

@@ -41,6 +41,11 @@ pub async fn fresh_database_url(dir: &Path) -> String {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// As [`spawn_app`], with settings changed by `change` before the app starts.
+pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
     // `TEST_LOG=1 cargo test` shows the application's logs.
     if std::env::var("TEST_LOG").is_ok() {
         scanback::telemetry::init("info");
@@ -50,7 +55,7 @@ pub async fn spawn_app() -> TestApp {
     let database_url = fresh_database_url(dir.path()).await;
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
     let port = listener.local_addr().expect("addr").port();
-    let settings = Settings {
+    let mut settings = Settings {
         database_url,
         listen: format!("127.0.0.1:{port}"),
         public_url: format!("http://127.0.0.1:{port}"),
@@ -61,6 +66,7 @@ pub async fn spawn_app() -> TestApp {
         submit_per_minute: 2,
         reply_domain: Some("reply.scanback.test".into()),
     };
+    change(&mut settings);
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
     let state = app.state();

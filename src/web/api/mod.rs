@@ -24,6 +24,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             // A span and a log line per API call. The public scan path goes without: it is the hot
             // path, and its failures are logged where they are turned into pages.
             .wrap(tracing_actix_web::TracingLogger::default())
+            // Answers hold reports, emails and tokens: no shared cache keeps them, no browser stores
+            // them. Calls that may be cached (the OpenAPI document, photos) say so themselves.
+            .wrap(actix_web::middleware::DefaultHeaders::new().add(("Cache-Control", "private, no-store")))
             .app_data(json_config())
             .app_data(query_config())
             .app_data(path_config())
