@@ -20,6 +20,9 @@ pub enum LotError {
     TooLong,
     #[error("a lot number has letters A-Z, digits and - . / _ only; \"{0}\" is not allowed")]
     Character(char),
+    /// `.` and `..` would be path segments browsers rewrite in the printed code's URL.
+    #[error("a lot number needs at least one letter or digit")]
+    NoLetterOrDigit,
 }
 
 impl Lot {
@@ -34,6 +37,9 @@ impl Lot {
         // Checked after the characters so that the length below counts ASCII bytes only.
         if s.len() > LOT_MAX_CHARS {
             return Err(LotError::TooLong);
+        }
+        if !s.bytes().any(|b| b.is_ascii_alphanumeric()) {
+            return Err(LotError::NoLetterOrDigit);
         }
         Ok(Lot(s.to_ascii_uppercase()))
     }
@@ -93,6 +99,9 @@ mod tests {
         assert_eq!(Lot::parse("A 1"), Err(LotError::Character(' ')));
         assert_eq!(Lot::parse("A?1"), Err(LotError::Character('?')));
         assert_eq!(Lot::parse("ЛОТ1"), Err(LotError::Character('Л')));
+        for dots in [".", "..", "-", "/", "._"] {
+            assert_eq!(Lot::parse(dots), Err(LotError::NoLetterOrDigit), "{dots}");
+        }
     }
 
     #[test]

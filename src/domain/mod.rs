@@ -31,6 +31,6 @@ pub use form::FormConfig;
 pub use gtin::Gtin;
 pub use ids::{LineId, ManufacturerId, ReportId, ShareId};
 pub use locale::Locale;
-pub use lot::Lot;
+pub use lot::{Lot, LotError};
 pub use product::{LineStatus, ProductName};
 pub use role::Role;

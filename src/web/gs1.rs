@@ -60,6 +60,10 @@ pub enum ResolverError {
     BadPath(#[from] DigitalLinkError),
     #[error("{0}")]
     BadCompressed(#[from] CompressionError),
+    /// GS1 allows more characters in AI 10 than scanback's lots: one rule, the `Lot` type, holds
+    /// everywhere, so a lot the feedback form would refuse is refused here.
+    #[error("the lot in this link cannot be one of scanback's: {0}")]
+    BadLot(#[from] crate::domain::LotError),
     #[error("no product line has the GTIN {0}")]
     UnknownGtin(Gtin),
     #[error("this item has no link of type {requested}; its linkset lists the links it has")]
@@ -79,7 +83,9 @@ impl From<store::StoreError> for ResolverError {
 impl ResponseError for ResolverError {
     fn status_code(&self) -> StatusCode {
         match self {
-            ResolverError::BadPath(_) | ResolverError::BadCompressed(_) => StatusCode::BAD_REQUEST,
+            ResolverError::BadPath(_) | ResolverError::BadCompressed(_) | ResolverError::BadLot(_) => {
+                StatusCode::BAD_REQUEST
+            }
             ResolverError::UnknownGtin(_) | ResolverError::LinkTypeNotAvailable { .. } => StatusCode::NOT_FOUND,
             ResolverError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ResolverError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -206,6 +212,9 @@ async fn answer(
         }
         _ => req.query_string().to_owned(),
     };
+    if let Some(lot) = dl.lot() {
+        crate::domain::Lot::parse(lot)?;
+    }
     let query = Query::parse(&raw_query, &dl);
     let line = store::product_lines::find_by_gtin(&state.app.db, dl.gtin())
         .await?

@@ -278,6 +278,10 @@ async fn bad_syntax_and_wrong_check_digits_are_400_and_an_unknown_gtin_is_404() 
         (&format!("/01/{GTIN13}/21/S1/10/L1"), "must come after"),
         (&format!("/01/{GTIN13}/10/L1/10/L2"), "twice"),
         (&format!("/01/{GTIN13}/10"), "no value"),
+        // GS1's character set 82 allows these; scanback's lots (and so its feedback form) do not.
+        (&format!("/01/{GTIN13}/10/L!7"), "cannot be one of scanback's"),
+        (&format!("/01/{GTIN13}/10/L%277"), "\"'\" is not allowed"),
+        (&format!("/01/{GTIN13}/10/-"), "at least one letter or digit"),
     ];
     for (path, says) in cases {
         let res = get(&app, path).await;
