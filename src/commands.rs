@@ -126,8 +126,9 @@ pub async fn manufacturer_create(
     let supported = crate::domain::locale::SUPPORTED.join(", ");
     let locale = Locale::parse(locale)
         .ok_or_else(|| anyhow::anyhow!("--locale `{locale}` is not supported; use one of {supported}"))?;
-    let name = name.trim();
-    anyhow::ensure!(!name.is_empty(), "--name must not be empty");
+    // A manufacturer's name follows the rules of a product's: it is shown on pages and in mails.
+    let name = crate::domain::ProductName::parse(name).map_err(|e| anyhow::anyhow!("--name: {e}"))?;
+    let name = name.as_str();
     anyhow::ensure!(
         crate::domain::feedback::Email::parse(email).is_some(),
         "--email `{email}` is not an email address"

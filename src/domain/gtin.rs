@@ -13,6 +13,8 @@ pub enum GtinError {
     NotDigits,
     #[error("the GTIN's check digit is wrong (expected {expected})")]
     CheckDigit { expected: u8 },
+    #[error("a GTIN of zeros only is not a real GTIN")]
+    AllZeros,
 }
 
 /// GS1 mod-10 check digit over the digits before it.
@@ -31,6 +33,9 @@ impl Gtin {
             return Err(GtinError::Length);
         }
         let digits: Vec<u8> = s.bytes().map(|b| b - b'0').collect();
+        if digits.iter().all(|d| *d == 0) {
+            return Err(GtinError::AllZeros);
+        }
         let (body, last) = digits.split_at(digits.len() - 1);
         let expected = check_digit(body);
         if last.first() != Some(&expected) {
@@ -60,6 +65,13 @@ impl fmt::Debug for Gtin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn zeros_only_are_not_a_gtin() {
+        for zeros in ["00000000", "000000000000", "0000000000000", "00000000000000"] {
+            assert_eq!(Gtin::parse(zeros), Err(GtinError::AllZeros), "{zeros}");
+        }
+    }
 
     #[test]
     fn valid_gtins_of_every_length_are_padded_to_14() {

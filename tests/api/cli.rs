@@ -25,6 +25,13 @@ async fn manufacturer_create_prints_json_and_the_token_works() {
     let out = app.cli(&["manufacturer", "create", "--name", "Acme 2", "--email", "owner@acme.test"]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("already exists"));
+
+    // Names shown on pages and in mails hold no control or invisible characters.
+    for name in ["Acme\u{1b}[31m", "Acme \u{202E}emcA", "   "] {
+        let out = app.cli(&["manufacturer", "create", "--name", name, "--email", "other@acme.test"]);
+        assert!(!out.status.success(), "{name:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("--name"), "{name:?}");
+    }
 }
 
 #[tokio::test]

@@ -607,6 +607,10 @@ async fn the_newest_reports_show_photo_thumbnails_served_to_the_signed_in_manufa
     let (_, from_api) = bytes(format!("Bearer {}", owner.api_token), api, "Authorization").await;
     assert_eq!(dashboard, from_api, "the same bytes as the API");
     assert!(dashboard.starts_with(&[0xff, 0xd8]), "a JPEG");
+    let huge = format!("/api/v1/reports/{report_id}/photos/0?size=huge");
+    let (status, body) = bytes(format!("Bearer {}", owner.api_token), huge, "Authorization").await;
+    assert_eq!(status, 422, "an unknown size is refused, not answered with the full photo");
+    assert!(String::from_utf8_lossy(&body).contains("size=thumbnail"));
 
     let other = app.create_manufacturer("Someone Else").await;
     assert_eq!(bytes(app.session_for(&other.api_token, "owner", "en").await.0, thumb, "Cookie").await.0, 404);

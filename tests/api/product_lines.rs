@@ -54,6 +54,8 @@ async fn invalid_product_lines_are_refused_and_nothing_is_stored() {
         (json!({ "name": "Pan", "gtin": "4006381333932" }), "gtin"),
         (json!({ "name": "Pan", "gtin": "12ab" }), "gtin"),
         (json!({ "name": "x".repeat(201) }), "name"),
+        (json!({ "name": "Pan \u{202E}diL" }), "name"),
+        (json!({ "name": "Pan", "gtin": "00000000000000" }), "gtin"),
     ];
     for (body, field) in cases {
         let res = app.post_line(&m.api_token, &body).await;

@@ -356,7 +356,17 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let (id, position) = path.into_inner();
-    let thumbnail = q.size.as_deref() == Some("thumbnail");
+    let thumbnail = match q.size.as_deref() {
+        None => false,
+        Some("thumbnail") => true,
+        Some(other) => {
+            let other: String = other.chars().take(32).collect();
+            return Err(ApiError::invalid(
+                "size",
+                format!("`{other}` is not a size: use size=thumbnail, or leave it out"),
+            ));
+        }
+    };
     let bytes = reports::photo(&state.app, who.id, ReportId(id), position, thumbnail).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/jpeg")

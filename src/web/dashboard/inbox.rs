@@ -606,7 +606,11 @@ async fn photo(
     q: web::Query<PhotoQuery>,
 ) -> Result<HttpResponse, DashError> {
     let (id, n) = path.into_inner();
-    let thumbnail = q.size.as_deref() == Some("thumbnail");
+    let thumbnail = match q.size.as_deref() {
+        None => false,
+        Some("thumbnail") => true,
+        Some(_) => return Err(DashError::NotFound { locale: member.locale }),
+    };
     let bytes = reports::photo(&state.app, member.manufacturer_id, ReportId(id), n, thumbnail)
         .await
         .map_err(DashError::from_app(member.locale))?;
