@@ -19,6 +19,7 @@ pub mod product;
 pub mod role;
 pub mod rollup;
 pub mod spc;
+pub mod spike;
 pub mod stats_period;
 pub mod trend;
 pub mod visitor;
