@@ -25,6 +25,10 @@ pub struct Settings {
     /// through the `/r/{token}` link only.
     #[serde(default)]
     pub reply_domain: Option<String>,
+    /// Lets webhook endpoints resolve to private, loopback and link-local addresses (a receiver on
+    /// the operator's own network, tests). Off by default: the SSRF guard.
+    #[serde(default)]
+    pub webhook_allow_private: bool,
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -217,6 +221,7 @@ mod tests {
             submit_burst: DEFAULTS.submit_burst,
             submit_per_minute: DEFAULTS.submit_per_minute,
             reply_domain: None,
+            webhook_allow_private: false,
         }
     }
 

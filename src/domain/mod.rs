@@ -23,6 +23,7 @@ pub mod spike;
 pub mod stats_period;
 pub mod trend;
 pub mod visitor;
+pub mod webhook;
 
 pub use code::{Code, CodeError};
 pub use cursor::{Cursor, CursorError};

@@ -180,7 +180,7 @@ fn ln_factorial(k: u64) -> f64 {
 
 /// "1 in N" for a probability, N rounded to two significant digits (at most a trillion).
 pub fn one_in(probability: f64) -> u64 {
-    if !(probability > 0.0) {
+    if probability.is_nan() || probability <= 0.0 {
         return 1_000_000_000_000;
     }
     let n = (1.0 / probability).min(1e12);

@@ -36,6 +36,8 @@ struct Fixture {
     photo_position: String,
     /// Only once the print-share API is merged.
     print_share_id: Option<String>,
+    webhook_id: String,
+    member_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -95,7 +97,21 @@ async fn fixture(app: &TestApp) -> Fixture {
         201 => Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()),
         _ => None,
     };
-    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id }
+    // Straight into the store: the contract app refuses private addresses and may have no DNS.
+    let secret = scanback::domain::webhook::secret_from(&[1u8; 32]);
+    let webhook_id = scanback::store::webhooks::create_endpoint(
+        &app.db,
+        m.manufacturer_id,
+        "https://hooks.example.com/in",
+        "alert.opened",
+        &secret,
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string();
+    let member_id = scanback::store::users::members(&app.db, m.manufacturer_id).await.unwrap()[0].id.to_string();
+    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, webhook_id, member_id }
 }
 
 /// One documented operation.
@@ -159,6 +175,8 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "position" => fx.photo_position.clone(),
             "lot" => "L2603".to_owned(),
             "print_share_id" => fx.print_share_id.clone()?,
+            "webhook_id" => fx.webhook_id.clone(),
+            "member_id" => fx.member_id.clone(),
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };
         path = path.replace(&format!("{{{name}}}"), &value);
