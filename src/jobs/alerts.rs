@@ -1,4 +1,5 @@
-//! The spike-alert check inside `serve`: about once a minute, as `scanback alerts run` does once.
+//! The spike-alert check inside `serve`: every `alert_check_seconds` (a minute by default), as
+//! `scanback alerts run` does once.
 
 use std::time::Duration;
 
@@ -6,7 +7,7 @@ use crate::app::{self, App};
 
 pub fn spawn(app: App) {
     tokio::spawn(async move {
-        let mut tick = tokio::time::interval(Duration::from_secs(60));
+        let mut tick = tokio::time::interval(Duration::from_secs(app.settings.alert_check_seconds));
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;

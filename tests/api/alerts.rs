@@ -215,3 +215,29 @@ async fn a_member_who_opts_out_gets_no_alert_and_thresholds_are_the_manufacturer
     to.sort();
     assert_eq!(to, vec![m.owner_email.clone(), "vi@acme.test".to_owned()]);
 }
+
+#[tokio::test]
+async fn serve_opens_and_mails_an_alert_by_itself() {
+    let app = crate::helpers::spawn_app_with(|s| s.alert_check_seconds = 1).await;
+    let (m, line) = app.manufacturer_with_line("Pan 28").await;
+    let line_id: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let now = OffsetDateTime::now_utc();
+    // Exactly the minimum count, so a check that runs while they are being written sees no spike yet.
+    let specs: Vec<ReportSpec> = (0..4)
+        .map(|i| {
+            let mut s = ReportSpec::new(now - Duration::minutes(50 - i * 10), Kind::Defect, 1);
+            s.category = Some("coating");
+            s
+        })
+        .collect();
+    app.insert_reports(m.manufacturer_id, line_id, &specs).await;
+    let mails = wait_for_mails(&app, 1).await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].to, vec![m.owner_email.clone()]);
+    assert!(mails[0].subject().starts_with("Spike: 4 Defect reports"), "{}", mails[0].subject());
+    // Later checks of the same spike send nothing more.
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    assert_eq!(wait_for_mails(&app, 1).await.len(), 1);
+    let (_, listed) = app.get_json(&m.api_token, "/api/v1/alerts?status=open").await;
+    assert_eq!(listed["alerts"].as_array().unwrap().len(), 1, "{listed}");
+}

@@ -66,6 +66,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         submit_per_minute: 2,
         reply_domain: Some("reply.scanback.test".into()),
         webhook_allow_private: false,
+        alert_check_seconds: 60,
     };
     let mut settings = settings;
     configure(&mut settings);
