@@ -241,3 +241,72 @@ async fn serve_opens_and_mails_an_alert_by_itself() {
     let (_, listed) = app.get_json(&m.api_token, "/api/v1/alerts?status=open").await;
     assert_eq!(listed["alerts"].as_array().unwrap().len(), 1, "{listed}");
 }
+
+#[tokio::test]
+async fn two_runs_at_once_open_one_alert_with_one_mail_each_and_one_webhook_event() {
+    let app = crate::helpers::spawn_app_with(|s| s.webhook_allow_private = true).await;
+    let receiver = crate::webhooks::start_receiver(0);
+    let (m, line) = app.manufacturer_with_line("Pan 28").await;
+    let line_id: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/v1/webhooks"))
+        .bearer_auth(&m.api_token)
+        .json(&json!({ "url": receiver.url, "events": ["alert.opened"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let secret = res.json::<Value>().await.unwrap()["secret"].as_str().unwrap().to_owned();
+    let at = hand_made_spike(&app, m.manufacturer_id, line_id).await;
+
+    // Two processes, as from two machines' cron, at the same instant.
+    let at_text = rfc3339(at);
+    let mut children: Vec<std::process::Child> = (0..2)
+        .map(|_| {
+            app.command(&["alerts", "run", "--at", &at_text])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut outputs = Vec::new();
+    while !children.is_empty() {
+        let mut still = Vec::new();
+        for mut c in children {
+            if c.try_wait().unwrap().is_some() {
+                outputs.push(c.wait_with_output().unwrap());
+            } else {
+                still.push(c);
+            }
+        }
+        children = still;
+        // Await, so this runtime keeps serving the webhook receiver meanwhile.
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let mut opened = 0;
+    for out in &outputs {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+        opened += report["alerts"]["opened"].as_i64().unwrap();
+    }
+    assert_eq!(opened, 1, "exactly one of the two runs opens the alert");
+    assert_eq!(wait_for_mails(&app, 1).await.len(), 1, "one mail: the owner is the only member");
+
+    for _ in 0..100 {
+        if !receiver.seen.lock().unwrap().is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let seen = receiver.seen.lock().unwrap().clone();
+    assert_eq!(seen.len(), 1, "{seen:#?}");
+    assert!(crate::webhooks::verify(&secret, &seen[0]));
+    let body: Value = serde_json::from_str(&seen[0].body).unwrap();
+    assert_eq!(body["type"], "alert.opened");
+    assert_eq!(body["data"]["count"], 6);
+    assert_eq!(body["data"]["category"], "coating");
+    assert_eq!(body["data"]["status"], "open");
+}

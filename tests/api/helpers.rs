@@ -159,7 +159,7 @@ impl TestApp {
     }
 
     /// The real binary, pointed at this app's database, data folder and mail server.
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_scanback"));
         command
             .args(args)

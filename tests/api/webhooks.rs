@@ -13,22 +13,22 @@ use sha2::Sha256;
 use crate::helpers::{spawn_app, spawn_app_with, valid_form};
 
 #[derive(Clone, Debug)]
-struct Received {
-    id: String,
-    timestamp: String,
-    signature: String,
-    body: String,
+pub struct Received {
+    pub id: String,
+    pub timestamp: String,
+    pub signature: String,
+    pub body: String,
     /// What the receiver answered.
-    answered: u16,
+    pub answered: u16,
 }
 
 /// A webhook receiver on 127.0.0.1 that answers 500 to its first `fail_first` requests, then 200.
-struct Receiver {
-    url: String,
-    seen: Arc<Mutex<Vec<Received>>>,
+pub struct Receiver {
+    pub url: String,
+    pub seen: Arc<Mutex<Vec<Received>>>,
 }
 
-fn start_receiver(fail_first: usize) -> Receiver {
+pub fn start_receiver(fail_first: usize) -> Receiver {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let seen: Arc<Mutex<Vec<Received>>> = Arc::default();
@@ -65,7 +65,7 @@ fn start_receiver(fail_first: usize) -> Receiver {
 }
 
 /// Verifies a delivery's signature the way a receiver would, independently of scanback's code.
-fn verify(secret: &str, r: &Received) -> bool {
+pub fn verify(secret: &str, r: &Received) -> bool {
     let key = base64::engine::general_purpose::STANDARD.decode(secret.strip_prefix("whsec_").unwrap()).unwrap();
     let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
     mac.update(format!("{}.{}.{}", r.id, r.timestamp, r.body).as_bytes());
