@@ -145,6 +145,27 @@ pub async fn digest_run(settings: &Settings, now: bool) -> anyhow::Result<RunRep
     digest::run_once(&db, &mailer, settings, mode, time::OffsetDateTime::now_utc()).await
 }
 
+#[derive(Debug, serde::Serialize)]
+pub struct AlertsRun {
+    pub alerts: crate::app::alerts::RunReport,
+    /// The outbox delivered after the run (alert mails and anything else due).
+    pub mail: crate::jobs::outbox::Delivered,
+    pub webhooks: crate::jobs::webhooks::Delivered,
+}
+
+/// `scanback alerts run [--at]`: the check `serve` makes every minute, once, as if it were `at`;
+/// then what it queued is delivered (mails through the outbox, webhooks).
+pub async fn alerts_run(settings: &Settings, at: Option<time::OffsetDateTime>) -> anyhow::Result<AlertsRun> {
+    settings.check_reachable().await?;
+    let app = open_app(settings).await?;
+    let mailer = Mailer::from_settings(settings)?;
+    let alerts = crate::app::alerts::run_once(&app, at.unwrap_or_else(time::OffsetDateTime::now_utc)).await?;
+    let mail = crate::jobs::outbox::deliver_once(&app.db, &mailer, settings).await?;
+    let client = crate::jobs::webhooks::client(settings)?;
+    let webhooks = crate::jobs::webhooks::deliver_once(&app.db, &client, settings, store::now()).await?;
+    Ok(AlertsRun { alerts, mail, webhooks })
+}
+
 pub struct ArtworkRequest<'a> {
     pub code: &'a str,
     pub format: &'a str,

@@ -25,6 +25,17 @@ pub struct Settings {
     /// through the `/r/{token}` link only.
     #[serde(default)]
     pub reply_domain: Option<String>,
+    /// Lets webhook endpoints resolve to private, loopback and link-local addresses (a receiver on
+    /// the operator's own network, tests). Off by default: the SSRF guard.
+    #[serde(default)]
+    pub webhook_allow_private: bool,
+    /// Seconds between two spike checks inside `serve`.
+    #[serde(default = "default_alert_check_seconds")]
+    pub alert_check_seconds: u64,
+}
+
+fn default_alert_check_seconds() -> u64 {
+    60
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -143,6 +154,9 @@ impl Settings {
             }
             *domain = d;
         }
+        if !(1..=86_400).contains(&self.alert_check_seconds) {
+            return Err(invalid("SCANBACK_ALERT_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
+        }
         if self.submit_burst == 0 || self.submit_per_minute == 0 {
             return Err(invalid("SCANBACK_SUBMIT_BURST / SCANBACK_SUBMIT_PER_MINUTE", "must be at least 1"));
         }
@@ -217,6 +231,8 @@ mod tests {
             submit_burst: DEFAULTS.submit_burst,
             submit_per_minute: DEFAULTS.submit_per_minute,
             reply_domain: None,
+            webhook_allow_private: false,
+            alert_check_seconds: 60,
         }
     }
 

@@ -49,6 +49,11 @@ enum Command {
         #[command(subcommand)]
         command: DigestCommand,
     },
+    /// Spike alerts.
+    Alerts {
+        #[command(subcommand)]
+        command: AlertsCommand,
+    },
     /// Write a code's artwork to a file (no database needed unless --lot), or with --all every
     /// line's artwork into a folder.
     Artwork {
@@ -155,6 +160,21 @@ enum DigestCommand {
     },
 }
 
+#[derive(Subcommand)]
+enum AlertsCommand {
+    /// Look for spikes, open alerts and send their mails and webhooks; idempotent.
+    Run {
+        /// Act as if it were this instant (RFC 3339, e.g. 2027-03-14T07:00:00Z).
+        #[arg(long, value_parser = parse_instant)]
+        at: Option<time::OffsetDateTime>,
+    },
+}
+
+fn parse_instant(s: &str) -> Result<time::OffsetDateTime, String> {
+    time::OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339)
+        .map_err(|e| format!("`{s}` is not an RFC 3339 instant such as 2027-03-14T07:00:00Z ({e})"))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
@@ -213,6 +233,16 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 report.failed == 0,
                 "{} digest(s) could not be delivered; they will be retried",
                 report.failed
+            );
+            Ok(())
+        }
+        Command::Alerts { command: AlertsCommand::Run { at } } => {
+            let report = commands::alerts_run(&settings, at).await?;
+            out!("{}", serde_json::to_string(&report)?);
+            anyhow::ensure!(
+                report.mail.failed == 0,
+                "{} alert mail(s) could not be delivered; they will be retried",
+                report.mail.failed
             );
             Ok(())
         }

@@ -136,7 +136,11 @@ pub async fn submit(
     let new =
         store::reports::build(report_id, line.line.manufacturer_id, line.line.id, &feedback, locale, Some(key), stored);
     match app.reports.write(new).await {
-        Ok(()) => Ok(Accepted { duplicate: false, reply, upload_bytes }),
+        Ok(()) => {
+            // Its `report.created` deliveries were queued in the report's transaction.
+            app.webhooks.notify_one();
+            Ok(Accepted { duplicate: false, reply, upload_bytes })
+        }
         // An identical submission committed first: this one is acknowledged as the same report,
         // and its own photo files, which no row will ever point at, go.
         Err(store::StoreError::Conflict(_)) => {

@@ -3,6 +3,7 @@
 //! answers with domain values or an [`AppError`]. Nothing here knows about HTTP.
 
 pub mod accounts;
+pub mod alerts;
 pub mod broadcasts;
 pub mod dashboard;
 pub mod demo;
@@ -15,6 +16,7 @@ pub mod members;
 pub mod print_shares;
 pub mod replies;
 pub mod reports;
+pub mod webhooks;
 
 use std::sync::Arc;
 
@@ -38,6 +40,8 @@ pub struct App {
     pub reports: ReportWriter,
     /// Wakes the outbox deliverer when a mail was queued, so it leaves at once.
     pub outbox: Arc<Notify>,
+    /// Wakes the webhook deliverer when events were queued.
+    pub webhooks: Arc<Notify>,
 }
 
 impl App {
@@ -48,6 +52,7 @@ impl App {
             settings: Arc::new(settings),
             lines: LineCache::default(),
             outbox: Arc::new(Notify::new()),
+            webhooks: Arc::new(Notify::new()),
         }
     }
 }

@@ -193,6 +193,7 @@ pub async fn set_status(
     let report = store::reports::set_status(&app.db, who.get(), id.get(), status, actor)
         .await
         .map_err(AppError::unless_missing("report"))?;
+    app.webhooks.notify_one();
     with_photos(app, vec![report]).await?.into_iter().next().ok_or(AppError::NotFound("report"))
 }
 
@@ -222,6 +223,7 @@ pub async fn set_status_many(
     let changed = store::reports::change(&app.db, who.get(), &ids, Change::Status(status), actor)
         .await
         .map_err(AppError::unless_missing("report"))?;
+    app.webhooks.notify_one();
     Ok(changed.len())
 }
 

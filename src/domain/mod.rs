@@ -19,9 +19,11 @@ pub mod product;
 pub mod role;
 pub mod rollup;
 pub mod spc;
+pub mod spike;
 pub mod stats_period;
 pub mod trend;
 pub mod visitor;
+pub mod webhook;
 
 pub use code::{Code, CodeError};
 pub use cursor::{Cursor, CursorError};

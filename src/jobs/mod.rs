@@ -1,3 +1,6 @@
-//! Periodic work inside `serve` (and its one-shot commands): delivering the outbox.
+//! Periodic work inside `serve` (and its one-shot commands): delivering the outbox and webhooks, and
+//! the spike-alert check.
 
+pub mod alerts;
 pub mod outbox;
+pub mod webhooks;

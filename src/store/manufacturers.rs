@@ -48,6 +48,7 @@ pub async fn create(
         role: Set("owner".to_owned()),
         created_at: Set(created_at),
         locale: Set(locale.tag().to_owned()),
+        alerts: Set(None),
     })
     .exec(&txn)
     .await

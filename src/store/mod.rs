@@ -1,6 +1,7 @@
 //! Storage: the sea-orm entities and every query the rest of the program needs. SQLite and
 //! PostgreSQL run exactly the same code.
 
+pub mod alerts;
 pub mod api_tokens;
 pub mod broadcasts;
 pub mod digests;
@@ -27,6 +28,7 @@ mod secrets;
 pub mod sessions;
 pub mod stats;
 pub mod users;
+pub mod webhooks;
 
 use std::time::Duration;
 

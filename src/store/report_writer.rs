@@ -9,7 +9,8 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use tokio::sync::{mpsc, oneshot};
 
 use super::entities::{report, report_photo};
-use super::{StoreError, rollups};
+use super::webhooks::NewEvent;
+use super::{StoreError, rollups, webhooks};
 use crate::domain::rollup::{Fact, Tally};
 
 /// Most reports one transaction carries; bounds the latency a large burst adds to its first member.
@@ -20,6 +21,9 @@ pub struct NewReport {
     pub photos: Vec<report_photo::ActiveModel>,
     /// What the report adds to the statistics rollups, upserted in the same transaction.
     pub fact: Fact,
+    /// The `report.created` webhook event, queued in the same transaction: an acknowledged report
+    /// always has its deliveries queued.
+    pub event: NewEvent,
 }
 
 struct Job {
@@ -129,6 +133,8 @@ async fn commit(db: &DatabaseConnection, reports: &[&NewReport]) -> Result<(), S
         tally.add(&r.fact);
     }
     rollups::add(&txn, &tally).await?;
+    let events: Vec<NewEvent> = reports.iter().map(|r| r.event.clone()).collect();
+    webhooks::enqueue(&txn, &events).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -13,9 +13,15 @@ use uuid::Uuid;
 use super::entities::report::{self, Model};
 use super::entities::report_photo;
 use super::report_writer::NewReport;
+use super::webhooks::NewEvent;
 use super::{StoreError, now};
 use crate::domain::rollup::Fact;
+use crate::domain::webhook::EventType;
 use crate::domain::{Cursor, Kind, Locale, NewFeedback, ReportStatus};
+
+fn rfc3339(at: OffsetDateTime) -> String {
+    at.to_offset(UtcOffset::UTC).format(&time::format_description::well_known::Rfc3339).unwrap_or_default()
+}
 
 /// A photo already written to the data directory.
 pub struct StoredPhoto {
@@ -82,7 +88,26 @@ pub fn build(
             created_at: Set(created_at),
         })
         .collect();
-    NewReport { report, photos, fact }
+    let event = NewEvent {
+        manufacturer_id,
+        event_type: EventType::ReportCreated,
+        // No customer email: a webhook receiver is another system, and the address was given for an
+        // answer from the manufacturer, not for forwarding.
+        data: serde_json::json!({
+            "id": id,
+            "product_line_id": line_id,
+            "kind": feedback.kind.as_str(),
+            "category": feedback.category,
+            "rating": feedback.rating.get(),
+            "comment": feedback.comment,
+            "lot": feedback.lot,
+            "serial": feedback.serial,
+            "has_email": feedback.email.is_some(),
+            "created_at": rfc3339(created_at),
+        }),
+        at: created_at,
+    };
+    NewReport { report, photos, fact, event }
 }
 
 /// Seconds in one de-duplication window.
@@ -320,6 +345,7 @@ pub async fn change(
     }
     let at = now();
     let mut out = Vec::with_capacity(found.len());
+    let mut events = Vec::new();
     for row in found.drain(..) {
         let (kind, from, to) = match change {
             Change::Status(status) => ("status", Some(row.status.clone()), Some(status.as_str().to_owned())),
@@ -330,6 +356,21 @@ pub async fn change(
             continue;
         }
         let report_id = row.id;
+        if let Change::Status(status) = change {
+            events.push(NewEvent {
+                manufacturer_id,
+                event_type: EventType::ReportStatusChanged,
+                data: serde_json::json!({
+                    "id": report_id,
+                    "product_line_id": row.product_line_id,
+                    "from": row.status,
+                    "to": status.as_str(),
+                    "actor_id": actor,
+                    "changed_at": rfc3339(at),
+                }),
+                at,
+            });
+        }
         let mut active = row.into_active_model();
         match change {
             Change::Status(status) => active.status = Set(status.as_str().to_owned()),
@@ -338,6 +379,8 @@ pub async fn change(
         out.push(active.update(&txn).await?);
         super::report_events::record(&txn, report_id, actor, kind, from, to, at).await?;
     }
+    // In the change's transaction: a committed status change always has its deliveries queued.
+    super::webhooks::enqueue(&txn, &events).await?;
     txn.commit().await?;
     out.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok(out)

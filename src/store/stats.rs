@@ -231,3 +231,45 @@ pub async fn line_lots_all_time(db: &DatabaseConnection, line: Uuid) -> Result<B
     .await?;
     Ok(rows.into_iter().map(|s| (s.a, s.m)).collect())
 }
+
+/// Reports per (line, kind, category) of every line of a manufacturer over a window (category ''
+/// for none): what the spike detector compares. Whole days come from the day-by-category grain,
+/// the edges from quarter-hours.
+#[tracing::instrument(skip_all, fields(%manufacturer))]
+pub async fn by_line_and_category(
+    db: &DatabaseConnection,
+    manufacturer: Uuid,
+    window: Window,
+) -> Result<BTreeMap<(Uuid, String, String), i64>, StoreError> {
+    let plan = window.plan();
+    let mut ranges: Vec<(Grain, OffsetDateTime, OffsetDateTime)> =
+        plan.quarters.iter().map(|(s, e)| (Grain::Quarter, *s, *e)).collect();
+    if let Some((s, e)) = plan.days {
+        ranges.push((Grain::DayCategory, s, e));
+    }
+    let mut out: BTreeMap<(Uuid, String, String), i64> = BTreeMap::new();
+    for (grain, start, end) in ranges {
+        let rows: Vec<Summed> = with_sums(
+            Entity::find()
+                .select_only()
+                .column_as(Column::ProductLineId, "line")
+                .column_as(Column::Kind, "a")
+                .column_as(Column::Category, "b")
+                .filter(Column::ManufacturerId.eq(manufacturer))
+                .filter(in_range(grain, start, end))
+                .group_by(Column::ProductLineId)
+                .group_by(Column::Kind)
+                .group_by(Column::Category),
+        )
+        .into_model()
+        .all(db)
+        .await?;
+        for s in rows {
+            if let Some(line) = s.line {
+                *out.entry((line, s.a, s.b)).or_default() += s.m.reports;
+            }
+        }
+    }
+    out.retain(|_, n| *n > 0);
+    Ok(out)
+}

@@ -66,6 +66,7 @@ pub async fn create(
         role: Set(role.to_owned()),
         created_at: Set(super::now()),
         locale: Set(locale.to_owned()),
+        alerts: Set(None),
     })
     .exec_without_returning(db)
     .await

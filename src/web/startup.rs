@@ -35,9 +35,17 @@ impl Application {
     ) -> anyhow::Result<Application> {
         let port = listener.local_addr()?.port();
         let mailer = crate::mail::Mailer::from_settings(&settings)?;
+        let webhooks = crate::jobs::webhooks::client(&settings)?;
         let state = AppState::new(db, settings);
         state.scans.spawn_flusher(state.app.db.clone());
         crate::jobs::outbox::spawn(state.app.db.clone(), mailer, state.app.settings.clone(), state.app.outbox.clone());
+        crate::jobs::webhooks::spawn(
+            state.app.db.clone(),
+            webhooks,
+            state.app.settings.clone(),
+            state.app.webhooks.clone(),
+        );
+        crate::jobs::alerts::spawn(state.app.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })

@@ -44,8 +44,8 @@ pub async fn spawn_app() -> TestApp {
     spawn_app_with(|_| {}).await
 }
 
-/// As [`spawn_app`], with settings changed by `change` before the app starts.
-pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
+/// An app whose settings `configure` has changed first (the port and database are already set).
+pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
     // `TEST_LOG=1 cargo test` shows the application's logs.
     if std::env::var("TEST_LOG").is_ok() {
         scanback::telemetry::init("info");
@@ -65,8 +65,10 @@ pub async fn spawn_app_with(change: impl FnOnce(&mut Settings)) -> TestApp {
         submit_burst: 10,
         submit_per_minute: 2,
         reply_domain: Some("reply.scanback.test".into()),
+        webhook_allow_private: false,
+        alert_check_seconds: 60,
     };
-    change(&mut settings);
+    configure(&mut settings);
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");
     let app = Application::with_listener(settings.clone(), db.clone(), listener).expect("build app");
     let state = app.state();
@@ -156,7 +158,7 @@ impl TestApp {
     }
 
     /// The real binary, pointed at this app's database, data folder and mail server.
-    fn command(&self, args: &[&str]) -> Command {
+    pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_scanback"));
         command
             .args(args)
@@ -168,7 +170,8 @@ impl TestApp {
             .env("SCANBACK_DATA_DIR", &self.settings.data_dir)
             .env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{}", self.mail.port))
             .env("SCANBACK_MAIL_FROM", &self.settings.mail_from)
-            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default());
+            .env("SCANBACK_REPLY_DOMAIN", self.settings.reply_domain.clone().unwrap_or_default())
+            .env("SCANBACK_WEBHOOK_ALLOW_PRIVATE", self.settings.webhook_allow_private.to_string());
         command
     }
 

@@ -4,6 +4,7 @@
 
 mod abuse;
 mod accounts;
+mod alerts;
 mod artwork;
 mod broadcasts;
 mod browser;
@@ -29,3 +30,4 @@ mod rollups;
 mod scan_page;
 mod scans;
 mod stats;
+mod webhooks;

@@ -39,6 +39,7 @@ struct Fixture {
     /// A second member (a viewer) and a second token of the owner, for the calls that change or remove them.
     member_id: String,
     token_id: String,
+    webhook_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -104,7 +105,20 @@ async fn fixture(app: &TestApp) -> Fixture {
     let (second, _) =
         scanback::store::api_tokens::create(&app.db, m.manufacturer_id, owner, "second", false).await.unwrap();
     let token_id = second.id.to_string();
-    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, member_id, token_id }
+    // Straight into the store: the contract app refuses private addresses and may have no DNS.
+    let secret = scanback::domain::webhook::secret_from(&[1u8; 32]);
+    let webhook_id = scanback::store::webhooks::create_endpoint(
+        &app.db,
+        m.manufacturer_id,
+        "https://hooks.example.com/in",
+        "alert.opened",
+        &secret,
+    )
+    .await
+    .unwrap()
+    .id
+    .to_string();
+    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, member_id, token_id, webhook_id }
 }
 
 /// One documented operation.
@@ -170,6 +184,7 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "print_share_id" => fx.print_share_id.clone()?,
             "member_id" => fx.member_id.clone(),
             "token_id" => fx.token_id.clone(),
+            "webhook_id" => fx.webhook_id.clone(),
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };
         path = path.replace(&format!("{{{name}}}"), &value);
@@ -533,6 +548,44 @@ async fn documented_errors_are_the_ones_the_app_answers() {
             "/product-lines/{product_line_id}/links",
             "post",
         ),
+        (
+            "get",
+            format!("/api/v1/webhooks/{}", fx.webhook_id),
+            None,
+            &other.api_token,
+            404,
+            "/webhooks/{webhook_id}",
+            "get",
+        ),
+        (
+            "get",
+            format!("/api/v1/webhooks/{}/deliveries", fx.webhook_id),
+            None,
+            &other.api_token,
+            404,
+            "/webhooks/{webhook_id}/deliveries",
+            "get",
+        ),
+        (
+            "post",
+            "/api/v1/webhooks".into(),
+            Some(r#"{"url":"https://127.0.0.1/in","events":["alert.opened"]}"#),
+            &fx.token,
+            422,
+            "/webhooks",
+            "post",
+        ),
+        ("put", "/api/v1/alert-settings".into(), Some(r#"{"threshold":2}"#), &fx.token, 422, "/alert-settings", "put"),
+        (
+            "put",
+            format!("/api/v1/members/{}/alerts", fx.member_id),
+            Some(r#"{"alerts":false}"#),
+            &other.api_token,
+            404,
+            "/members/{member_id}/alerts",
+            "put",
+        ),
+        ("get", "/api/v1/alerts?status=maybe".into(), None, &fx.token, 422, "/alerts", "get"),
     ];
     for (method, path, body, token, expected, doc_path, doc_method) in cases {
         let body = body.map(|b| Body { content_type: "application/json".into(), bytes: b.as_bytes().to_vec() });

@@ -1,5 +1,7 @@
 //! sea-orm entities, one per table. Relations are expressed in the queries that need them.
 
+pub mod alert;
+pub mod alert_setting;
 pub mod api_token;
 pub mod broadcast;
 pub mod digest_delivery;
@@ -23,3 +25,5 @@ pub mod report_rollup;
 pub mod scan_count;
 pub mod session;
 pub mod user;
+pub mod webhook_delivery;
+pub mod webhook_endpoint;

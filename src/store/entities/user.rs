@@ -12,6 +12,8 @@ pub struct Model {
     pub created_at: TimeDateTimeWithTimeZone,
     /// Language of the mails this user receives.
     pub locale: String,
+    /// Whether this member takes spike alerts; `None` is the role's default (owners and editors do).
+    pub alerts: Option<bool>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -1,5 +1,6 @@
 //! The JSON API for manufacturers, under `/api/v1`, with bearer tokens.
 
+mod alerts;
 pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
@@ -11,6 +12,7 @@ pub mod print_shares;
 mod product_lines;
 pub(crate) mod reports;
 mod stats;
+mod webhooks;
 
 use actix_web::web;
 
@@ -40,6 +42,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(broadcasts::routes)
             .configure(lots::routes)
             .configure(members::routes)
+            .configure(alerts::routes)
+            .configure(webhooks::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

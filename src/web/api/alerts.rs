@@ -1,0 +1,102 @@
+//! Spike alerts: the list of open and past spikes, the manufacturer's thresholds, and who takes
+//! alerts.
+
+use actix_web::{HttpResponse, web};
+use serde::Deserialize;
+use uuid::Uuid;
+
+use super::Manufacturer;
+use crate::app::{accounts, alerts};
+use crate::domain::spike::Thresholds;
+use crate::web::error::ApiError;
+use crate::web::state::AppState;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(web::resource("/alerts").route(web::get().to(list)))
+        .service(web::resource("/alert-settings").route(web::get().to(get_settings)).route(web::put().to(put_settings)))
+        .service(web::resource("/members/{id}/alerts").route(web::put().to(put_member)));
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ListQuery {
+    status: Option<String>,
+    limit: Option<u64>,
+}
+
+#[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
+async fn list(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    q: web::Query<ListQuery>,
+) -> Result<HttpResponse, ApiError> {
+    let found = alerts::list(&state.app, who.id, q.status.as_deref(), q.limit.unwrap_or(100)).await?;
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "alerts": found })))
+}
+
+fn settings_json(t: &Thresholds, members: Vec<alerts::Recipient>) -> serde_json::Value {
+    serde_json::json!({
+        "min_count": t.min_count,
+        "threshold": t.threshold,
+        "window_hours": t.window.whole_hours(),
+        "cooldown_hours": t.cooldown.whole_hours(),
+        "members": members,
+    })
+}
+
+#[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
+async fn get_settings(state: web::Data<AppState>, who: Manufacturer) -> Result<HttpResponse, ApiError> {
+    let t = alerts::thresholds(&state.app, who.id).await?;
+    let members = alerts::members(&state.app, who.id).await?;
+    Ok(HttpResponse::Ok().json(settings_json(&t, members)))
+}
+
+/// Every field is optional: what is left out keeps its value.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SettingsBody {
+    min_count: Option<i64>,
+    threshold: Option<f64>,
+    window_hours: Option<i64>,
+    cooldown_hours: Option<i64>,
+}
+
+#[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
+async fn put_settings(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    body: web::Json<SettingsBody>,
+) -> Result<HttpResponse, ApiError> {
+    let member = accounts::token_member(&state.app, who.id, who.user).await?;
+    let now = alerts::thresholds(&state.app, who.id).await?;
+    let t = alerts::set_thresholds(
+        &state.app,
+        &member,
+        body.min_count.unwrap_or(i64::from(now.min_count)),
+        body.threshold.unwrap_or(now.threshold),
+        body.window_hours.unwrap_or(now.window.whole_hours()),
+        body.cooldown_hours.unwrap_or(now.cooldown.whole_hours()),
+    )
+    .await?;
+    let members = alerts::members(&state.app, who.id).await?;
+    Ok(HttpResponse::Ok().json(settings_json(&t, members)))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MemberBody {
+    /// `null` follows the role again.
+    alerts: Option<bool>,
+}
+
+#[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
+async fn put_member(
+    state: web::Data<AppState>,
+    who: Manufacturer,
+    id: web::Path<Uuid>,
+    body: web::Json<MemberBody>,
+) -> Result<HttpResponse, ApiError> {
+    let member = accounts::token_member(&state.app, who.id, who.user).await?;
+    let r = alerts::set_member_choice(&state.app, &member, *id, body.alerts).await?;
+    Ok(HttpResponse::Ok().json(r))
+}
