@@ -31,6 +31,7 @@ impl Category {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Categories {
     pub defect: Vec<Category>,
     pub usability: Vec<Category>,

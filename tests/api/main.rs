@@ -30,4 +30,5 @@ mod rollups;
 mod scan_page;
 mod scans;
 mod stats;
+mod strict_api;
 mod webhooks;

@@ -65,7 +65,7 @@ struct SettingsBody {
 async fn put_settings(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<SettingsBody>,
+    body: super::JsonBody<SettingsBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = accounts::token_member(&state.app, who.id, who.user).await?;
     let now = alerts::thresholds(&state.app, who.id).await?;
@@ -94,7 +94,7 @@ async fn put_member(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<MemberBody>,
+    body: super::JsonBody<MemberBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = accounts::token_member(&state.app, who.id, who.user).await?;
     let r = alerts::set_member_choice(&state.app, &member, *id, body.alerts).await?;

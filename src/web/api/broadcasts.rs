@@ -45,7 +45,7 @@ async fn preview(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<AudienceBody>,
+    body: super::JsonBody<AudienceBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     let n = broadcasts::preview(&state.app, &member, &audience(*id, &body)?).await?;
@@ -56,7 +56,7 @@ async fn send(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<AudienceBody>,
+    body: super::JsonBody<AudienceBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = crate::app::accounts::token_member(&state.app, who.id, who.user).await?;
     let message = body.message.clone().unwrap_or_default();

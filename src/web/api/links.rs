@@ -39,7 +39,7 @@ async fn create(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<CreateBody>,
+    body: super::JsonBody<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
     let b = body.into_inner();

@@ -46,7 +46,7 @@ async fn put(
     state: web::Data<AppState>,
     who: Manufacturer,
     path: web::Path<(Uuid, String)>,
-    body: web::Json<VolumeBody>,
+    body: super::JsonBody<VolumeBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let (id, lot) = path.into_inner();

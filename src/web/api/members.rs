@@ -73,7 +73,7 @@ struct InviteBody {
 async fn invite(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<InviteBody>,
+    body: super::JsonBody<InviteBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = token_member(&state.app, who.id, who.user).await?;
     let invitation = members::invite(&state.app, &member, &body.email, &body.role).await?;
@@ -91,7 +91,7 @@ async fn change_role(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<RoleBody>,
+    body: super::JsonBody<RoleBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = token_member(&state.app, who.id, who.user).await?;
     members::change_role(&state.app, &member, *id, &body.role).await?;
@@ -156,7 +156,7 @@ struct TokenBody {
 async fn create_token(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<TokenBody>,
+    body: super::JsonBody<TokenBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = token_member(&state.app, who.id, who.user).await?;
     let mut write = false;

@@ -57,10 +57,52 @@ async fn owned_line(
     Ok(crate::app::lines::get(&state.app, who.id, crate::domain::LineId(id)).await?)
 }
 
+/// Largest JSON body any call takes.
+const JSON_LIMIT: usize = 64 * 1024;
+
 fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default().limit(64 * 1024).error_handler(|err, _req| {
-        ApiError::BadRequest(format!("the request body is not valid JSON for this call: {err}")).into()
+    web::JsonConfig::default().limit(JSON_LIMIT).error_handler(|err, _req| match err {
+        actix_web::error::JsonPayloadError::Overflow { .. }
+        | actix_web::error::JsonPayloadError::OverflowKnownLength { .. } => {
+            ApiError::TooLarge(format!("the request body is larger than {} KB", JSON_LIMIT / 1024)).into()
+        }
+        err => ApiError::BadRequest(format!("the request body is not valid JSON: {err}")).into(),
     })
+}
+
+/// A JSON object body. `web::Json` would let serde build a struct from an array (`[]` is then a
+/// valid, empty PATCH): every call here takes an object, so anything else is a 400.
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
+    type Error = actix_web::Error;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let value = web::Json::<serde_json::Value>::from_request(req, payload);
+        Box::pin(async move {
+            let web::Json(value) = value.await?;
+            if !value.is_object() {
+                return Err(ApiError::BadRequest("the request body must be a JSON object, `{...}`".into()).into());
+            }
+            serde_json::from_value(value)
+                .map(JsonBody)
+                .map_err(|e| ApiError::BadRequest(format!("the request body does not fit this call: {e}")).into())
+        })
+    }
 }
 
 fn query_config() -> web::QueryConfig {

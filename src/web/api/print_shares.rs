@@ -32,7 +32,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<CreateBody>,
+    body: super::JsonBody<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let CreateBody { product_lines, profile, expires_in_days, note } = body.into_inner();

@@ -19,7 +19,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         )
         .service(
             web::resource("/product-lines/{id}/image")
-                .app_data(web::PayloadConfig::new(crate::photos::MAX_FILE_BYTES))
                 .route(web::put().to(put_image))
                 .route(web::delete().to(delete_image)),
         );
@@ -75,7 +74,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<CreateBody>,
+    body: super::JsonBody<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
     let CreateBody { name, gtin, sku } = body.into_inner();
@@ -116,7 +115,7 @@ async fn update(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateBody>,
+    body: super::JsonBody<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
     let UpdateBody { name, sku } = body.into_inner();
@@ -143,7 +142,7 @@ async fn put_form(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<FormConfig>,
+    body: super::JsonBody<FormConfig>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
     Ok(HttpResponse::Ok().json(lines::set_form(&state.app, who.id, LineId(*id), body.into_inner()).await?))
@@ -155,9 +154,10 @@ async fn put_image(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Bytes,
+    body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
+    let body = read_limited(body, crate::photos::MAX_FILE_BYTES).await?;
     let line = lines::set_image(&state.app, who.id, LineId(*id), body).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
@@ -170,4 +170,20 @@ async fn delete_image(
     who.require(Role::Owner)?;
     lines::clear_image(&state.app, who.id, LineId(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
+}
+
+/// The whole body, refused with a 413 in the API's JSON envelope once it passes `limit` (actix's
+/// own limit answers in plain text).
+async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
+    use futures_util::StreamExt;
+    let too_large = || ApiError::TooLarge(format!("the file is larger than {} MB", limit / (1024 * 1024)));
+    let mut body = web::BytesMut::new();
+    while let Some(chunk) = payload.next().await {
+        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the upload could not be read: {e}")))?;
+        if body.len() + chunk.len() > limit {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }

@@ -91,10 +91,9 @@ impl ReportJson {
 struct ListQuery {
     product_line: Option<Uuid>,
     format: Option<String>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    since: Option<OffsetDateTime>,
-    #[serde(default, with = "time::serde::rfc3339::option")]
-    until: Option<OffsetDateTime>,
+    /// Text, parsed by [`instant`], so that a mistake is named in words rather than by serde.
+    since: Option<String>,
+    until: Option<String>,
     kind: Option<String>,
     category: Option<String>,
     lot: Option<String>,
@@ -114,6 +113,17 @@ const PAGE_DEFAULT: u64 = 50;
 const PAGE_MAX: u64 = 500;
 /// Rows per database round trip while a CSV export streams.
 const CSV_CHUNK: u64 = 1000;
+
+/// An RFC 3339 instant such as `2026-12-03T00:00:00Z`.
+fn instant(field: &'static str, raw: &str) -> Result<OffsetDateTime, ApiError> {
+    OffsetDateTime::parse(raw.trim(), &Rfc3339).map_err(|_| {
+        let shown: String = raw.chars().take(40).collect();
+        ApiError::invalid(
+            field,
+            format!("`{shown}` is not an instant: write it as in RFC 3339 with a time and an offset, e.g. 2026-12-03T00:00:00Z"),
+        )
+    })
+}
 
 fn parse_limit(raw: Option<&str>) -> Result<u64, ApiError> {
     let Some(raw) = raw else { return Ok(PAGE_DEFAULT) };
@@ -157,7 +167,7 @@ async fn update(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<UpdateBody>,
+    body: super::JsonBody<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let status = parse_status(body.status.trim())?;
@@ -186,8 +196,8 @@ async fn list(
     };
     let query = Query {
         product_line: q.product_line.map(LineId),
-        since: q.since,
-        until: q.until,
+        since: q.since.as_deref().map(|s| instant("since", s)).transpose()?,
+        until: q.until.as_deref().map(|s| instant("until", s)).transpose()?,
         kind,
         category: q.category.clone(),
         lot: q.lot.clone(),
@@ -311,7 +321,7 @@ async fn add_note(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<NoteBody>,
+    body: super::JsonBody<NoteBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let note = reports::add_note(&state.app, who.id, who.user, ReportId(*id), &body.body).await?;
@@ -336,7 +346,7 @@ async fn assign(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<AssigneeBody>,
+    body: super::JsonBody<AssigneeBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let mut changed = reports::assign(&state.app, who.id, who.user, &[ReportId(*id)], body.user_id).await?;
@@ -460,7 +470,7 @@ async fn reply(
     state: web::Data<AppState>,
     who: Manufacturer,
     id: web::Path<Uuid>,
-    body: web::Json<ReplyBody>,
+    body: super::JsonBody<ReplyBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
     let status = body.status.as_deref().map(|s| parse_status(s.trim())).transpose()?;

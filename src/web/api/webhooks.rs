@@ -28,7 +28,7 @@ struct CreateBody {
 async fn create(
     state: web::Data<AppState>,
     who: Manufacturer,
-    body: web::Json<CreateBody>,
+    body: super::JsonBody<CreateBody>,
 ) -> Result<HttpResponse, ApiError> {
     let url = match &body.url {
         Some(serde_json::Value::String(s)) => s.clone(),
