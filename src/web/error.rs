@@ -10,23 +10,32 @@ use crate::domain::Locale;
 use crate::store::StoreError;
 use crate::web::pages;
 
+/// Messages often quote what the client sent: control characters in them are shown escaped
+/// (`\u{1b}`, `\n`), so that neither the answer nor the log line they end up in can be forged.
+fn printable(message: &str) -> String {
+    if !message.chars().any(char::is_control) {
+        return message.to_owned();
+    }
+    message.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     #[error("a valid API token is required: send `Authorization: Bearer <token>`")]
     Unauthorized,
     #[error("this API token may only read; create a token with the write scope in the dashboard")]
     ReadOnlyToken,
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     Forbidden(String),
     #[error("{0} not found")]
     NotFound(&'static str),
-    #[error("{message}")]
+    #[error("{}", printable(.message))]
     Invalid { field: Option<&'static str>, message: String },
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     Conflict(String),
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     BadRequest(String),
-    #[error("{0}")]
+    #[error("{}", printable(.0))]
     TooLarge(String),
     #[error("an unexpected error happened; it has been logged")]
     Unexpected(#[from] anyhow::Error),
@@ -255,5 +264,18 @@ impl ResponseError for DashError {
             }
         };
         pages::message(self.status_code(), locale, heading, body, None)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_in_messages_are_shown_escaped() {
+        let e = ApiError::invalid("kind", "unknown kind `\u{1b}[31m\nFAKE`");
+        assert_eq!(e.to_string(), "unknown kind `\\u{1b}[31m\\nFAKE`");
+        assert_eq!(ApiError::BadRequest("tab\there".into()).to_string(), "tab\\there");
+        assert_eq!(ApiError::Conflict("plain – текст".into()).to_string(), "plain – текст");
     }
 }

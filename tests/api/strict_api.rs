@@ -91,3 +91,21 @@ async fn a_date_where_an_instant_is_expected_is_named_with_an_example() {
         .unwrap();
     assert_eq!(res.status(), 200);
 }
+
+#[tokio::test]
+async fn what_a_client_sent_is_echoed_with_control_characters_escaped() {
+    let app = spawn_app().await;
+    let m = app.create_manufacturer("Acme").await;
+    let res = app
+        .client
+        .get(app.url("/api/v1/reports?kind=%1B%5B31m%0AFAKE%20LOG%20LINE"))
+        .bearer_auth(&m.api_token)
+        .send()
+        .await
+        .unwrap();
+    let (status, err) = envelope(res).await;
+    assert_eq!(status, 422);
+    let message = err["error"]["message"].as_str().unwrap();
+    assert!(!message.chars().any(char::is_control), "{message:?}");
+    assert!(message.contains("\\u{1b}[31m\\nFAKE LOG LINE"), "{message:?}");
+}
