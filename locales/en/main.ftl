@@ -75,6 +75,7 @@ error-photo-pixels = A photo has too many pixels to process. Please choose a sma
 error-photo-count = Please attach at most 3 photos.
 error-rate-limited = Many reports came from your connection in a short time. Please wait a minute and send again; what you typed is kept below.
 error-spam = The form could not be accepted. Please check it and send it again.
+error-text-unreadable = Some of the text could not be read (a character was damaged on the way). Please check the fields below, correct them and send again.
 digest-subject = { $count ->
     [one] scanback: 1 new report for { $manufacturer } ({ $date })
    *[other] scanback: { $count } new reports for { $manufacturer } ({ $date })

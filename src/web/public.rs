@@ -162,22 +162,27 @@ async fn submit(
 ) -> Result<HttpResponse, PageError> {
     let locale = request_locale(&req);
     let line = find_line(&state, &path, locale).await?;
-    let Submission { input, photos, photo_error } = submission::read(&req, payload).await.map_err(|e| match e {
-        ReadError::TooLarge => {
-            state.metrics.refused(Refusal::TooLarge);
-            PageError::TooLarge { locale }
-        }
-        ReadError::Unreadable(why) => {
-            tracing::info!(%why, "unreadable feedback form");
-            state.metrics.refused(Refusal::Unreadable);
-            PageError::BadRequest { locale }
-        }
-    })?;
+    let Submission { input, photos, photo_error, text_unreadable } =
+        submission::read(&req, payload).await.map_err(|e| match e {
+            ReadError::TooLarge => {
+                state.metrics.refused(Refusal::TooLarge);
+                PageError::TooLarge { locale }
+            }
+            ReadError::Unreadable(why) => {
+                tracing::info!(%why, "unreadable feedback form");
+                state.metrics.refused(Refusal::Unreadable);
+                PageError::BadRequest { locale }
+            }
+        })?;
     let refuse = |status: StatusCode, errors: &FieldErrors| {
         let page = pages::scan_page(locale, &view(&line), &input, errors);
         Ok(pages::render(status, locale, &page))
     };
 
+    if text_unreadable {
+        state.metrics.refused(Refusal::Unreadable);
+        return refuse(StatusCode::UNPROCESSABLE_ENTITY, &FieldErrors::from([("form", "error-text-unreadable")]));
+    }
     let client = client_key(&state, &req);
     if let Err(not_until) = state.submissions.check_key(&client) {
         state.metrics.refused(Refusal::RateLimited);

@@ -25,6 +25,9 @@ pub struct Submission {
     pub photos: Vec<Upload>,
     /// Problems with the photos that the form must explain (message keys).
     pub photo_error: Option<&'static str>,
+    /// A text field was not UTF-8: it is shown back with U+FFFD where bytes could not be read, and
+    /// the form must be sent again rather than stored so.
+    pub text_unreadable: bool,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -41,11 +44,31 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Submission
         read_multipart(req, payload).await
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let body = read_limited(payload, FORM_LIMIT_BYTES).await?;
-        let input: FeedbackInput =
-            serde_urlencoded::from_bytes(&body).map_err(|e| ReadError::Unreadable(e.to_string()))?;
-        Ok(Submission { input, photos: Vec::new(), photo_error: None })
+        let mut input = FeedbackInput::default();
+        let mut text_unreadable = false;
+        for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+            let (name, value) = match pair.iter().position(|b| *b == b'=') {
+                Some(at) => (&pair[..at], &pair[at + 1..]),
+                None => (pair, &b""[..]),
+            };
+            let (name, name_ok) = decode_form_part(name);
+            let (value, value_ok) = decode_form_part(value);
+            text_unreadable |= !(name_ok && value_ok);
+            set_field(&mut input, &name, value);
+        }
+        Ok(Submission { input, photos: Vec::new(), photo_error: None, text_unreadable })
     } else {
         Err(ReadError::Unreadable(format!("unsupported content type `{content_type}`")))
+    }
+}
+
+/// One name or value of a urlencoded form (`+` is a space), and whether its bytes were UTF-8.
+fn decode_form_part(raw: &[u8]) -> (String, bool) {
+    let spaced: Vec<u8> = raw.iter().map(|b| if *b == b'+' { b' ' } else { *b }).collect();
+    let bytes: Vec<u8> = percent_encoding::percent_decode(&spaced).collect();
+    match String::from_utf8(bytes) {
+        Ok(s) => (s, true),
+        Err(e) => (String::from_utf8_lossy(e.as_bytes()).into_owned(), false),
     }
 }
 
@@ -87,6 +110,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Subm
     let mut input = FeedbackInput::default();
     let mut photos = Vec::new();
     let mut photo_error = None;
+    let mut text_unreadable = false;
     let mut total = 0usize;
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|e| ReadError::Unreadable(e.to_string()))?;
@@ -123,10 +147,12 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Subm
         } else if over {
             return Err(ReadError::TooLarge);
         } else {
-            let value =
-                String::from_utf8(data).map_err(|_| ReadError::Unreadable(format!("field `{name}` is not UTF-8")))?;
+            let value = String::from_utf8(data).unwrap_or_else(|e| {
+                text_unreadable = true;
+                String::from_utf8_lossy(e.as_bytes()).into_owned()
+            });
             set_field(&mut input, &name, value);
         }
     }
-    Ok(Submission { input, photos, photo_error })
+    Ok(Submission { input, photos, photo_error, text_unreadable })
 }

@@ -193,3 +193,40 @@ async fn a_typed_lot_counts_as_the_printed_upper_case_lot() {
     let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
     assert_eq!(reports[0]["lot"], "L2411");
 }
+
+#[tokio::test]
+async fn text_that_is_not_utf8_comes_back_in_the_form_with_a_clear_message_and_nothing_is_stored() {
+    let app = crate::helpers::spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let post = |body: &'static str| {
+        app.client
+            .post(app.url(&format!("/q/{code}")))
+            .header("Accept-Language", "en")
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let res = post("kind=defect&rating=2&comment=The+handle+%FF%FE+gets+hot&email=").await.unwrap();
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Some of the text could not be read"), "{page}");
+    assert!(page.contains("The handle \u{FFFD}\u{FFFD} gets hot"), "what could be read is kept");
+    assert!(page.contains("value=\"defect\" checked") || page.contains("checked"), "the choices are kept");
+
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "defect")
+        .text("rating", "2")
+        .part("comment", reqwest::multipart::Part::bytes(vec![b'o', b'k', 0xC3, 0x28]));
+    let res = app.post_multipart(code, form, "ru").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Часть текста не удалось прочитать"));
+    assert!(app.reports(&m.api_token, line["id"].as_str().unwrap()).await.is_empty(), "nothing stored");
+
+    // A field sent twice (a page with a duplicated input) is still a report, not an error page.
+    let res = post("kind=defect&kind=defect&rating=2&comment=Twice").await.unwrap();
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0]["comment"], "Twice");
+}
