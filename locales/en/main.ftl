@@ -76,6 +76,7 @@ error-photo-count = Please attach at most 3 photos.
 error-rate-limited = Many reports came from your connection in a short time. Please wait a minute and send again; what you typed is kept below.
 error-spam = The form could not be accepted. Please check it and send it again.
 error-text-unreadable = Some of the text could not be read (a character was damaged on the way). Please check the fields below, correct them and send again.
+error-serial-invalid = The serial number from the code could not be read, so it is left out. Send the form again to report without it.
 digest-subject = { $count ->
     [one] scanback: 1 new report for { $manufacturer } ({ $date })
    *[other] scanback: { $count } new reports for { $manufacturer } ({ $date })

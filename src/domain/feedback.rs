@@ -189,10 +189,15 @@ pub struct NewFeedback {
 pub type FieldErrors = BTreeMap<&'static str, &'static str>;
 
 /// GS1 AI 10 and 21 values: up to 20 characters; we accept the common, unambiguous subset.
-fn gs1_value(s: &str) -> bool {
-    let n = s.chars().count();
-    (1..=LOT_MAX_CHARS).contains(&n) && s.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c))
+/// Whether a serial number from a code's link can be kept with a report: what GS1 allows in AI 21
+/// (1 to 20 characters of character set 82), since serials are printed by whoever makes the item.
+pub fn is_valid_serial(s: &str) -> bool {
+    let s = s.trim();
+    (1..=SERIAL_MAX_CHARS).contains(&s.chars().count()) && s.chars().all(super::digital_link::is_cset82)
 }
+
+/// GS1 AI 21.
+pub const SERIAL_MAX_CHARS: usize = 20;
 
 impl FeedbackInput {
     pub fn validate(&self, config: &FormConfig) -> Result<NewFeedback, FieldErrors> {
@@ -233,15 +238,18 @@ impl FeedbackInput {
             e
         };
         let lot_text = self.lot.trim();
+        // One lot rule everywhere (`Lot`). Printed lots are upper case (the QR URL is upper-cased to
+        // fit alphanumeric mode), so a typed lot is too: `l2411` and `L2411` are one lot.
         let lot = if lot_text.is_empty() {
             None
-        } else if !gs1_value(lot_text) {
-            errors.insert("lot", "error-lot-invalid");
-            None
         } else {
-            // Printed lots are upper case (the QR URL is upper-cased to fit alphanumeric mode), so a
-            // typed lot is too: `l2411` and `L2411` are one lot in the statistics.
-            Some(lot_text.to_ascii_uppercase())
+            match super::Lot::parse(lot_text) {
+                Ok(lot) => Some(lot.as_str().to_owned()),
+                Err(_) => {
+                    errors.insert("lot", "error-lot-invalid");
+                    None
+                }
+            }
         };
         let category_text = self.category.trim();
         let category = match (kind, category_text.is_empty()) {
@@ -280,10 +288,10 @@ impl FeedbackInput {
         let serial_text = self.serial.trim();
         let serial = if serial_text.is_empty() {
             None
-        } else if gs1_value(serial_text) {
+        } else if is_valid_serial(serial_text) {
             Some(serial_text.to_owned())
         } else {
-            errors.insert("lot", "error-lot-invalid");
+            errors.insert("serial", "error-serial-invalid");
             None
         };
         match (kind, rating) {

@@ -119,6 +119,12 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
         })
         .collect();
     let errors_has_lot = errors.contains_key("lot");
+    // A serial the link carried that cannot be kept is left out of the form sent again, so the
+    // customer is never stuck on a field they cannot see.
+    let mut shown = form.clone();
+    if errors.contains_key("serial") {
+        shown.serial.clear();
+    }
     let errors: Vec<FieldMessage> =
         errors.iter().map(|(field, key)| FieldMessage { field, message: tr.t(key) }).collect();
     ScanPage {
@@ -132,7 +138,7 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
         picture: line.image.map(|(p, width, height)| Picture { src: format!("/media/{p}"), width, height }),
         intro: tr.t_str("scan-intro", "manufacturer", line.manufacturer),
         action: format!("/q/{}?lang={}", line.code, locale.tag()),
-        form: form.clone(),
+        form: shown,
         errors_heading: tr.t_num("errors-heading", "count", errors.len() as i64),
         errors,
         kinds,

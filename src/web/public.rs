@@ -126,12 +126,13 @@ async fn show(
         headers.get("sec-purpose").or_else(|| headers.get("purpose")).and_then(|v| v.to_str().ok()),
     );
     // Only lots that could be real are counted per lot; anything else counts against the line.
-    let counted_lot =
-        lot.filter(|l| l.len() <= 20 && l.chars().all(|c| c.is_ascii_alphanumeric() || "-./_".contains(c)));
+    let counted_lot = lot.filter(|l| crate::domain::Lot::parse(l).is_ok());
     state.scans.record(line.line.id, today(), counted_lot, bot);
     state.metrics.scan(bot);
 
-    if lot.is_none() && q.serial.is_none() {
+    // A serial that could not be stored is not carried into the form (it would only block sending).
+    let serial = q.serial.filter(|s| crate::domain::feedback::is_valid_serial(s));
+    if lot.is_none() && serial.is_none() {
         let render = || {
             pages::render_bytes(&pages::scan_page(locale, &view(&line), &FeedbackInput::default(), &FieldErrors::new()))
         };
@@ -142,7 +143,7 @@ async fn show(
         return Ok(pages::html_bytes(StatusCode::OK, locale, body));
     }
     let form =
-        FeedbackInput { lot: lot.unwrap_or("").to_owned(), serial: q.serial.unwrap_or_default(), ..Default::default() };
+        FeedbackInput { lot: lot.unwrap_or("").to_owned(), serial: serial.unwrap_or_default(), ..Default::default() };
     let page = pages::scan_page(locale, &view(&line), &form, &FieldErrors::new());
     Ok(pages::render(StatusCode::OK, locale, &page))
 }

@@ -120,6 +120,38 @@ async fn a_lot_and_serial_from_the_code_travel_into_the_report() {
 }
 
 #[tokio::test]
+async fn a_serial_the_link_carried_never_traps_the_customer() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    let page = |query: &'static str| {
+        let req = app.client.get(app.url(&format!("/q/{code}?{query}"))).header("Accept-Language", "en");
+        async move { req.send().await.unwrap().text().await.unwrap() }
+    };
+    // GS1 serials may hold more than lots do: what GS1 allows is kept.
+    assert!(page("serial=SN%2B1").await.contains("<input type=\"hidden\" name=\"serial\" value=\"SN+1\">"));
+    // One it does not allow is left out of the form rather than blocking it.
+    assert!(!page("serial=bad%20serial%20%E2%80%94%20x").await.contains("name=\"serial\""));
+
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "1"), ("serial", "no spaces allowed")]).await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("The serial number from the code could not be read"), "named as the serial, not the lot");
+    assert!(!html.contains("name=\"serial\""), "the form sent again goes without it");
+    assert!(!html.contains("id=\"lot-error\"") && !html.contains("A lot number has"), "the lot is not blamed");
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "1")]).await;
+    assert_eq!(res.status(), 303, "the customer can still send");
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "2"), ("serial", "SN+1")]).await;
+    assert_eq!(res.status(), 303);
+    let reports = app.reports(&m.api_token, line["id"].as_str().unwrap()).await;
+    assert_eq!(reports.len(), 2);
+    assert_eq!(reports[0]["serial"], "SN+1");
+    // A lot of dots only is refused on the form too (one Lot rule).
+    let res = app.post_feedback(code, &[("kind", "defect"), ("rating", "1"), ("lot", "..")]).await;
+    assert_eq!(res.status(), 422);
+}
+
+#[tokio::test]
 async fn the_thank_you_page_and_errors_speak_russian() {
     let app = spawn_app().await;
     let (_, line) = app.manufacturer_with_line("Сковорода").await;
