@@ -80,34 +80,6 @@ error-photo-pixels = В фотографии слишком много пикс�
 error-photo-count = Прикрепите не больше 3 фотографий.
 error-rate-limited = С вашего подключения пришло много отзывов за короткое время. Подождите минуту и отправьте снова — введённое сохранено ниже.
 error-spam = Форму не удалось принять. Проверьте её и отправьте ещё раз.
-digest-subject = { $count ->
-    [one] scanback: { $count } новый отзыв для { $manufacturer } ({ $date })
-    [few] scanback: { $count } новых отзыва для { $manufacturer } ({ $date })
-   *[many] scanback: { $count } новых отзывов для { $manufacturer } ({ $date })
-}
-digest-heading = Сводка scanback для { $manufacturer }
-digest-period-daily = Отзывы за { $date } (UTC)
-digest-period-weekly = Отзывы с { $start } по { $end } (UTC)
-digest-total = { $count ->
-    [one] { $count } новый отзыв
-    [few] { $count } новых отзыва
-   *[many] { $count } новых отзывов
-} по { $lines ->
-    [one] { $lines } товарной линейке
-   *[other] { $lines } товарным линейкам
-}.
-digest-reports = Отзывы
-digest-defects = дефекты
-digest-usability = неудобство
-digest-praise = похвала
-digest-other = другое
-digest-average = Средняя оценка
-digest-sample = по { $count ->
-    [one] { $count } оценке
-   *[other] { $count } оценкам
-}
-digest-lot = партия { $lot }
-digest-footer = Вы получаете это письмо как владелец аккаунта scanback компании { $manufacturer }.
 print-title = Макеты QR-кодов от { $manufacturer }
 print-intro = { $manufacturer } передаёт вам эти макеты QR-кодов. Скачайте файлы для вашего способа печати; регистрация не нужна.
 print-expires = Ссылка действует до { $date }.

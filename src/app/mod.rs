@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod broadcasts;
 pub mod dashboard;
 pub mod demo;
+pub mod digests;
 mod error;
 pub mod feedback;
 pub mod lines;

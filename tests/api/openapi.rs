@@ -36,6 +36,8 @@ struct Fixture {
     photo_position: String,
     /// Only once the print-share API is merged.
     print_share_id: Option<String>,
+    /// The owner (the token's member).
+    member_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -95,7 +97,9 @@ async fn fixture(app: &TestApp) -> Fixture {
         201 => Some(res.json::<Value>().await.unwrap()["id"].as_str().unwrap().to_owned()),
         _ => None,
     };
-    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id }
+    let (_, me) = app.get_json(&token, "/api/v1/me/subscription").await;
+    let member_id = me["member_id"].as_str().expect("the token's member").to_owned();
+    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, member_id }
 }
 
 /// One documented operation.
@@ -159,6 +163,7 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "position" => fx.photo_position.clone(),
             "lot" => "L2603".to_owned(),
             "print_share_id" => fx.print_share_id.clone()?,
+            "member_id" => fx.member_id.clone(),
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };
         path = path.replace(&format!("{{{name}}}"), &value);

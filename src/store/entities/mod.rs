@@ -2,7 +2,7 @@
 
 pub mod api_token;
 pub mod broadcast;
-pub mod digest_delivery;
+pub mod digest_claim;
 pub mod invitation;
 pub mod line_link;
 pub mod login_failure;
@@ -21,5 +21,7 @@ pub mod report_photo;
 pub mod report_reply;
 pub mod report_rollup;
 pub mod scan_count;
+pub mod server_key;
 pub mod session;
+pub mod subscription;
 pub mod user;

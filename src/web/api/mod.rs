@@ -3,6 +3,7 @@
 pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
+mod digests;
 mod links;
 mod lots;
 mod openapi;
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(links::routes)
             .configure(broadcasts::routes)
             .configure(lots::routes)
+            .configure(digests::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }
