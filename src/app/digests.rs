@@ -407,7 +407,15 @@ async fn gather(
     let mut rows = Vec::new();
     let mut categories: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     let mut lots = Vec::new();
+    let mut labels: BTreeMap<(String, String), String> = BTreeMap::new();
+    let locale = Locale::parse(&sub.locale).unwrap_or(Locale::DEFAULT);
     for line in &selected {
+        let form = super::lines::form(app, who, LineId(line.id)).await?;
+        for kind in Kind::ALL {
+            for c in form.categories.for_kind(kind) {
+                labels.entry((kind.as_str().to_owned(), c.key.clone())).or_insert_with(|| c.label(locale).to_owned());
+            }
+        }
         let now = store::stats::line(&app.db, line.id, window).await?;
         let before = store::stats::line(&app.db, line.id, previous).await?;
         totals.now += now.totals;
@@ -430,6 +438,7 @@ async fn gather(
             lots.push(LotRow {
                 line: line.name.clone(),
                 lot: lot.lot.clone(),
+                period_defects: now.by_lot.get(&lot.lot).map_or(0, |m| m.defects),
                 defects: lot.defects,
                 units: lot.units.unwrap_or(0),
                 ppm: lot.ppm.unwrap_or(0.0),
@@ -440,7 +449,8 @@ async fn gather(
     rows.sort_by(|a, b| b.counts.now.reports.cmp(&a.counts.now.reports).then_with(|| a.name.cmp(&b.name)));
     let mut categories: Vec<CategoryRow> = categories
         .into_iter()
-        .filter_map(|((kind, label), (now, before))| {
+        .filter_map(|((kind, key), (now, before))| {
+            let label = labels.get(&(kind.clone(), key.clone())).cloned().unwrap_or(key);
             Some(CategoryRow { kind: Kind::parse(&kind)?, label, now, before })
         })
         .filter(|c| c.now > 0 || c.before > 0)

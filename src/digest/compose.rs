@@ -10,8 +10,9 @@ use super::{Change, Digest, Lead, changes, lead};
 use crate::domain::{Kind, Locale};
 use crate::i18n::Tr;
 
-/// Width of the widest bar of the chart, in pixels (the table is 600 px wide).
-const BAR_MAX_PX: i64 = 300;
+/// The widest bar, in percent of the chart's bar column: percentages keep the chart inside the
+/// card when a phone narrows it below 600 px.
+const BAR_MAX_PERCENT: i64 = 100;
 
 pub struct Composed {
     pub subject: String,
@@ -31,6 +32,7 @@ pub struct Row {
 pub struct Bar {
     pub label: String,
     pub count: i64,
+    /// Percent of the bar column.
     pub width: i64,
 }
 
@@ -168,7 +170,7 @@ pub fn compose(d: &Digest, locale: Locale) -> anyhow::Result<Composed> {
         .map(|l| Bar {
             label: l.name.clone(),
             count: l.counts.now.reports,
-            width: (l.counts.now.reports * BAR_MAX_PX / max).max(i64::from(l.counts.now.reports > 0) * 2),
+            width: (l.counts.now.reports * BAR_MAX_PERCENT / max).max(i64::from(l.counts.now.reports > 0)),
         })
         .collect();
     let lots = d

@@ -41,6 +41,8 @@ pub struct CategoryRow {
 pub struct LotRow {
     pub line: String,
     pub lot: String,
+    /// Defect reports in this period.
+    pub period_defects: i64,
     pub defects: i64,
     pub units: u64,
     pub ppm: f64,
@@ -109,8 +111,9 @@ impl Digest {
     }
 }
 
-/// The most important change, which the subject names. In order: a lot newly out of line, the line
-/// whose defect reports grew most, then the total against the previous period.
+/// The most important change, which the subject names. In order: a lot out of line that got defect
+/// reports in this period (the most first), the line whose defect reports grew most, then the total
+/// against the previous period.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Lead {
     Nothing,
@@ -123,8 +126,7 @@ pub fn lead(d: &Digest) -> Lead {
     if d.is_empty() {
         return Lead::Nothing;
     }
-    let known: Vec<String> = d.last.as_ref().map(|h| h.flagged_lots.clone()).unwrap_or_default();
-    if let Some(l) = d.lots.iter().find(|l| !known.contains(&format!("{} / {}", l.line, l.lot))) {
+    if let Some(l) = d.lots.iter().filter(|l| l.period_defects > 0).max_by_key(|l| l.period_defects) {
         return Lead::LotOutOfLine { line: l.line.clone(), lot: l.lot.clone() };
     }
     let rise = d
@@ -198,21 +200,22 @@ mod tests {
     }
 
     #[test]
-    fn the_lead_is_a_new_lot_out_of_line_then_the_biggest_defect_rise() {
+    fn the_lead_is_a_lot_out_of_line_with_new_defects_then_the_biggest_defect_rise() {
         let mut d = digest();
         assert_eq!(lead(&d), Lead::DefectsUp { line: "Pan".into(), now: 3, before: 1 });
         d.lots.push(LotRow {
             line: "Pot".into(),
             lot: "L7".into(),
+            period_defects: 0,
             defects: 3,
             units: 100,
             ppm: 30000.0,
             inbox_url: String::new(),
         });
-        assert_eq!(lead(&d), Lead::LotOutOfLine { line: "Pot".into(), lot: "L7".into() });
-        // Already out of line in the last digest: no longer the news.
-        d.last = Some(Headline { reports: 1, defects: 1, flagged_lots: vec!["Pot / L7".into()] });
+        // Out of line, but nothing new on it this period: not the news.
         assert_eq!(lead(&d), Lead::DefectsUp { line: "Pan".into(), now: 3, before: 1 });
+        d.lots[0].period_defects = 2;
+        assert_eq!(lead(&d), Lead::LotOutOfLine { line: "Pot".into(), lot: "L7".into() });
         d.totals.now = Measures::default();
         assert_eq!(lead(&d), Lead::Nothing);
     }

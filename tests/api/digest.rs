@@ -69,7 +69,10 @@ async fn a_digest_compares_the_period_with_the_one_before_and_is_queued_once() {
     assert!(text.contains("The day from 2027-03-09 08:00 to 2027-03-10 08:00 (Europe/Berlin)"), "{text}");
     assert!(text.contains("Reports: 4 / 1 (+3)"), "{text}");
     assert!(text.contains("Defects: 3 / 1 (+2)"), "{text}");
-    assert!(text.contains("Defects: coating: 3 / 0 (+3)"), "{text}");
+    assert!(
+        text.contains("Defects: Coating (peeling, scratches, sticking): 3 / 0 (+3)"),
+        "the category in the reader's language: {text}"
+    );
     assert!(text.contains("defect report"), "the newest defect reports are quoted: {text}");
     assert!(text.contains("/dashboard/reports?from=2027-03-09&until=2027-03-10&line="), "{text}");
     let html = mail.part("text/html").unwrap();
@@ -344,4 +347,72 @@ async fn the_outbox_lists_the_manufacturers_mails_with_their_state() {
     assert!(digest["recipient"].as_str().unwrap().starts_with("owner-"));
     let other = app.create_manufacturer("Other").await;
     assert_eq!(app.get_json(&other.api_token, "/api/v1/outbox").await.1, json!([]));
+}
+
+#[tokio::test]
+async fn photos_of_the_newest_defects_are_signed_hosted_thumbnails() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let mut jpeg = Vec::new();
+    image::DynamicImage::new_rgb8(320, 240)
+        .write_to(&mut std::io::Cursor::new(&mut jpeg), image::ImageFormat::Jpeg)
+        .unwrap();
+    let form = reqwest::multipart::Form::new()
+        .text("kind", "defect")
+        .text("rating", "1")
+        .text("comment", "The coating peels off after two washes")
+        .part("photo", reqwest::multipart::Part::bytes(jpeg).file_name("p.jpg").mime_str("image/jpeg").unwrap());
+    assert_eq!(app.post_multipart(line["code"].as_str().unwrap(), form, "en").await.status(), 303);
+    let (_, sub) = app.get_json(&m.api_token, "/api/v1/me/subscription").await;
+    run_at(&app, sub["next_digest_at"].as_str().unwrap());
+    let mail = digests(&app).pop().expect("the digest");
+    assert!(mail.part("text/plain").unwrap().contains("The coating peels off after two washes"));
+    let html = mail.part("text/html").unwrap();
+    let start = html.find(&format!("src=\"{}/photos/", app.address)).expect("a hosted thumbnail") + 5;
+    let url = html[start..].split('"').next().unwrap().replace("&amp;", "&");
+    assert!(!mail.data.contains("Content-Disposition: attachment"), "no attachments");
+    let res = app.client.get(&url).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{url}");
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+    let forged = format!("{}A", url.trim_end_matches('A'));
+    assert_eq!(app.client.get(&forged).send().await.unwrap().status(), 404);
+    let unsigned = url.split('?').next().unwrap().to_owned();
+    assert_eq!(app.client.get(&unsigned).send().await.unwrap().status(), 404);
+}
+
+#[tokio::test]
+async fn a_lot_out_of_line_with_new_defects_leads_the_subject() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let line_id: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    put_json(&app, &m.api_token, "/api/v1/me/subscription", &subscription("daily", 8, "UTC", "en")).await;
+    for lot in ["L1", "L2"] {
+        let path = format!("/api/v1/product-lines/{line_id}/lots/{lot}");
+        let (status, _) = put_json(&app, &m.api_token, &path, &json!({"units_produced": 10000})).await;
+        assert_eq!(status, 200);
+    }
+    // L2: 30 defects in 10,000 units, far above the pooled rate's limit; L1: one.
+    let mut specs = Vec::new();
+    for i in 0..31 {
+        let mut s = ReportSpec::new(datetime!(2027-03-09 12:00 UTC) + time::Duration::minutes(i), Kind::Defect, 1);
+        s.lot = Some(if i == 0 { "L1" } else { "L2" });
+        specs.push(s);
+    }
+    app.insert_reports(m.manufacturer_id, line_id, &specs).await;
+    run_at(&app, "2027-03-10T08:00:00Z");
+    run_at(&app, "2027-03-11T08:00:00Z");
+    let by_period =
+        |key: &str| digests(&app).into_iter().find(|m| m.header("X-Scanback-Period").as_deref() == Some(key)).unwrap();
+    // Lots are compared over all time: the lot is listed in every digest, but leads only the one
+    // whose period brought it defect reports.
+    let subjects: Vec<String> = digests(&app).iter().map(|m| m.subject()).collect();
+    let lot_leads = subjects.iter().filter(|s| *s == "Acme Cookware: lot L2 of Pan is out of line").count();
+    assert_eq!(lot_leads, 1, "{subjects:?}");
+    let with_reports = by_period("daily:2027-03-10");
+    assert_eq!(with_reports.subject(), "Acme Cookware: lot L2 of Pan is out of line");
+    let text = with_reports.part("text/plain").unwrap();
+    assert!(text.contains("Pan, lot L2: 30 defect reports in 10000 units (3000 per million)"), "{text}");
+    assert!(!text.contains("lot L1:"), "a lot within its limit is not listed");
+    let second = by_period("daily:2027-03-11");
+    assert_eq!(second.subject(), "Acme Cookware: nothing new", "still out of line, but nothing new on it");
 }
