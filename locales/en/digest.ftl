@@ -72,5 +72,5 @@ sub-invalid-hour = Choose an hour from 0 to 23.
 sub-invalid-time-zone = This is not a time zone scanback knows. Use an IANA name such as Europe/Moscow or America/New_York.
 sub-invalid-locale = Choose a language.
 sub-invalid-send-empty = Tick the box or leave it empty.
-sub-invalid-product-lines = Choose lines of this workspace, or every line.
+sub-invalid-product-lines = Tick at least one line of this workspace, or choose every line.
 sub-invalid-body = The form could not be read. Please send it again.

@@ -73,5 +73,5 @@ sub-invalid-hour = Выберите час от 0 до 23.
 sub-invalid-time-zone = Такого часового пояса scanback не знает. Укажите имя IANA, например Europe/Moscow или America/New_York.
 sub-invalid-locale = Выберите язык.
 sub-invalid-send-empty = Отметьте флажок или оставьте пустым.
-sub-invalid-product-lines = Выберите линейки этого пространства или все линейки.
+sub-invalid-product-lines = Отметьте хотя бы одну линейку этого пространства или выберите все линейки.
 sub-invalid-body = Форму не удалось прочитать. Отправьте её ещё раз.

@@ -94,6 +94,9 @@ pub fn parse(body: &Value) -> Result<Valid, AppError> {
             let ids: Option<Vec<Uuid>> =
                 items.iter().map(|v| v.as_str().and_then(|s| Uuid::parse_str(s).ok())).collect();
             let mut ids = ids.ok_or_else(|| AppError::invalid("product_lines", "null, or a list of line ids"))?;
+            if ids.is_empty() {
+                return Err(AppError::invalid("product_lines", "choose at least one line, or null for every line"));
+            }
             ids.sort();
             ids.dedup();
             Some(ids)

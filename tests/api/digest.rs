@@ -206,6 +206,7 @@ async fn a_bad_subscription_answers_422_naming_the_field_and_stores_nothing() {
         ("locale", json!("de")),
         ("send_empty", json!("yes")),
         ("product_lines", json!(["not-a-uuid"])),
+        ("product_lines", json!([])),
         ("product_lines", json!([uuid::Uuid::new_v4()])),
         ("weekday", json!("someday")),
     ];
