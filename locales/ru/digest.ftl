@@ -2,8 +2,8 @@ digest-title = Сводка scanback для { $manufacturer }
 digest-period-daily = День с { $start } по { $end } ({ $zone })
 digest-period-weekly = Неделя с { $start } по { $end } ({ $zone })
 digest-lead-nothing = ничего нового
-digest-lead-lot = партия { $lot } линейки { $line } вышла за контрольную границу
-digest-lead-defects = жалоб на дефекты по { $line } стало { $now } (было { $before })
+digest-lead-lot = { $line }: партия { $lot } вышла за контрольную границу
+digest-lead-defects = { $line }: жалоб на дефекты { $now } (было { $before })
 digest-lead-total = { $now ->
     [one] { $now } отзыв
     [few] { $now } отзыва

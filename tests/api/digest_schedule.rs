@@ -193,3 +193,61 @@ async fn serve_sends_a_due_digest_by_itself() {
     assert!(keys.contains(&expected), "serve sent no digest for {expected} within a minute: {keys:?}");
     assert_eq!(got.len(), keys.iter().collect::<std::collections::BTreeSet<_>>().len(), "one per period");
 }
+
+#[tokio::test]
+async fn a_runner_killed_during_a_send_leaves_the_digest_to_the_next_run_once() {
+    let app = spawn_app().await;
+    let (m, _) = app.manufacturer_with_line("Pan").await;
+    let mut body = subscription("daily", 8, "UTC", "en");
+    body["send_empty"] = serde_json::json!(true);
+    put_json(&app, &m.api_token, "/api/v1/me/subscription", &body).await;
+    // An SMTP server that accepts connections and then says nothing: the send hangs.
+    let hung = TcpListener::bind("127.0.0.1:0").unwrap();
+    let hung_port = hung.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for conn in hung.incoming().flatten() {
+            held.push(conn);
+        }
+    });
+    let due = datetime!(2027-03-10 08:00 UTC);
+    let mut runner = app
+        .cli_command_with_smtp(&["digest", "run", "--at", &rfc3339(due)], hung_port)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let (_, outbox) = app.get_json(&m.api_token, "/api/v1/outbox?limit=200").await;
+        if outbox.as_array().unwrap().iter().any(|r| r["status"] == "sending") {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "the runner never started sending: {outbox}");
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    runner.kill().unwrap(); // SIGKILL: no cleanup runs.
+    runner.wait().unwrap();
+
+    // Within the lease nobody takes the mail over; after it, the next run sends it.
+    let out = app
+        .cli_command_with_smtp(&["digest", "run", "--at", &rfc3339(due + Duration::minutes(1))], app.mail.port)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let in_lease = periods_by_recipient(&app.mail.received());
+    let out = app
+        .cli_command_with_smtp(&["digest", "run", "--at", &rfc3339(due + Duration::minutes(6))], app.mail.port)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let seen = periods_by_recipient(&app.mail.received());
+    assert!(seen.contains_key(&(m.owner_email.clone(), "daily:2027-03-10".to_owned())), "{seen:?}");
+    assert!(seen.values().all(|n| *n == 1), "{seen:?}");
+    assert!(in_lease.len() < seen.len(), "the mail being sent when the runner died waited for its lease");
+    let (_, outbox) = app.get_json(&m.api_token, "/api/v1/outbox?limit=200").await;
+    assert!(
+        outbox.as_array().unwrap().iter().filter(|r| r["kind"] == "digest").all(|r| r["status"] == "sent"),
+        "{outbox}"
+    );
+}
