@@ -296,6 +296,8 @@ async fn the_dashboard_page_saves_and_re_renders_a_refusal_with_the_values_kept(
     assert_eq!(status, 200);
     assert!(page.contains("Ваши сводки"), "{page}");
     assert!(page.contains("name=\"csrf_token\""));
+    let (_, overview) = app.dashboard(&m.api_token, "/dashboard", "en").await;
+    assert!(overview.contains("href=\"/dashboard/subscription\""), "the workspace links to the page");
     let line_id = line["id"].as_str().unwrap();
     let bad = [
         ("cadence", "weekly"),
