@@ -154,7 +154,9 @@ pub async fn digest_run(settings: &Settings, at: Option<time::OffsetDateTime>) -
     let app = App::new(db.clone(), settings.clone());
     let at = at.unwrap_or_else(store::now);
     let digests = crate::app::digests::run(&app, at).await?;
-    let delivered = crate::jobs::outbox::deliver_at(&db, &mailer, settings, at).await?;
+    // The outbox's clock never runs behind real time: a lease or backoff computed from a past `--at`
+    // would already have expired, and a `serve` running beside it would send the same mail again.
+    let delivered = crate::jobs::outbox::deliver_at(&db, &mailer, settings, at.max(store::now())).await?;
     Ok(DigestRun { digests, sent: delivered.sent, failed: delivered.failed })
 }
 

@@ -64,8 +64,9 @@ pub async fn deliver_once(db: &DatabaseConnection, mailer: &Mailer, settings: &S
     deliver_at(db, mailer, settings, store::now()).await
 }
 
-/// One pass as of `at`: what is due then is claimed, and a failure's backoff counts from `at`
-/// (`digest run --at` acts as if it were that instant).
+/// One pass as of `at`: what is due then is claimed, and leases and a failure's backoff count from
+/// `at` (`digest run --at` in simulated future time). Never pass an instant before now: a lease that
+/// has already expired lets another deliverer send the same mail.
 pub async fn deliver_at(
     db: &DatabaseConnection,
     mailer: &Mailer,
@@ -85,7 +86,7 @@ pub async fn deliver_at(
             };
             match outcome {
                 Ok(()) => {
-                    store::outbox::mark_sent(db, row.id, at.max(store::now())).await?;
+                    store::outbox::mark_sent(db, row.id, at).await?;
                     tracing::info!(kind = %row.kind, id = %row.id, "mail sent");
                     done.sent += 1;
                 }
