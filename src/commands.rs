@@ -9,7 +9,6 @@ use crate::app::print_shares::{self, CreatedShare, Share};
 use crate::app::{App, AppError, lines::symbol_text};
 use crate::artwork::{self, Format, Options};
 use crate::config::Settings;
-use crate::digest::{self, Mode, RunReport};
 use crate::domain::{Code, Locale, Lot};
 use crate::domain::{LineId, ManufacturerId, ReportId, ShareId};
 use crate::mail::Mailer;
@@ -137,12 +136,29 @@ pub async fn manufacturer_create(
     Ok(store::manufacturers::create(&db, name, email, locale).await?)
 }
 
-pub async fn digest_run(settings: &Settings, now: bool) -> anyhow::Result<RunReport> {
+/// What `digest run` did: the digests it claimed and queued, then the outbox pass that sent them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct DigestRun {
+    #[serde(flatten)]
+    pub digests: crate::app::digests::RunReport,
+    /// Mails (digests and any other queued mail) this run's outbox pass sent or failed to send.
+    pub sent: u32,
+    pub failed: u32,
+}
+
+/// `scanback digest run [--at T]`: claims and queues every digest due at `T` (default now), catching
+/// up what fell due since each member's last one, then delivers the outbox as of `T`. Idempotent.
+pub async fn digest_run(settings: &Settings, at: Option<time::OffsetDateTime>) -> anyhow::Result<DigestRun> {
     settings.check_reachable().await?;
     let db = open_database(settings).await?;
     let mailer = Mailer::from_settings(settings)?;
-    let mode = if now { Mode::Now } else { Mode::Due };
-    digest::run_once(&db, &mailer, settings, mode, time::OffsetDateTime::now_utc()).await
+    let app = App::new(db.clone(), settings.clone());
+    let at = at.unwrap_or_else(store::now);
+    let digests = crate::app::digests::run(&app, at).await?;
+    // The outbox's clock never runs behind real time: a lease or backoff computed from a past `--at`
+    // would already have expired, and a `serve` running beside it would send the same mail again.
+    let delivered = crate::jobs::outbox::deliver_at(&db, &mailer, settings, at.max(store::now())).await?;
+    Ok(DigestRun { digests, sent: delivered.sent, failed: delivered.failed })
 }
 
 #[derive(Debug, serde::Serialize)]

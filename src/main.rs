@@ -152,11 +152,12 @@ enum ManufacturerCommand {
 
 #[derive(Subcommand)]
 enum DigestCommand {
-    /// Send every digest that is due; idempotent.
+    /// Queue and send every digest that is due, catching up what fell due while nothing ran;
+    /// idempotent.
     Run {
-        /// Send the current period's digests regardless of schedule.
-        #[arg(long)]
-        now: bool,
+        /// Act as if it were this instant (RFC 3339, e.g. 2027-03-14T07:00:00Z).
+        #[arg(long, value_parser = parse_instant)]
+        at: Option<time::OffsetDateTime>,
     },
 }
 
@@ -226,12 +227,12 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
             out!("{}", serde_json::to_string_pretty(&created)?);
             Ok(())
         }
-        Command::Digest { command: DigestCommand::Run { now } } => {
-            let report = commands::digest_run(&settings, now).await?;
+        Command::Digest { command: DigestCommand::Run { at } } => {
+            let report = commands::digest_run(&settings, at).await?;
             out!("{}", serde_json::to_string(&report)?);
             anyhow::ensure!(
                 report.failed == 0,
-                "{} digest(s) could not be delivered; they will be retried",
+                "{} mail(s) could not be delivered; they will be retried",
                 report.failed
             );
             Ok(())

@@ -77,32 +77,6 @@ error-rate-limited = Many reports came from your connection in a short time. Ple
 error-spam = The form could not be accepted. Please check it and send it again.
 error-text-unreadable = Some of the text could not be read (a character was damaged on the way). Please check the fields below, correct them and send again.
 error-serial-invalid = The serial number from the code could not be read, so it is left out. Send the form again to report without it.
-digest-subject = { $count ->
-    [one] scanback: 1 new report for { $manufacturer } ({ $date })
-   *[other] scanback: { $count } new reports for { $manufacturer } ({ $date })
-}
-digest-heading = scanback digest for { $manufacturer }
-digest-period-daily = Reports received on { $date } (UTC)
-digest-period-weekly = Reports received from { $start } to { $end } (UTC)
-digest-total = { $count ->
-    [one] 1 new report
-   *[other] { $count } new reports
-} across { $lines ->
-    [one] 1 product line
-   *[other] { $lines } product lines
-}.
-digest-reports = Reports
-digest-defects = defects
-digest-usability = hard to use
-digest-praise = praise
-digest-other = other
-digest-average = Average rating
-digest-sample = from { $count ->
-    [one] 1 rating
-   *[other] { $count } ratings
-}
-digest-lot = lot { $lot }
-digest-footer = You receive this because you own the scanback account of { $manufacturer }.
 print-title = QR code artwork from { $manufacturer }
 print-intro = { $manufacturer } shared this QR code artwork with you. Download the files for your print process; no account is needed.
 print-expires = This link works until { $date }.

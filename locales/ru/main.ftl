@@ -82,34 +82,6 @@ error-rate-limited = С вашего подключения пришло мно�
 error-spam = Форму не удалось принять. Проверьте её и отправьте ещё раз.
 error-text-unreadable = Часть текста не удалось прочитать (символ повредился при отправке). Проверьте поля ниже, исправьте и отправьте ещё раз.
 error-serial-invalid = Серийный номер из кода не удалось прочитать, поэтому он не будет сохранён. Отправьте форму ещё раз — отзыв уйдёт без него.
-digest-subject = { $count ->
-    [one] scanback: { $count } новый отзыв для { $manufacturer } ({ $date })
-    [few] scanback: { $count } новых отзыва для { $manufacturer } ({ $date })
-   *[many] scanback: { $count } новых отзывов для { $manufacturer } ({ $date })
-}
-digest-heading = Сводка scanback для { $manufacturer }
-digest-period-daily = Отзывы за { $date } (UTC)
-digest-period-weekly = Отзывы с { $start } по { $end } (UTC)
-digest-total = { $count ->
-    [one] { $count } новый отзыв
-    [few] { $count } новых отзыва
-   *[many] { $count } новых отзывов
-} по { $lines ->
-    [one] { $lines } товарной линейке
-   *[other] { $lines } товарным линейкам
-}.
-digest-reports = Отзывы
-digest-defects = дефекты
-digest-usability = неудобство
-digest-praise = похвала
-digest-other = другое
-digest-average = Средняя оценка
-digest-sample = по { $count ->
-    [one] { $count } оценке
-   *[other] { $count } оценкам
-}
-digest-lot = партия { $lot }
-digest-footer = Вы получаете это письмо как владелец аккаунта scanback компании { $manufacturer }.
 print-title = Макеты QR-кодов от { $manufacturer }
 print-intro = { $manufacturer } передаёт вам эти макеты QR-кодов. Скачайте файлы для вашего способа печати; регистрация не нужна.
 print-expires = Ссылка действует до { $date }.

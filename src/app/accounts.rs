@@ -25,6 +25,10 @@ pub struct Member {
 }
 
 impl Member {
+    pub fn of(u: &user::Model) -> Member {
+        Member::new(u)
+    }
+
     fn new(u: &user::Model) -> Member {
         Member {
             user_id: u.id,
@@ -146,6 +150,8 @@ async fn tell_owners_about_lockout(app: &App, locked: &user::Model) -> Result<()
                 html_body: None,
                 from_name: None,
                 reply_to: None,
+                headers: Vec::new(),
+                manufacturer_id: None,
             },
         )
         .await?;
@@ -206,6 +212,8 @@ pub async fn request_reset(app: &App, email: &str) -> Result<(), AppError> {
             html_body: None,
             from_name: None,
             reply_to: None,
+            headers: Vec::new(),
+            manufacturer_id: None,
         },
     )
     .await?;

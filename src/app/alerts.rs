@@ -366,9 +366,11 @@ fn compose(
         html_body: None,
         from_name: None,
         reply_to: None,
+        // Not yet: RFC 8058 one-click headers need an unsubscribe link that turns *alerts* off (the
+        // digests' link turns digests off); until then the footer says how to stop them.
+        headers: Vec::new(),
+        manufacturer_id: Some(m.id),
     }
-    // Hook for RFC 8058: when the outbox gains its `headers` column (the digests' List-Unsubscribe
-    // work), alert mails carry the same one-click unsubscribe headers as digests; set them here.
 }
 
 /// An alert as the API and the `alert.opened` webhook show it.

@@ -138,6 +138,8 @@ pub async fn send(app: &App, who: &Member, audience: &Audience, message: &str) -
                 html_body: None,
                 from_name: Some(manufacturer.clone()),
                 reply_to: None,
+                headers: Vec::new(),
+                manufacturer_id: None,
             },
         )
         .await?;

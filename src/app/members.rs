@@ -92,6 +92,8 @@ pub async fn invite(app: &App, who: &Member, email: &str, role: &str) -> Result<
             html_body: None,
             from_name: Some(manufacturer),
             reply_to: None,
+            headers: Vec::new(),
+            manufacturer_id: Some(who.manufacturer_id.get()),
         },
     )
     .await?;

@@ -7,6 +7,7 @@ pub mod alerts;
 pub mod broadcasts;
 pub mod dashboard;
 pub mod demo;
+pub mod digests;
 mod error;
 pub mod feedback;
 pub mod lines;

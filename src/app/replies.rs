@@ -77,6 +77,8 @@ pub async fn send_reply(
             html_body: None,
             from_name: Some(manufacturer),
             reply_to,
+            headers: Vec::new(),
+            manufacturer_id: Some(who.manufacturer_id.get()),
         },
     )
     .await?;

@@ -1,110 +1,237 @@
-//! Digests: what happened in a period, mailed to each manufacturer's owners. Safe to run from several
-//! processes at once and to re-run: every (recipient, period) is claimed in the database, sent once and
-//! recorded; a failed delivery stays claimable and is retried by the next run.
+//! Digest content and composition, pure: the use case (`app::digests`) reads the numbers from the
+//! rollups and hands them here as a [`Digest`]; this module decides what matters most (the subject),
+//! what changed since the last digest, and renders the HTML and plain-text parts in the reader's
+//! language.
 
 mod compose;
-mod summary;
 
-use std::collections::BTreeMap;
+pub use compose::{Composed, compose};
 
-use sea_orm::DatabaseConnection;
 use time::OffsetDateTime;
 
-pub use summary::{LineSummary, Summary, summarise};
+use crate::domain::Kind;
+use crate::domain::rollup::Measures;
 
-use crate::config::Settings;
-use crate::domain::Locale;
-use crate::domain::period::{Cadence, Period};
-use crate::domain::rollup::Window;
-use crate::mail::Mailer;
-use crate::store::{self, reports::Filter};
-
-/// Newest reports per line read to find the few with a comment that a digest quotes.
-const QUOTE_CANDIDATES: u64 = 50;
-
-/// Which period a run reports on.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Mode {
-    /// The last complete day: what a scheduled run sends.
-    Due,
-    /// The current day so far, regardless of schedule (`digest run --now`).
-    Now,
+/// One comparison row: this period and the one before, each with its sample size (reports).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pair {
+    pub now: Measures,
+    pub before: Measures,
 }
 
-#[derive(Debug, Default, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct RunReport {
-    pub sent: u32,
-    pub failed: u32,
-    /// Already sent for this period, or being sent by another process.
-    pub skipped: u32,
-    /// Manufacturers with no report in the period: no mail is sent.
-    pub empty: u32,
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LineRow {
+    pub name: String,
+    pub counts: Pair,
+    /// The inbox filtered to this line and period.
+    pub inbox_url: String,
 }
 
-impl RunReport {
-    pub fn did_work(&self) -> bool {
-        self.sent + self.failed > 0
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CategoryRow {
+    pub kind: Kind,
+    /// The category's label in the reader's language ('' = none given).
+    pub label: String,
+    pub now: i64,
+    pub before: i64,
+}
+
+/// A lot above its p-chart control limit.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LotRow {
+    pub line: String,
+    pub lot: String,
+    /// Defect reports in this period.
+    pub period_defects: i64,
+    pub defects: i64,
+    pub units: u64,
+    pub ppm: f64,
+    pub inbox_url: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct NewReport {
+    pub line: String,
+    pub kind: Kind,
+    pub category: String,
+    pub rating: i16,
+    pub lot: Option<String>,
+    pub excerpt: String,
+    pub created_at: OffsetDateTime,
+    /// Signed, hosted thumbnail URLs (never attachments).
+    pub thumbnails: Vec<String>,
+    pub url: String,
+}
+
+/// What the previous digest said, kept with its claim as JSON, so the next one can say what changed.
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Headline {
+    pub reports: i64,
+    pub defects: i64,
+    /// "line / lot" of every lot out of line then.
+    pub flagged_lots: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Digest {
+    pub manufacturer: String,
+    pub start: OffsetDateTime,
+    pub end: OffsetDateTime,
+    pub weekly: bool,
+    /// The reader's zone, for showing the period in local time.
+    pub zone: jiff::tz::TimeZone,
+    pub zone_name: String,
+    pub totals: Pair,
+    /// Lines with reports in either period, most reports first.
+    pub lines: Vec<LineRow>,
+    /// Most reports first.
+    pub categories: Vec<CategoryRow>,
+    pub lots: Vec<LotRow>,
+    /// Newest defect reports first.
+    pub newest: Vec<NewReport>,
+    /// The last digest this reader got, if any.
+    pub last: Option<Headline>,
+    pub inbox_url: String,
+    pub dashboard_url: String,
+    /// The page where the reader changes or stops digests (signed link, no sign-in).
+    pub manage_url: String,
+}
+
+impl Digest {
+    pub fn is_empty(&self) -> bool {
+        self.totals.now.reports == 0
+    }
+
+    pub fn headline(&self) -> Headline {
+        Headline {
+            reports: self.totals.now.reports,
+            defects: self.totals.now.defects,
+            flagged_lots: self.lots.iter().map(|l| format!("{} / {}", l.line, l.lot)).collect(),
+        }
     }
 }
 
-/// One pass over every manufacturer. Returns what it did; errors for one recipient do not stop the
-/// others.
-#[tracing::instrument(skip_all, fields(mode = ?mode))]
-pub async fn run_once(
-    db: &DatabaseConnection,
-    mailer: &Mailer,
-    settings: &Settings,
-    mode: Mode,
-    at: OffsetDateTime,
-) -> anyhow::Result<RunReport> {
-    let period = match mode {
-        Mode::Due => Period::last_complete(Cadence::Daily, at),
-        Mode::Now => Period::containing(Cadence::Daily, at),
-    };
-    let mut report = RunReport::default();
-    for manufacturer in store::manufacturers::list(db).await? {
-        let window = Window::new(period.starts_at(), period.ends_at())?;
-        let totals = store::stats::lines(db, manufacturer.id, window).await?;
-        if totals.values().all(|m| m.reports == 0) {
-            report.empty += 1;
-            continue;
-        }
-        let lines = store::product_lines::list(db, manufacturer.id).await?;
-        let mut newest = BTreeMap::new();
-        for line in totals.keys() {
-            let filter = Filter {
-                product_line: Some(*line),
-                since: Some(period.starts_at()),
-                until: Some(period.ends_at()),
-                limit: Some(QUOTE_CANDIDATES),
-                ..Default::default()
-            };
-            newest.insert(*line, store::reports::list(db, manufacturer.id, &filter).await?);
-        }
-        let summary = summarise(&manufacturer.name, period, &lines, &totals, &newest);
-        for owner in store::manufacturers::owners(db, manufacturer.id).await? {
-            let Some(delivery) = store::digests::claim(db, manufacturer.id, &owner.email, period).await? else {
-                report.skipped += 1;
-                continue;
-            };
-            let locale = Locale::parse(&owner.locale).unwrap_or(Locale::DEFAULT);
-            let outcome = match compose::message(&summary, &owner.email, &settings.mail_from, locale, delivery.id) {
-                Ok(message) => mailer.send(message).await,
-                Err(e) => Err(e),
-            };
-            match outcome {
-                Ok(()) => {
-                    store::digests::mark_sent(db, delivery.id).await?;
-                    tracing::info!(recipient = %owner.email, period = %period.key(), "digest sent");
-                    report.sent += 1;
-                }
-                Err(e) => {
-                    tracing::warn!(recipient = %owner.email, error = %e, "digest delivery failed; will retry");
-                    store::digests::mark_failed(db, delivery.id, &format!("{e:#}")).await?;
-                    report.failed += 1;
-                }
-            }
+/// The most important change, which the subject names. In order: a lot out of line that got defect
+/// reports in this period (the most first), the line whose defect reports grew most, then the total
+/// against the previous period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Lead {
+    Nothing,
+    LotOutOfLine { line: String, lot: String },
+    DefectsUp { line: String, now: i64, before: i64 },
+    Total { now: i64, before: i64 },
+}
+
+pub fn lead(d: &Digest) -> Lead {
+    if d.is_empty() {
+        return Lead::Nothing;
+    }
+    if let Some(l) = d.lots.iter().filter(|l| l.period_defects > 0).max_by_key(|l| l.period_defects) {
+        return Lead::LotOutOfLine { line: l.line.clone(), lot: l.lot.clone() };
+    }
+    let rise = d
+        .lines
+        .iter()
+        .map(|l| (l.counts.now.defects - l.counts.before.defects, l))
+        .filter(|(rise, _)| *rise > 0)
+        .max_by_key(|(rise, _)| *rise);
+    if let Some((_, l)) = rise {
+        return Lead::DefectsUp { line: l.name.clone(), now: l.counts.now.defects, before: l.counts.before.defects };
+    }
+    Lead::Total { now: d.totals.now.reports, before: d.totals.before.reports }
+}
+
+/// Lines of "what changed since the last digest" (lots newly out of line or back in line), as keys
+/// and arguments for the reader's language.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Change {
+    NewlyFlagged(String),
+    BackInLine(String),
+    Reports { now: i64, then: i64 },
+    Defects { now: i64, then: i64 },
+}
+
+pub fn changes(d: &Digest) -> Vec<Change> {
+    let Some(last) = &d.last else { return Vec::new() };
+    let now = d.headline();
+    let mut out = vec![
+        Change::Reports { now: now.reports, then: last.reports },
+        Change::Defects { now: now.defects, then: last.defects },
+    ];
+    out.extend(now.flagged_lots.iter().filter(|l| !last.flagged_lots.contains(l)).cloned().map(Change::NewlyFlagged));
+    out.extend(last.flagged_lots.iter().filter(|l| !now.flagged_lots.contains(l)).cloned().map(Change::BackInLine));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn digest() -> Digest {
+        let m = |reports, defects| Measures { reports, defects, ..Measures::default() };
+        Digest {
+            manufacturer: "Acme".into(),
+            start: OffsetDateTime::UNIX_EPOCH,
+            end: OffsetDateTime::UNIX_EPOCH + time::Duration::days(1),
+            weekly: false,
+            zone: jiff::tz::TimeZone::UTC,
+            zone_name: "UTC".into(),
+            totals: Pair { now: m(10, 6), before: m(5, 2) },
+            lines: vec![
+                LineRow {
+                    name: "Pan".into(),
+                    counts: Pair { now: m(4, 3), before: m(1, 1) },
+                    inbox_url: String::new(),
+                },
+                LineRow {
+                    name: "Pot".into(),
+                    counts: Pair { now: m(6, 3), before: m(4, 2) },
+                    inbox_url: String::new(),
+                },
+            ],
+            categories: Vec::new(),
+            lots: Vec::new(),
+            newest: Vec::new(),
+            last: None,
+            inbox_url: String::new(),
+            dashboard_url: String::new(),
+            manage_url: String::new(),
         }
     }
-    Ok(report)
+
+    #[test]
+    fn the_lead_is_a_lot_out_of_line_with_new_defects_then_the_biggest_defect_rise() {
+        let mut d = digest();
+        assert_eq!(lead(&d), Lead::DefectsUp { line: "Pan".into(), now: 3, before: 1 });
+        d.lots.push(LotRow {
+            line: "Pot".into(),
+            lot: "L7".into(),
+            period_defects: 0,
+            defects: 3,
+            units: 100,
+            ppm: 30000.0,
+            inbox_url: String::new(),
+        });
+        // Out of line, but nothing new on it this period: not the news.
+        assert_eq!(lead(&d), Lead::DefectsUp { line: "Pan".into(), now: 3, before: 1 });
+        d.lots[0].period_defects = 2;
+        assert_eq!(lead(&d), Lead::LotOutOfLine { line: "Pot".into(), lot: "L7".into() });
+        d.totals.now = Measures::default();
+        assert_eq!(lead(&d), Lead::Nothing);
+    }
+
+    #[test]
+    fn changes_compare_with_the_last_digest() {
+        let mut d = digest();
+        assert!(changes(&d).is_empty());
+        d.last = Some(Headline { reports: 3, defects: 1, flagged_lots: vec!["Pan / A".into()] });
+        assert_eq!(
+            changes(&d),
+            vec![
+                Change::Reports { now: 10, then: 3 },
+                Change::Defects { now: 6, then: 1 },
+                Change::BackInLine("Pan / A".into())
+            ]
+        );
+    }
 }

@@ -5,7 +5,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use lettre::Message;
-use lettre::message::{Mailbox, MultiPart, header::ContentType};
+use lettre::message::header::{ContentType, HeaderName, HeaderValue};
+use lettre::message::{Mailbox, MultiPart};
 use sea_orm::DatabaseConnection;
 use tokio::sync::Notify;
 
@@ -45,6 +46,13 @@ fn message(row: &Model, settings: &Settings) -> anyhow::Result<Message> {
     if let Some(reply_to) = &row.reply_to {
         builder = builder.reply_to(reply_to.parse()?);
     }
+    if let Some(headers) = &row.headers {
+        let map: serde_json::Map<String, serde_json::Value> = serde_json::from_str(headers)?;
+        for (name, value) in map {
+            let name = HeaderName::new_from_ascii(name).map_err(|e| anyhow::anyhow!("bad header name: {e}"))?;
+            builder = builder.raw_header(HeaderValue::new(name, value.as_str().unwrap_or_default().to_owned()));
+        }
+    }
     Ok(match &row.html_body {
         Some(html) => builder.multipart(MultiPart::alternative_plain_html(row.text_body.clone(), html.clone()))?,
         None => builder.header(ContentType::TEXT_PLAIN).body(row.text_body.clone())?,
@@ -53,9 +61,21 @@ fn message(row: &Model, settings: &Settings) -> anyhow::Result<Message> {
 
 /// One pass: every due mail, claimed, sent and recorded.
 pub async fn deliver_once(db: &DatabaseConnection, mailer: &Mailer, settings: &Settings) -> anyhow::Result<Delivered> {
+    deliver_at(db, mailer, settings, store::now()).await
+}
+
+/// One pass as of `at`: what is due then is claimed, and leases and a failure's backoff count from
+/// `at` (`digest run --at` in simulated future time). Never pass an instant before now: a lease that
+/// has already expired lets another deliverer send the same mail.
+pub async fn deliver_at(
+    db: &DatabaseConnection,
+    mailer: &Mailer,
+    settings: &Settings,
+    at: time::OffsetDateTime,
+) -> anyhow::Result<Delivered> {
     let mut done = Delivered::default();
     loop {
-        let rows = store::outbox::claim(db, BATCH).await?;
+        let rows = store::outbox::claim_at(db, BATCH, at).await?;
         if rows.is_empty() {
             return Ok(done);
         }
@@ -66,13 +86,13 @@ pub async fn deliver_once(db: &DatabaseConnection, mailer: &Mailer, settings: &S
             };
             match outcome {
                 Ok(()) => {
-                    store::outbox::mark_sent(db, row.id).await?;
+                    store::outbox::mark_sent(db, row.id, at).await?;
                     tracing::info!(kind = %row.kind, id = %row.id, "mail sent");
                     done.sent += 1;
                 }
                 Err(e) => {
                     tracing::warn!(kind = %row.kind, id = %row.id, attempts = row.attempts, error = %e, "mail delivery failed; will retry");
-                    store::outbox::mark_failed(db, row, &format!("{e:#}")).await?;
+                    store::outbox::mark_failed(db, row, &format!("{e:#}"), at).await?;
                     done.failed += 1;
                 }
             }

@@ -36,6 +36,7 @@ pub async fn create(
         id: Set(manufacturer_id),
         name: Set(name.trim().to_owned()),
         created_at: Set(created_at),
+        time_zone: Set("UTC".to_owned()),
     })
     .exec(&txn)
     .await?;
@@ -136,4 +137,12 @@ pub async fn owners(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<Ve
 pub async fn is_empty(db: &DatabaseConnection) -> Result<bool, StoreError> {
     use sea_orm::PaginatorTrait;
     Ok(manufacturer::Entity::find().count(db).await? == 0)
+}
+
+/// Sets the zone that new members' digest schedules start in.
+pub async fn set_time_zone(db: &DatabaseConnection, id: Uuid, zone: &str) -> Result<manufacturer::Model, StoreError> {
+    use sea_orm::{ActiveModelTrait, IntoActiveModel};
+    let mut active = get(db, id).await?.into_active_model();
+    active.time_zone = Set(zone.to_owned());
+    Ok(active.update(db).await?)
 }

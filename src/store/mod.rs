@@ -4,7 +4,7 @@
 pub mod alerts;
 pub mod api_tokens;
 pub mod broadcasts;
-pub mod digests;
+pub mod digest_claims;
 pub mod entities;
 pub mod invitations;
 pub mod line_cache;
@@ -25,8 +25,10 @@ pub mod reports;
 pub mod rollups;
 pub mod scan_counts;
 mod secrets;
+pub mod server_keys;
 pub mod sessions;
 pub mod stats;
+pub mod subscriptions;
 pub mod users;
 pub mod webhooks;
 
@@ -38,7 +40,9 @@ use sea_orm::{
     SqliteTransactionMode, TransactionOptions, TransactionTrait,
 };
 
-pub use secrets::{hash_password, hash_token, new_password, new_share_token, new_token, verify_password};
+pub use secrets::{
+    hash_password, hash_token, new_password, new_share_token, new_token, sign, verify_password, verify_signature,
+};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {

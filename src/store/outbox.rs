@@ -30,11 +30,30 @@ pub struct NewMail {
     pub html_body: Option<String>,
     pub from_name: Option<String>,
     pub reply_to: Option<String>,
+    /// Extra headers (List-Unsubscribe and List-Unsubscribe-Post on digests).
+    pub headers: Vec<(String, String)>,
+    /// The manufacturer the mail belongs to, so `GET /api/v1/outbox` shows it to them.
+    pub manufacturer_id: Option<Uuid>,
 }
 
 pub async fn enqueue(db: &impl sea_orm::ConnectionTrait, mail: NewMail) -> Result<Uuid, StoreError> {
+    enqueue_at(db, mail, now()).await
+}
+
+/// Queues a mail due at `at` (a run acting as of another instant, `digest run --at`, queues it then).
+pub async fn enqueue_at(
+    db: &impl sea_orm::ConnectionTrait,
+    mail: NewMail,
+    at: OffsetDateTime,
+) -> Result<Uuid, StoreError> {
     let id = Uuid::now_v7();
-    let at = now();
+    let headers = if mail.headers.is_empty() {
+        None
+    } else {
+        let map: serde_json::Map<String, serde_json::Value> =
+            mail.headers.into_iter().map(|(k, v)| (k, serde_json::Value::String(v))).collect();
+        Some(serde_json::Value::Object(map).to_string())
+    };
     outbox_message::Entity::insert(outbox_message::ActiveModel {
         id: Set(id),
         kind: Set(mail.kind.to_owned()),
@@ -51,6 +70,8 @@ pub async fn enqueue(db: &impl sea_orm::ConnectionTrait, mail: NewMail) -> Resul
         created_at: Set(at),
         sent_at: Set(None),
         reply_to: Set(mail.reply_to),
+        headers: Set(headers),
+        manufacturer_id: Set(mail.manufacturer_id),
     })
     .exec_without_returning(db)
     .await?;
@@ -66,7 +87,12 @@ fn claimable(at: OffsetDateTime) -> Condition {
 /// Claims up to `limit` due messages for this deliverer. A row is claimed by exactly one caller (a
 /// conditional UPDATE), whatever the number of processes.
 pub async fn claim(db: &DatabaseConnection, limit: u64) -> Result<Vec<Model>, StoreError> {
-    let at = now();
+    claim_at(db, limit, now()).await
+}
+
+/// [`claim`] with the clock given: `digest run --at` delivers as of its instant, so that retries and
+/// backoff follow simulated time in tests and catch-up runs.
+pub async fn claim_at(db: &DatabaseConnection, limit: u64, at: OffsetDateTime) -> Result<Vec<Model>, StoreError> {
     let candidates: Vec<Uuid> = outbox_message::Entity::find()
         .select_only()
         .column(Column::Id)
@@ -95,10 +121,10 @@ pub async fn claim(db: &DatabaseConnection, limit: u64) -> Result<Vec<Model>, St
     Ok(claimed)
 }
 
-pub async fn mark_sent(db: &DatabaseConnection, id: Uuid) -> Result<(), StoreError> {
+pub async fn mark_sent(db: &DatabaseConnection, id: Uuid, at: OffsetDateTime) -> Result<(), StoreError> {
     outbox_message::Entity::update_many()
         .col_expr(Column::Status, Expr::value("sent"))
-        .col_expr(Column::SentAt, Expr::value(now()))
+        .col_expr(Column::SentAt, Expr::value(at))
         .col_expr(Column::ClaimedUntil, Expr::value(Option::<OffsetDateTime>::None))
         .col_expr(Column::LastError, Expr::value(Option::<String>::None))
         .filter(Column::Id.eq(id))
@@ -115,11 +141,16 @@ pub fn backoff(attempts: i32) -> Duration {
 }
 
 /// Records a failed attempt: queued again after the backoff, or given up after [`MAX_ATTEMPTS`].
-pub async fn mark_failed(db: &DatabaseConnection, row: &Model, error: &str) -> Result<(), StoreError> {
+pub async fn mark_failed(
+    db: &DatabaseConnection,
+    row: &Model,
+    error: &str,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
     let give_up = row.attempts >= MAX_ATTEMPTS;
     outbox_message::Entity::update_many()
         .col_expr(Column::Status, Expr::value(if give_up { "failed" } else { "queued" }))
-        .col_expr(Column::NextAttemptAt, Expr::value(now() + backoff(row.attempts)))
+        .col_expr(Column::NextAttemptAt, Expr::value(at + backoff(row.attempts)))
         .col_expr(Column::ClaimedUntil, Expr::value(Option::<OffsetDateTime>::None))
         .col_expr(Column::LastError, Expr::value(error.chars().take(2000).collect::<String>()))
         .filter(Column::Id.eq(row.id))
@@ -131,6 +162,17 @@ pub async fn mark_failed(db: &DatabaseConnection, row: &Model, error: &str) -> R
 /// The newest messages, for the operator and the API.
 pub async fn recent(db: &DatabaseConnection, limit: u64) -> Result<Vec<Model>, StoreError> {
     Ok(outbox_message::Entity::find().order_by_desc(Column::CreatedAt).limit(limit).all(db).await?)
+}
+
+/// The newest messages of one manufacturer, newest first.
+pub async fn recent_for(db: &DatabaseConnection, manufacturer_id: Uuid, limit: u64) -> Result<Vec<Model>, StoreError> {
+    Ok(outbox_message::Entity::find()
+        .filter(Column::ManufacturerId.eq(manufacturer_id))
+        .order_by_desc(Column::CreatedAt)
+        .order_by_desc(Column::Id)
+        .limit(limit)
+        .all(db)
+        .await?)
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use sea_orm::DatabaseConnection;
 
 use crate::config::Settings;
 use crate::web::state::AppState;
-use crate::web::{api, dashboard, gs1, health, metrics, print, public, reply};
+use crate::web::{api, dashboard, gs1, health, mail_links, metrics, print, public, reply};
 
 pub struct Application {
     port: u16,
@@ -46,6 +46,7 @@ impl Application {
             state.app.webhooks.clone(),
         );
         crate::jobs::alerts::spawn(state.app.clone());
+        crate::jobs::digests::spawn(state.app.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })
@@ -113,6 +114,7 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .configure(gs1::routes)
             .configure(print::routes)
             .configure(reply::routes)
+            .configure(mail_links::routes)
             .configure(dashboard::routes)
             .configure(api::routes)
             // Last: a single base64url segment is a compressed GS1 Digital Link only if nothing else is.

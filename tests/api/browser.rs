@@ -82,6 +82,90 @@ async fn send_in_browser(photo_bytes: Vec<u8>, javascript: bool) -> (serde_json:
     (seen, received)
 }
 
+/// Relative luminance of a CSS `rgb(r, g, b)` colour (WCAG 2).
+fn luminance(css: &str) -> f64 {
+    let channels: Vec<f64> = css
+        .trim_start_matches("rgba(")
+        .trim_start_matches("rgb(")
+        .trim_end_matches(')')
+        .split(',')
+        .take(3)
+        .map(|c| c.trim().parse::<f64>().unwrap() / 255.0)
+        .map(|c| if c <= 0.03928 { c / 12.92 } else { ((c + 0.055) / 1.055).powf(2.4) })
+        .collect();
+    0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+}
+
+fn contrast(a: &str, b: &str) -> f64 {
+    let (la, lb) = (luminance(a), luminance(b));
+    (la.max(lb) + 0.05) / (la.min(lb) + 0.05)
+}
+
+/// A digest's HTML in Chromium at 390 and 600 px, light and dark: no horizontal scrolling, the card
+/// at most 600 px wide, and text readable on its background (WCAG AA contrast) in both modes.
+#[tokio::test]
+async fn a_digest_reads_at_390_and_600_px_in_light_and_dark_mode() {
+    use crate::digest::{put_json, run_at, subscription};
+    use scanback::domain::Kind;
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Сковорода с антипригарным покрытием 28 см").await;
+    let line_id: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    put_json(&app, &m.api_token, "/api/v1/me/subscription", &subscription("daily", 8, "Europe/Moscow", "ru")).await;
+    let specs: Vec<_> = (0..6)
+        .map(|i| {
+            let mut s = crate::helpers::ReportSpec::new(
+                time::macros::datetime!(2027-03-09 10:00 UTC) + time::Duration::minutes(i),
+                if i % 2 == 0 { Kind::Defect } else { Kind::Praise },
+                2,
+            );
+            s.category = Some("coating");
+            s
+        })
+        .collect();
+    app.insert_reports(m.manufacturer_id, line_id, &specs).await;
+    run_at(&app, "2027-03-10T05:00:00Z");
+    let mail = app
+        .mail
+        .received()
+        .into_iter()
+        .find(|m| m.header("X-Scanback-Period").as_deref() == Some("daily:2027-03-10"))
+        .expect("the digest");
+    let html = app.dir.path().join("digest.html");
+    std::fs::write(&html, mail.part("text/html").unwrap()).unwrap();
+    let out_dir = app.dir.path().to_owned();
+
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/browser");
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new("node").arg(dir.join("digest_screenshot.mjs")).arg(&html).arg(&out_dir).current_dir(&dir).output()
+    })
+    .await
+    .unwrap()
+    .expect("run node (install Node.js, then `npm ci` in tests/browser)");
+    assert!(out.status.success(), "browser run failed: {}", String::from_utf8_lossy(&out.stderr));
+    let shots: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON from the browser script");
+    let shots = shots.as_array().unwrap();
+    assert_eq!(shots.len(), 4);
+    // `SCANBACK_KEEP_SCREENSHOTS=DIR` keeps the pictures for a person to look at.
+    if let Ok(keep) = std::env::var("SCANBACK_KEEP_SCREENSHOTS") {
+        for s in shots {
+            let from = PathBuf::from(s["shot"].as_str().unwrap());
+            std::fs::copy(&from, PathBuf::from(&keep).join(from.file_name().unwrap())).unwrap();
+        }
+    }
+    for s in shots {
+        let width = s["width"].as_f64().unwrap();
+        assert!(s["scrollWidth"].as_f64().unwrap() <= width, "no horizontal scrolling: {s}");
+        assert!(s["cardWidth"].as_f64().unwrap() <= 600.0, "{s}");
+        let (fg, bg) = (s["color"].as_str().unwrap(), s["background"].as_str().unwrap());
+        assert!(contrast(fg, bg) >= 4.5, "readable text: {s}");
+        assert!(contrast(s["leadColor"].as_str().unwrap(), bg) >= 4.5, "{s}");
+        let dark = luminance(bg) < 0.2;
+        assert_eq!(dark, s["scheme"] == "dark", "the card follows the reader's mode: {s}");
+        let png = std::fs::read(s["shot"].as_str().unwrap()).unwrap();
+        assert!(png.starts_with(b"\x89PNG"), "a screenshot was taken");
+    }
+}
+
 /// Headless Chromium, JavaScript off, at a desktop's and a phone's width: the owner signs in, reads
 /// the overview, opens the line, marks a report resolved and answers the customer, whose mail
 /// arrives over SMTP.

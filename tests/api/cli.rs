@@ -53,7 +53,7 @@ async fn bad_configuration_stops_the_program_with_a_clear_message() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("SCANBACK_PUBLIC_URL"));
 
     let out = Command::new(env!("CARGO_BIN_EXE_scanback"))
-        .args(["digest", "run", "--now"])
+        .args(["digest", "run", "--at", "2027-03-14T07:00:00Z"])
         .current_dir(app.dir.path())
         .env("SCANBACK_DATABASE_URL", &app.settings.database_url)
         .env("SCANBACK_SMTP_URL", "smtp://no-such-host.invalid:25")

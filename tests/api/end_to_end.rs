@@ -64,8 +64,13 @@ async fn a_report_travels_from_a_printed_code_to_the_manufacturers_inbox() {
     assert_eq!(reports[0]["kind"], "defect");
     assert_eq!(reports[0]["rating"], 2);
 
-    // The digest, over real SMTP, through the real command.
-    let out = app.cli(&["digest", "run", "--now"]);
+    // The digest, over real SMTP, through the real command: the owner's default subscription (daily at
+    // 08:00 in the manufacturer's zone, UTC) starts when first read; its next period holds the report.
+    let (status, sub) = app.get_json(token, "/api/v1/me/subscription").await;
+    assert_eq!(status, 200);
+    assert_eq!((sub["cadence"].as_str(), sub["hour"].as_i64()), (Some("daily"), Some(8)));
+    let next = sub["next_digest_at"].as_str().unwrap().to_owned();
+    let out = app.cli(&["digest", "run", "--at", &next]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let mails = app.mail.received();
     assert_eq!(mails.len(), 1);
@@ -81,7 +86,7 @@ async fn a_report_travels_from_a_printed_code_to_the_manufacturers_inbox() {
     assert!(mail.part("text/html").expect("an HTML part").contains("Handle burns after 5 minutes"));
 
     // A second run in the same period sends nothing.
-    let out = app.cli(&["digest", "run", "--now"]);
+    let out = app.cli(&["digest", "run", "--at", &next]);
     assert!(out.status.success());
     assert_eq!(app.mail.received().len(), 1);
 }

@@ -193,6 +193,13 @@ impl TestApp {
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
         self.command(args).output().expect("run scanback")
     }
+
+    /// The real binary against this app's database, sending through another SMTP server.
+    pub fn cli_command_with_smtp(&self, args: &[&str], smtp_port: u16) -> Command {
+        let mut command = self.command(args);
+        command.env("SCANBACK_SMTP_URL", format!("smtp://127.0.0.1:{smtp_port}"));
+        command
+    }
 }
 
 /// One message as the SMTP server received it.
@@ -209,8 +216,12 @@ impl ReceivedMail {
     }
 
     pub fn subject(&self) -> String {
+        self.header("Subject").unwrap_or_default()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
         use mailparse::MailHeaderMap;
-        self.parsed().headers.get_first_value("Subject").unwrap_or_default()
+        self.parsed().headers.get_first_value(name)
     }
 
     /// The decoded body of the first part with this content type.
@@ -260,7 +271,11 @@ pub struct MailServer {
 
 impl MailServer {
     pub fn start() -> MailServer {
-        let listener = TcpListener::bind("127.0.0.1:0").expect("bind smtp");
+        MailServer::start_on(TcpListener::bind("127.0.0.1:0").expect("bind smtp"))
+    }
+
+    /// On a listener the test chose (a port that was dead until now: an SMTP server coming back).
+    pub fn start_on(listener: TcpListener) -> MailServer {
         let port = listener.local_addr().expect("addr").port();
         let collector = Collector::default();
         let mails = collector.mails.clone();

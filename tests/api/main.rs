@@ -11,6 +11,7 @@ mod browser;
 mod cli;
 mod dashboard;
 mod digest;
+mod digest_schedule;
 mod durability;
 mod end_to_end;
 mod feedback_form;

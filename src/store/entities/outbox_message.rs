@@ -22,6 +22,10 @@ pub struct Model {
     pub sent_at: Option<TimeDateTimeWithTimeZone>,
     /// Where answers go (`reply+{token}@` the reply domain), when set.
     pub reply_to: Option<String>,
+    /// Extra headers as a JSON object of name to value (List-Unsubscribe on digests).
+    pub headers: Option<String>,
+    /// The manufacturer the mail belongs to, where it belongs to one (`GET /api/v1/outbox`).
+    pub manufacturer_id: Option<Uuid>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -4,6 +4,7 @@ mod alerts;
 pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
+mod digests;
 mod links;
 mod lots;
 mod members;
@@ -44,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(members::routes)
             .configure(alerts::routes)
             .configure(webhooks::routes)
+            .configure(digests::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

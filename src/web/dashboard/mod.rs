@@ -11,12 +11,17 @@ mod lines;
 mod members;
 mod overview;
 pub mod session;
+mod subscription;
 mod view;
 
 use actix_web::web;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.configure(auth::routes).configure(members::routes).configure(inbox::routes).configure(broadcast::routes);
+    cfg.configure(auth::routes)
+        .configure(members::routes)
+        .configure(inbox::routes)
+        .configure(broadcast::routes)
+        .configure(subscription::routes);
     cfg.service(web::resource("/dashboard").route(web::get().to(overview::show)))
         .service(web::resource("/dashboard/lines/{id}").route(web::get().to(lines::show)))
         .service(web::resource("/dashboard/lines/{id}/lots").route(web::post().to(lines::set_volume)));

@@ -1,20 +1,19 @@
 use sea_orm::entity::prelude::*;
 
+/// One member's digest for one period: inserted once (unique on user and period key) in the same
+/// transaction as its outbox row.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel)]
-#[sea_orm(table_name = "digest_deliveries")]
+#[sea_orm(table_name = "digest_claims")]
 pub struct Model {
     #[sea_orm(primary_key, auto_increment = false)]
     pub id: Uuid,
+    pub user_id: Uuid,
     pub manufacturer_id: Uuid,
-    pub recipient: String,
     pub period_key: String,
     pub period_start: TimeDateTimeWithTimeZone,
     pub period_end: TimeDateTimeWithTimeZone,
-    pub status: String,
-    pub attempts: i32,
-    pub claimed_at: Option<TimeDateTimeWithTimeZone>,
-    pub sent_at: Option<TimeDateTimeWithTimeZone>,
-    pub last_error: Option<String>,
+    pub outbox_id: Option<Uuid>,
+    pub summary: String,
     pub created_at: TimeDateTimeWithTimeZone,
 }
 
