@@ -18,7 +18,7 @@ use crate::domain::spike::{self, BASELINE, Decision, Observation, Previous, Thre
 use crate::domain::webhook::EventType;
 use crate::domain::{Kind, Locale, ManufacturerId, Role};
 use crate::i18n::Tr;
-use crate::store::entities::{alert, manufacturer, product_line, report};
+use crate::store::entities::{alert, manufacturer, product_line, report, user};
 use crate::store::{self, outbox::NewMail, reports::Filter, webhooks::NewEvent};
 
 /// Reports an alert mail lists; the inbox link shows them all.
@@ -135,6 +135,8 @@ async fn run_manufacturer(
         return Ok(());
     }
 
+    // Before the write transaction: on SQLite the key's first creation would wait on its lock.
+    let link_key = super::digests::link_key(app).await?;
     let txn = store::begin_write(&app.db).await.map_err(store::StoreError::from)?;
     store::alerts::lock_manufacturer(&txn, m.id).await?;
     // Read again under the lock: another process may have decided meanwhile.
@@ -181,7 +183,13 @@ async fn run_manufacturer(
             let reports = spike_reports(app, a).await?;
             for r in &recipients {
                 let locale = Locale::parse(&r.locale).unwrap_or(Locale::DEFAULT);
-                let mail = compose(app, m, line, a, &reports, *by_scans, &t, locale, &r.email);
+                let stop = unsubscribe_url(&app.settings.public_url, &link_key, r.id);
+                let mut mail = compose(app, m, line, a, &reports, *by_scans, &t, locale, &r.email);
+                mail.text_body.push_str(&format!("\n{}\n", Tr(locale).t_str("alert-unsubscribe-line", "url", &stop)));
+                mail.headers = vec![
+                    ("List-Unsubscribe".to_owned(), format!("<{stop}>")),
+                    ("List-Unsubscribe-Post".to_owned(), "List-Unsubscribe=One-Click".to_owned()),
+                ];
                 store::outbox::enqueue(&txn, mail).await?;
                 report.mails += 1;
             }
@@ -366,8 +374,7 @@ fn compose(
         html_body: None,
         from_name: None,
         reply_to: None,
-        // Not yet: RFC 8058 one-click headers need an unsubscribe link that turns *alerts* off (the
-        // digests' link turns digests off); until then the footer says how to stop them.
+        // The run adds the member's one-click unsubscribe (RFC 8058) and its line in the text.
         headers: Vec::new(),
         manufacturer_id: Some(m.id),
     }
@@ -503,6 +510,33 @@ pub async fn set_member_choice(
         alerts: store::alerts::takes_alerts(&u),
         choice: u.alerts,
     })
+}
+
+/// The signed link that stops spike alerts for one member: the RFC 8058 one-click target of their
+/// alert mails (digests have their own, which turns digests off).
+pub fn unsubscribe_url(public_url: &str, key: &[u8], user_id: Uuid) -> String {
+    let id = user_id.simple().to_string();
+    let sig = store::sign(key, &format!("unsubscribe-alerts:{id}"));
+    format!("{public_url}/unsubscribe/alerts/{id}.{sig}")
+}
+
+/// The member a signed alert-unsubscribe token names, if the signature holds.
+pub async fn unsubscribe_member(app: &App, token: &str) -> Result<user::Model, AppError> {
+    let (id, sig) = token.split_once('.').ok_or(AppError::NotFound("link"))?;
+    let key = super::digests::link_key(app).await?;
+    if !store::verify_signature(&key, &format!("unsubscribe-alerts:{id}"), sig) {
+        return Err(AppError::NotFound("link"));
+    }
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("link"))?;
+    store::users::get(&app.db, id).await.map_err(AppError::unless_missing("link"))
+}
+
+/// One-click: this member takes no more spike alerts, at once and without signing in.
+pub async fn unsubscribe(app: &App, token: &str) -> Result<user::Model, AppError> {
+    let member = unsubscribe_member(app, token).await?;
+    let member = store::alerts::set_member_choice(&app.db, member.manufacturer_id, member.id, Some(false)).await?;
+    tracing::info!(member = %member.id, "unsubscribed from spike alerts by link");
+    Ok(member)
 }
 
 #[cfg(test)]

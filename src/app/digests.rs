@@ -211,7 +211,7 @@ pub async fn put(
     Ok(view(&saved, at))
 }
 
-async fn link_key(app: &App) -> Result<Vec<u8>, AppError> {
+pub(crate) async fn link_key(app: &App) -> Result<Vec<u8>, AppError> {
     Ok(store::server_keys::get_or_create(&app.db, LINK_KEY).await?)
 }
 

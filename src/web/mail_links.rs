@@ -16,8 +16,13 @@ use crate::web::state::AppState;
 use crate::web::subscription_form::{self, Shown, Values};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(web::resource("/unsubscribe/{token}").route(web::get().to(page)).route(web::post().to(post)))
-        .route("/photos/{manufacturer}/{report}/{n}", web::get().to(photo));
+    cfg.service(
+        web::resource("/unsubscribe/alerts/{token}")
+            .route(web::get().to(alerts_page))
+            .route(web::post().to(alerts_post)),
+    )
+    .service(web::resource("/unsubscribe/{token}").route(web::get().to(page)).route(web::post().to(post)))
+    .route("/photos/{manufacturer}/{report}/{n}", web::get().to(photo));
 }
 
 fn not_found(locale: Locale) -> HttpResponse {
@@ -169,5 +174,65 @@ async fn photo(
             .body(bytes)),
         Err(AppError::NotFound(_)) => Ok(HttpResponse::NotFound().finish()),
         Err(e) => Err(PageError::unexpected(locale, e)),
+    }
+}
+
+#[derive(askama::Template)]
+#[template(path = "unsubscribe_alerts.html")]
+struct AlertsPage {
+    lang: &'static str,
+    tr: Tr,
+    switch: Vec<crate::web::i18n::LangLink>,
+    heading: String,
+    body: String,
+    action: Option<String>,
+}
+
+fn alerts_answer(token: &str, locale: Locale, body_key: &str, ask: bool) -> HttpResponse {
+    let tr = Tr(locale);
+    let path = format!("/unsubscribe/alerts/{token}");
+    let page = AlertsPage {
+        lang: locale.tag(),
+        tr,
+        switch: crate::web::i18n::switch_links(&path, locale),
+        heading: tr.t("alert-unsubscribe-title"),
+        body: tr.t(body_key),
+        action: ask.then_some(path),
+    };
+    crate::web::pages::render(StatusCode::OK, locale, &page)
+}
+
+/// The page behind an alert mail's unsubscribe link: a button, since a GET (a link scanner, a
+/// preview) must change nothing.
+async fn alerts_page(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let fallback = crate::web::i18n::request_locale(&req);
+    match crate::app::alerts::unsubscribe_member(&state.app, &token).await {
+        Ok(member) => {
+            let locale = locale_of(&req, &member.locale);
+            Ok(alerts_answer(&token, locale, "alert-unsubscribe-ask", true))
+        }
+        Err(AppError::NotFound(_)) => Ok(not_found(fallback)),
+        Err(e) => Err(PageError::unexpected(fallback, e)),
+    }
+}
+
+/// One-click (RFC 8058) and the page's button: alerts off at once, no sign-in.
+async fn alerts_post(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    token: web::Path<String>,
+) -> Result<HttpResponse, PageError> {
+    let fallback = crate::web::i18n::request_locale(&req);
+    match crate::app::alerts::unsubscribe(&state.app, &token).await {
+        Ok(member) => {
+            let locale = locale_of(&req, &member.locale);
+            Ok(alerts_answer(&token, locale, "alert-unsubscribed", false))
+        }
+        Err(AppError::NotFound(_)) => Ok(not_found(fallback)),
+        Err(e) => Err(PageError::unexpected(fallback, e)),
     }
 }

@@ -132,6 +132,31 @@ async fn a_spike_mails_owner_and_editor_once_and_a_second_run_sends_nothing() {
     // Another manufacturer sees none of it.
     let other = app.create_manufacturer("Brandt").await;
     assert_eq!(app.get_json(&other.api_token, "/api/v1/alerts").await.1["alerts"], json!([]));
+
+    // Every alert mail carries its reader's one-click unsubscribe (RFC 8058), which stops alerts only.
+    assert_eq!(editor_mail.header("List-Unsubscribe-Post").as_deref(), Some("List-Unsubscribe=One-Click"));
+    let link = editor_mail.header("List-Unsubscribe").unwrap();
+    let link = link.trim_start_matches('<').trim_end_matches('>').to_owned();
+    assert!(link.starts_with(&format!("{}/unsubscribe/alerts/", app.address)), "{link}");
+    assert!(ru.contains(&link), "the text says how to stop them too");
+    let page = app.client.get(&link).send().await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Отключить оповещения"), "a GET only asks, in the member's language");
+    let after_get = scanback::store::users::get(&app.db, editor.id).await.unwrap();
+    assert_eq!(after_get.alerts, None, "a GET changes nothing");
+    let forged = format!("{}x", &link[..link.len() - 1]);
+    assert_eq!(app.client.post(&forged).body("List-Unsubscribe=One-Click").send().await.unwrap().status(), 404);
+    let res = app
+        .client
+        .post(&link)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body("List-Unsubscribe=One-Click")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let editor_now = scanback::store::users::get(&app.db, editor.id).await.unwrap();
+    assert_eq!(editor_now.alerts, Some(false), "alerts off for the editor");
 }
 
 #[tokio::test]
