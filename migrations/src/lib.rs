@@ -15,6 +15,7 @@ mod m20261203_000500_line_link_media_context;
 mod m20261203_000600_broadcasts;
 mod m20261203_000700_inbox;
 mod m20261203_000800_lot_volumes;
+mod m20261204_000900_line_days;
 
 pub struct Migrator;
 
@@ -34,6 +35,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000600_broadcasts::Migration),
             Box::new(m20261203_000700_inbox::Migration),
             Box::new(m20261203_000800_lot_volumes::Migration),
+            Box::new(m20261204_000900_line_days::Migration),
         ]
     }
 }
