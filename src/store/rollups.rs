@@ -366,10 +366,13 @@ async fn months(db: &DatabaseConnection, line: Uuid) -> Result<Vec<(OffsetDateTi
         .into_tuple()
         .one(db)
         .await?;
-    let (first_scan, last_scan) = day_span(db, scan_count::Entity, scan_count::Column::ProductLineId, scan_count::Column::Day, line).await?;
-    let (first_day, last_day) = day_span(db, line_day::Entity, line_day::Column::ProductLineId, line_day::Column::Day, line).await?;
+    let (first_scan, last_scan) =
+        day_span(db, scan_count::Entity, scan_count::Column::ProductLineId, scan_count::Column::Day, line).await?;
+    let (first_day, last_day) =
+        day_span(db, line_day::Entity, line_day::Column::ProductLineId, line_day::Column::Day, line).await?;
     let midnight = |d: Date| d.midnight().assume_utc();
-    let first = [first_report, first_cell, first_scan.map(midnight), first_day.map(midnight)].into_iter().flatten().min();
+    let first =
+        [first_report, first_cell, first_scan.map(midnight), first_day.map(midnight)].into_iter().flatten().min();
     let last = [last_report, last_cell, last_scan.map(midnight), last_day.map(midnight)].into_iter().flatten().max();
     let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
     // A margin of a day each side: text order on SQLite may put a report a second off (see
