@@ -12,11 +12,28 @@
 # postgres://postgres@127.0.0.1:5432/) and dropped at the end. SQLite: a file in a temporary folder.
 # TIME_LIMIT (seconds, after the build) bounds the run: 5400 by default, 110 with QUICK. KEEP=1 leaves
 # the database and the work folder behind for a closer look.
+#
+# Seeding 5,000,000 reports takes minutes, and does not depend on the code under test. To measure
+# again without reseeding:
+#   SEED_ONLY=1 benches/stats.sh sqlite      seed, `scanback migrate`, stop; prints the folder
+#   REUSE=/tmp/scanback-stats.XXXXXX benches/stats.sh sqlite
+#       skips seeding and uses that folder's database and seed.json (the PostgreSQL database's name is
+#       in its pg_db file); migrates (new migrations apply), rebuilds, checks and measures as usual,
+#       and keeps folder and database. SKIP_REBUILD=1 also skips `rollups rebuild` (the first open
+#       during seeding computed every rollup with the same code; `rollups check` still runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DB_KIND="${1:-sqlite}"
 QUICK="${QUICK:-}"
 KEEP="${KEEP:-}"
+REUSE="${REUSE:-}"
+SEED_ONLY="${SEED_ONLY:-}"
+SKIP_REBUILD="${SKIP_REBUILD:-}"
+[ -z "$SEED_ONLY" ] || KEEP=1
+if [ -n "$REUSE" ]; then
+  [ -f "$REUSE/seed.json" ] || { echo "REUSE=$REUSE has no seed.json (seed it with SEED_ONLY=1)" >&2; exit 2; }
+  KEEP=1
+fi
 REPORTS="${REPORTS:-5000000}"
 LINES="${LINES:-500}"
 DAYS="${DAYS:-365}"
@@ -50,7 +67,11 @@ bench() { timeout "$(left)" cargo bench --quiet "${profile[@]}" --bench "$@"; }
 now() { date +%s.%N; }
 elapsed() { python3 -c "import sys; print(f'{float(sys.argv[2]) - float(sys.argv[1]):.1f}')" "$1" "$(now)"; }
 
-work="$(mktemp -d "${TMPDIR:-/tmp}/scanback-stats.XXXXXX")"
+if [ -n "$REUSE" ]; then
+  work="$REUSE"
+else
+  work="$(mktemp -d "${TMPDIR:-/tmp}/scanback-stats.XXXXXX")"
+fi
 server=""
 pg_db=""
 cleanup() {
@@ -72,8 +93,13 @@ trap 'exit 130' INT TERM
 
 if [ "$DB_KIND" = postgres ]; then
   command -v psql >/dev/null || { echo "psql is needed for the PostgreSQL run" >&2; exit 1; }
-  pg_db="scanback_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
-  psql "$POSTGRES_URL" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
+  if [ -n "$REUSE" ]; then
+    pg_db="$(cat "$work/pg_db")"
+  else
+    pg_db="scanback_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')"
+    psql "$POSTGRES_URL" -qc "CREATE DATABASE \"$pg_db\"" >/dev/null
+    echo "$pg_db" > "$work/pg_db"
+  fi
   # The same URL with the new database as its path (as tests/api/helpers.rs does).
   SCANBACK_DATABASE_URL=$(python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(u.urlunsplit(p._replace(path="/" + sys.argv[2])))' "$POSTGRES_URL" "$pg_db")
   export SCANBACK_DATABASE_URL
@@ -85,9 +111,13 @@ export SCANBACK_LISTEN="127.0.0.1:$PORT"
 export SCANBACK_PUBLIC_URL="http://127.0.0.1:$PORT"
 export RUST_LOG=warn
 
-echo "== seed: $REPORTS reports over $LINES lines and $DAYS days ($DB_KIND)"
-bench seed -- --database-url "$SCANBACK_DATABASE_URL" --reports "$REPORTS" --lines "$LINES" --days "$DAYS" \
-  > "$work/seed.json"
+if [ -n "$REUSE" ]; then
+  echo "== reusing the database seeded in $work"
+else
+  echo "== seed: $REPORTS reports over $LINES lines and $DAYS days ($DB_KIND)"
+  bench seed -- --database-url "$SCANBACK_DATABASE_URL" --reports "$REPORTS" --lines "$LINES" --days "$DAYS" \
+    > "$work/seed.json"
+fi
 cat "$work/seed.json"
 field() { python3 -c 'import json,sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])[sys.argv[2]])' "$work/seed.json" "$1"; }
 seed_secs=$(field seconds)
@@ -100,11 +130,17 @@ echo "== scanback migrate (computes the missing rollups once)"
 t0=$(now)
 timeout "$(left)" "$bin" migrate
 echo "RESULT rollups_first_build_seconds $(elapsed "$t0")"
+if [ -n "$SEED_ONLY" ]; then
+  echo "SEED_ONLY: seeded and migrated; measure with REUSE=$work $0 $DB_KIND"
+  exit 0
+fi
 
-echo "== scanback rollups rebuild"
-t0=$(now)
-timeout "$(left)" "$bin" rollups rebuild
-echo "RESULT rollups_rebuild_seconds $(elapsed "$t0")"
+if [ -z "$SKIP_REBUILD" ]; then
+  echo "== scanback rollups rebuild"
+  t0=$(now)
+  timeout "$(left)" "$bin" rollups rebuild
+  echo "RESULT rollups_rebuild_seconds $(elapsed "$t0")"
+fi
 
 echo "== scanback rollups check"
 t0=$(now)

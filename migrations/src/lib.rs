@@ -15,6 +15,7 @@ mod m20261203_000500_line_link_media_context;
 mod m20261203_000600_broadcasts;
 mod m20261203_000700_inbox;
 mod m20261203_000800_lot_volumes;
+mod m20261204_000900_line_days;
 mod m20261204_001000_subscriptions;
 mod m20261204_001100_alerts;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261203_000600_broadcasts::Migration),
             Box::new(m20261203_000700_inbox::Migration),
             Box::new(m20261203_000800_lot_volumes::Migration),
+            Box::new(m20261204_000900_line_days::Migration),
             Box::new(m20261204_001000_subscriptions::Migration),
             Box::new(m20261204_001100_alerts::Migration),
         ]

@@ -1,6 +1,6 @@
 //! Customer reports as a manufacturer works with them: read, page, export, triage.
 
-use futures_util::{Stream, TryStreamExt, stream};
+use futures_util::{Stream, StreamExt, TryStreamExt, stream};
 use time::OffsetDateTime;
 
 use uuid::Uuid;
@@ -145,35 +145,24 @@ pub async fn page(
     Ok(Page { reports: with_photos(app, page.reports).await?, next: page.next })
 }
 
-/// Every matching report, as a stream of chunks of `chunk` reports (constant memory whatever the
-/// count). The first chunk is read before this returns, so a database that is down is an error
-/// here rather than a stream that ends early.
+/// Every matching report, as a stream of chunks of up to `chunk` reports, read by one statement
+/// (constant memory whatever the count). The first chunk is read before this returns, so a
+/// database that is down is an error here rather than a stream that ends early. The reports come
+/// without their photos: an export lists reports, not files.
 pub async fn export(
     app: &App,
     who: ManufacturerId,
     query: Query,
-    chunk: u64,
+    chunk: usize,
 ) -> Result<impl Stream<Item = Result<Vec<Report>, AppError>> + 'static, AppError> {
     check_line(app, who, &query).await?;
-    let filter = query.filter();
-    let first = store::reports::page(&app.db, who.get(), &filter, None, chunk).await?;
-    enum Step {
-        First(store::reports::Page),
-        After(Cursor),
-        Done,
-    }
-    let app = app.clone();
-    Ok(stream::try_unfold((app, filter, Step::First(first)), move |(app, filter, step)| async move {
-        let page = match step {
-            Step::First(page) => page,
-            Step::After(after) => store::reports::page(&app.db, who.get(), &filter, Some(after), chunk).await?,
-            Step::Done => return Ok(None),
-        };
-        let next = page.next.map_or(Step::Done, Step::After);
-        let reports = page.reports.into_iter().map(|r| Report::new(r, Vec::new())).collect();
-        Ok::<_, AppError>(Some((reports, (app, filter, next))))
-    })
-    .inspect_err(|e| tracing::error!(error = ?e, "report export failed part-way")))
+    let mut rows = Box::pin(store::reports::export(app.db.clone(), who.get(), query.filter(), chunk));
+    // Always one chunk, even an empty one: the reader writes its header with the first.
+    let first = rows.next().await.transpose()?.unwrap_or_default();
+    let reports = |rows: Vec<report::Model>| rows.into_iter().map(|r| Report::new(r, Vec::new())).collect::<Vec<_>>();
+    let first = stream::once(async move { Ok::<_, AppError>(reports(first)) });
+    let rest = rows.map(move |chunk| chunk.map(reports).map_err(AppError::from));
+    Ok(first.chain(rest).inspect_err(|e| tracing::error!(error = ?e, "report export failed part-way")))
 }
 
 pub async fn get(app: &App, who: ManufacturerId, id: ReportId) -> Result<Report, AppError> {

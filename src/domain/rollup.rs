@@ -13,7 +13,7 @@
 use std::collections::BTreeMap;
 use std::ops::{Add, AddAssign};
 
-use time::{Duration, OffsetDateTime, Time, UtcOffset};
+use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use uuid::Uuid;
 
 use super::feedback::Kind;
@@ -252,27 +252,81 @@ impl Tally {
     }
 }
 
-/// One difference between stored rollups and a recomputation from raw reports.
+/// One line's UTC day as `line_days` keeps it: the day's report counts (its day-total cell) and
+/// its scans (summed over lots). Every line's comparison of two periods reads these rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct DayTotal {
+    pub measures: Measures,
+    pub human_scans: i64,
+    pub bot_scans: i64,
+}
+
+impl DayTotal {
+    pub fn is_zero(&self) -> bool {
+        *self == DayTotal::default()
+    }
+}
+
+/// (line, UTC day) -> its totals.
+pub type DayTotals = BTreeMap<(Uuid, Date), DayTotal>;
+
+impl Tally {
+    /// The report counts of `line_days` for these cells: their day-total cells, by line and day
+    /// (scans left at zero).
+    pub fn day_totals(&self) -> DayTotals {
+        self.cells
+            .iter()
+            .filter(|(k, _)| k.grain == Grain::Day)
+            .map(|(k, (_, m))| {
+                let day = k.bucket.to_offset(UtcOffset::UTC).date();
+                ((k.product_line_id, day), DayTotal { measures: *m, ..DayTotal::default() })
+            })
+            .collect()
+    }
+}
+
+/// One difference between stored rollups and a recomputation from raw reports (and, for a day
+/// total's scans, from the scan counts).
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Difference {
-    pub key: CellKey,
-    pub stored: Measures,
-    pub expected: Measures,
+pub enum Difference {
+    Cell { key: CellKey, stored: Measures, expected: Measures },
+    Day { line: Uuid, day: Date, stored: DayTotal, expected: DayTotal },
 }
 
 impl std::fmt::Display for Difference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let k = &self.key;
-        let bucket = k.bucket.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
-        write!(
-            f,
-            "line {} {:?} {bucket} kind={:?} category={:?} lot={:?}: stored {} reports, raw reports give {}",
-            k.product_line_id, k.grain, k.kind, k.category, k.lot, self.stored.reports, self.expected.reports
-        )?;
-        if self.stored.reports == self.expected.reports {
-            write!(f, " (the counts by kind, rating or recommendation differ)")?;
+        match self {
+            Difference::Cell { key: k, stored, expected } => {
+                let bucket = k.bucket.format(&time::format_description::well_known::Rfc3339).unwrap_or_default();
+                write!(
+                    f,
+                    "line {} {:?} {bucket} kind={:?} category={:?} lot={:?}: stored {} reports, raw reports give {}",
+                    k.product_line_id, k.grain, k.kind, k.category, k.lot, stored.reports, expected.reports
+                )?;
+                if stored.reports == expected.reports {
+                    write!(f, " (the counts by kind, rating or recommendation differ)")?;
+                }
+                Ok(())
+            }
+            Difference::Day { line, day, stored, expected } => {
+                write!(
+                    f,
+                    "line {line} day total {day}: stored {} reports and {}/{} human/bot scans, raw rows give {} and {}/{}",
+                    stored.measures.reports,
+                    stored.human_scans,
+                    stored.bot_scans,
+                    expected.measures.reports,
+                    expected.human_scans,
+                    expected.bot_scans
+                )?;
+                if stored.measures.reports == expected.measures.reports
+                    && (stored.human_scans, stored.bot_scans) == (expected.human_scans, expected.bot_scans)
+                {
+                    write!(f, " (the counts by kind, rating or recommendation differ)")?;
+                }
+                Ok(())
+            }
         }
-        Ok(())
     }
 }
 
@@ -282,15 +336,36 @@ pub fn compare(stored: &Tally, expected: &Tally) -> Vec<Difference> {
     for (key, (_, exp)) in &expected.cells {
         let got = stored.cells.get(key).map(|c| c.1).unwrap_or_default();
         if got != *exp {
-            out.push(Difference { key: key.clone(), stored: got, expected: *exp });
+            out.push(Difference::Cell { key: key.clone(), stored: got, expected: *exp });
         }
     }
     for (key, (_, got)) in &stored.cells {
         if !expected.cells.contains_key(key) && !got.is_zero() {
-            out.push(Difference { key: key.clone(), stored: *got, expected: Measures::default() });
+            out.push(Difference::Cell { key: key.clone(), stored: *got, expected: Measures::default() });
         }
     }
-    out.sort_by(|a, b| a.key.cmp(&b.key));
+    out.sort_by(|a, b| match (a, b) {
+        (Difference::Cell { key: x, .. }, Difference::Cell { key: y, .. }) => x.cmp(y),
+        _ => std::cmp::Ordering::Equal,
+    });
+    out
+}
+
+/// Every line and day where the stored day totals and the recomputed ones disagree; a missing row
+/// counts as zero.
+pub fn compare_days(stored: &DayTotals, expected: &DayTotals) -> Vec<Difference> {
+    let mut out = Vec::new();
+    for (&(line, day), exp) in expected {
+        let got = stored.get(&(line, day)).copied().unwrap_or_default();
+        if got != *exp {
+            out.push(Difference::Day { line, day, stored: got, expected: *exp });
+        }
+    }
+    for (&(line, day), got) in stored {
+        if !expected.contains_key(&(line, day)) && !got.is_zero() {
+            out.push(Difference::Day { line, day, stored: *got, expected: DayTotal::default() });
+        }
+    }
     out
 }
 

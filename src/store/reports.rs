@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 
+use futures_util::{Stream, StreamExt};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
@@ -284,6 +285,52 @@ pub async fn page(
     reports.truncate(limit as usize);
     let next = if more { reports.last().map(|r| Cursor::new(r.created_at, r.id)) } else { None };
     Ok(Page { reports, next })
+}
+
+/// Every report `filter` selects, in the order of [`list`], read by one statement and handed out
+/// in chunks of at most `chunk` rows. A task owns the statement's row stream and passes chunks
+/// over a channel that holds two, so memory stays at a few chunks whatever the count, and a
+/// reader that goes away (a client that disconnects) ends the statement. An error ends the stream
+/// with that error, never silently.
+pub fn export(
+    db: DatabaseConnection,
+    manufacturer_id: Uuid,
+    filter: Filter,
+    chunk: usize,
+) -> impl Stream<Item = Result<Vec<Model>, StoreError>> + Send + 'static {
+    let chunk = chunk.max(1);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Model>, StoreError>>(2);
+    tokio::spawn(async move {
+        let rows = match filtered(manufacturer_id, &filter).stream(&db).await {
+            Ok(rows) => rows,
+            Err(e) => {
+                let _ = tx.send(Err(e.into())).await;
+                return;
+            }
+        };
+        futures_util::pin_mut!(rows);
+        let mut batch = Vec::with_capacity(chunk);
+        while let Some(row) = rows.next().await {
+            match row {
+                Ok(r) => {
+                    batch.push(r);
+                    if batch.len() == chunk
+                        && tx.send(Ok(std::mem::replace(&mut batch, Vec::with_capacity(chunk)))).await.is_err()
+                    {
+                        return;
+                    }
+                }
+                Err(e) => {
+                    let _ = tx.send(Err(e.into())).await;
+                    return;
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = tx.send(Ok(batch)).await;
+        }
+    });
+    futures_util::stream::unfold(rx, |mut rx| async move { rx.recv().await.map(|item| (item, rx)) }).fuse()
 }
 
 /// Photos of the given reports, in upload order.

@@ -7,19 +7,21 @@
 //! the write lock, on PostgreSQL the line's row is locked `FOR UPDATE`, which waits for (and then
 //! holds off) report inserts of that line, whose foreign-key check takes a share lock on that row.
 
+use std::collections::BTreeMap;
+
 use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
 };
-use time::{Duration, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::StoreError;
 use super::entities::report_rollup::{self, Column};
-use super::entities::{product_line, report};
+use super::entities::{line_day, product_line, report, scan_count};
 use crate::domain::Kind;
-use crate::domain::rollup::{self, CellKey, Difference, Fact, Grain, Measures, Tally};
+use crate::domain::rollup::{self, CellKey, DayTotal, DayTotals, Difference, Fact, Grain, Measures, Tally};
 
 /// Rows per INSERT: 19 values each stays far below SQLite's bound-parameter limit.
 const ROWS_PER_STATEMENT: usize = 500;
@@ -80,10 +82,144 @@ pub(crate) fn measures_of(r: &report_rollup::Model) -> Measures {
     }
 }
 
-/// Adds the tally to the stored cells, inside the caller's transaction. Rows go in key order, so
-/// concurrent writers (several processes on one PostgreSQL) lock cells in the same order.
+/// Adds the tally to the stored cells and to the lines' day totals, inside the caller's
+/// transaction. Rows go in key order, so concurrent writers (several processes on one PostgreSQL)
+/// lock cells in the same order.
 pub async fn add<C: ConnectionTrait>(conn: &C, tally: &Tally) -> Result<(), DbErr> {
-    write(conn, tally, true).await
+    write(conn, tally, true).await?;
+    write_days(conn, &tally.day_totals(), DayPart::Reports).await
+}
+
+const DAY_MEASURES: [line_day::Column; 13] = [
+    line_day::Column::Reports,
+    line_day::Column::Defects,
+    line_day::Column::Usability,
+    line_day::Column::Praise,
+    line_day::Column::Other,
+    line_day::Column::Rating1,
+    line_day::Column::Rating2,
+    line_day::Column::Rating3,
+    line_day::Column::Rating4,
+    line_day::Column::Rating5,
+    line_day::Column::NpsPromoters,
+    line_day::Column::NpsPassives,
+    line_day::Column::NpsDetractors,
+];
+
+/// Which half of a day total a writer adds to: the report writer adds report counts, the scan
+/// counter adds scans; a rebuild writes whole rows.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DayPart {
+    Reports,
+    Scans,
+    Whole,
+}
+
+fn day_active(line: Uuid, day: Date, t: &DayTotal) -> line_day::ActiveModel {
+    let m = &t.measures;
+    let [r1, r2, r3, r4, r5] = m.ratings;
+    line_day::ActiveModel {
+        product_line_id: Set(line),
+        day: Set(day),
+        reports: Set(m.reports),
+        defects: Set(m.defects),
+        usability: Set(m.usability),
+        praise: Set(m.praise),
+        other: Set(m.other),
+        rating_1: Set(r1),
+        rating_2: Set(r2),
+        rating_3: Set(r3),
+        rating_4: Set(r4),
+        rating_5: Set(r5),
+        nps_promoters: Set(m.nps_promoters),
+        nps_passives: Set(m.nps_passives),
+        nps_detractors: Set(m.nps_detractors),
+        human: Set(t.human_scans),
+        bot: Set(t.bot_scans),
+    }
+}
+
+fn day_total_of(r: &line_day::Model) -> DayTotal {
+    DayTotal {
+        measures: Measures {
+            reports: r.reports,
+            defects: r.defects,
+            usability: r.usability,
+            praise: r.praise,
+            other: r.other,
+            ratings: [r.rating_1, r.rating_2, r.rating_3, r.rating_4, r.rating_5],
+            nps_promoters: r.nps_promoters,
+            nps_passives: r.nps_passives,
+            nps_detractors: r.nps_detractors,
+        },
+        human_scans: r.human,
+        bot_scans: r.bot,
+    }
+}
+
+/// Writes day totals inside the caller's transaction: `Whole` inserts rows (after a rebuild's
+/// delete); the other parts add their half to the row, creating it when the day has none yet.
+pub(crate) async fn write_days<C: ConnectionTrait>(conn: &C, days: &DayTotals, part: DayPart) -> Result<(), DbErr> {
+    let rows: Vec<line_day::ActiveModel> = days.iter().map(|((line, day), t)| day_active(*line, *day, t)).collect();
+    for chunk in rows.chunks(ROWS_PER_STATEMENT) {
+        let insert = line_day::Entity::insert_many(chunk.iter().cloned());
+        let added: &[line_day::Column] = match part {
+            DayPart::Whole => {
+                insert.exec_without_returning(conn).await?;
+                continue;
+            }
+            DayPart::Reports => &DAY_MEASURES,
+            DayPart::Scans => &[line_day::Column::Human, line_day::Column::Bot],
+        };
+        let mut on_conflict = OnConflict::columns([line_day::Column::ProductLineId, line_day::Column::Day]);
+        for col in added {
+            let name = sea_orm::IdenStatic::as_str(col);
+            on_conflict.value(*col, Expr::cust(format!("line_days.{name} + excluded.{name}")));
+        }
+        insert.on_conflict(on_conflict.to_owned()).exec_without_returning(conn).await?;
+    }
+    Ok(())
+}
+
+/// The day totals of one line for the days `[from, to)`: report counts from `tally` (the line's
+/// recomputed cells of those days), scans summed from the scan counts.
+async fn recompute_days<C: ConnectionTrait>(
+    conn: &C,
+    line: Uuid,
+    from: Date,
+    to: Date,
+    tally: &Tally,
+) -> Result<DayTotals, StoreError> {
+    let mut days = tally.day_totals();
+    let scans: Vec<(Date, i64, i64)> = scan_count::Entity::find()
+        .select_only()
+        .column(scan_count::Column::Day)
+        .column_as(Expr::cust("CAST(SUM(human) AS BIGINT)"), "human")
+        .column_as(Expr::cust("CAST(SUM(bot) AS BIGINT)"), "bot")
+        .filter(scan_count::Column::ProductLineId.eq(line))
+        .filter(scan_count::Column::Day.gte(from))
+        .filter(scan_count::Column::Day.lt(to))
+        .group_by(scan_count::Column::Day)
+        .into_tuple()
+        .all(conn)
+        .await?;
+    for (day, human, bot) in scans {
+        let t = days.entry((line, day)).or_default();
+        t.human_scans += human;
+        t.bot_scans += bot;
+    }
+    days.retain(|_, t| !t.is_zero());
+    Ok(days)
+}
+
+async fn stored_days<C: ConnectionTrait>(conn: &C, line: Uuid, from: Date, to: Date) -> Result<DayTotals, StoreError> {
+    let rows = line_day::Entity::find()
+        .filter(line_day::Column::ProductLineId.eq(line))
+        .filter(line_day::Column::Day.gte(from))
+        .filter(line_day::Column::Day.lt(to))
+        .all(conn)
+        .await?;
+    Ok(rows.iter().map(|r| ((r.product_line_id, r.day), day_total_of(r))).collect::<BTreeMap<_, _>>())
 }
 
 async fn write<C: ConnectionTrait>(conn: &C, tally: &Tally, accumulate: bool) -> Result<(), DbErr> {
@@ -230,8 +366,14 @@ async fn months(db: &DatabaseConnection, line: Uuid) -> Result<Vec<(OffsetDateTi
         .into_tuple()
         .one(db)
         .await?;
-    let first = [first_report, first_cell].into_iter().flatten().min();
-    let last = [last_report, last_cell].into_iter().flatten().max();
+    let (first_scan, last_scan) =
+        day_span(db, scan_count::Entity, scan_count::Column::ProductLineId, scan_count::Column::Day, line).await?;
+    let (first_day, last_day) =
+        day_span(db, line_day::Entity, line_day::Column::ProductLineId, line_day::Column::Day, line).await?;
+    let midnight = |d: Date| d.midnight().assume_utc();
+    let first =
+        [first_report, first_cell, first_scan.map(midnight), first_day.map(midnight)].into_iter().flatten().min();
+    let last = [last_report, last_cell, last_scan.map(midnight), last_day.map(midnight)].into_iter().flatten().max();
     let (Some(first), Some(last)) = (first, last) else { return Ok(Vec::new()) };
     // A margin of a day each side: text order on SQLite may put a report a second off (see
     // `recompute`), and an empty month costs one DELETE.
@@ -244,6 +386,25 @@ async fn months(db: &DatabaseConnection, line: Uuid) -> Result<Vec<(OffsetDateTi
         start = end;
     }
     Ok(out)
+}
+
+/// The first and last day a line has rows for in a table keyed by line and day.
+async fn day_span<E: EntityTrait>(
+    db: &DatabaseConnection,
+    _entity: E,
+    line_col: E::Column,
+    day_col: E::Column,
+    line: Uuid,
+) -> Result<(Option<Date>, Option<Date>), StoreError> {
+    let row: Option<(Option<Date>, Option<Date>)> = E::find()
+        .select_only()
+        .column_as(day_col.min(), "first")
+        .column_as(day_col.max(), "last")
+        .filter(line_col.eq(line))
+        .into_tuple()
+        .one(db)
+        .await?;
+    Ok(row.unwrap_or((None, None)))
 }
 
 async fn lock_line(txn: &DatabaseTransaction, line: Uuid) -> Result<(), StoreError> {
@@ -287,13 +448,28 @@ pub async fn rebuild(
                 .filter(Column::Bucket.lt(end))
                 .exec(&txn)
                 .await?;
+            let (from, to) = (start.date(), end.date());
+            line_day::Entity::delete_many()
+                .filter(line_day::Column::ProductLineId.eq(*line))
+                .filter(line_day::Column::Day.gte(from))
+                .filter(line_day::Column::Day.lt(to))
+                .exec(&txn)
+                .await?;
             let tally = recompute(&txn, *line, start, end).await?;
             write(&txn, &tally, false).await?;
+            let days = recompute_days(&txn, *line, from, to, &tally).await?;
+            write_days(&txn, &days, DayPart::Whole).await?;
             txn.commit().await?;
             report.months += 1;
             report.cells += tally.len();
         }
         progress(i + 1, lines.len());
+    }
+    if db.get_database_backend() == DatabaseBackend::Postgres {
+        // Fresh statistics for the planner, and (VACUUM) the visibility map that lets the
+        // comparison of every line read `line_days` from its covering index alone.
+        db.execute_unprepared("VACUUM (ANALYZE) line_days").await?;
+        db.execute_unprepared("ANALYZE report_rollups").await?;
     }
     Ok(report)
 }
@@ -314,10 +490,14 @@ pub async fn check(
             } else {
                 db.begin().await?
             };
-            let stored = stored(&txn, *line, start, end).await?;
+            let (from, to) = (start.date(), end.date());
+            let stored_cells = stored(&txn, *line, start, end).await?;
             let expected = recompute(&txn, *line, start, end).await?;
+            let stored_days = stored_days(&txn, *line, from, to).await?;
+            let expected_days = recompute_days(&txn, *line, from, to, &expected).await?;
             txn.commit().await?;
-            differences.extend(rollup::compare(&stored, &expected));
+            differences.extend(rollup::compare(&stored_cells, &expected));
+            differences.extend(rollup::compare_days(&stored_days, &expected_days));
         }
         progress(i + 1, lines.len());
     }

@@ -2,16 +2,22 @@
 //! transaction per second. A crash loses at most the last second of counts (documented in the
 //! README); reports are never batched this way.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use sea_orm::sea_query::{Expr, OnConflict};
-use sea_orm::{ActiveValue::Set, ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::sea_query::{Expr, LockType, OnConflict};
+use sea_orm::{
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder, QuerySelect,
+};
 use uuid::Uuid;
 
 use super::StoreError;
+use super::entities::product_line;
 use super::entities::scan_count::{self, Column};
+use super::rollups::DayPart;
+use crate::domain::rollup::DayTotals;
 
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 struct Key {
@@ -82,6 +88,27 @@ impl ScanCounter {
 
 async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Result<(), StoreError> {
     let txn = super::begin_write(db).await?;
+    let mut days: DayTotals = BTreeMap::new();
+    for (key, (human, bot)) in counts {
+        let t = days.entry((key.line, key.day)).or_default();
+        t.human_scans += human;
+        t.bot_scans += bot;
+    }
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // A rollup rebuild holds its line `FOR UPDATE` while it recomputes the line's day totals
+        // from the scan counts: wait for it rather than add to rows it is replacing. In id order,
+        // so two flushes never wait on each other crosswise.
+        let lines: BTreeSet<Uuid> = counts.keys().map(|k| k.line).collect();
+        let _: Vec<Uuid> = product_line::Entity::find()
+            .select_only()
+            .column(product_line::Column::Id)
+            .filter(product_line::Column::Id.is_in(lines))
+            .order_by_asc(product_line::Column::Id)
+            .lock(LockType::KeyShare)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+    }
     for (key, (human, bot)) in counts {
         let row = scan_count::ActiveModel {
             product_line_id: Set(key.line),
@@ -100,6 +127,7 @@ async fn write(db: &DatabaseConnection, counts: &HashMap<Key, (i64, i64)>) -> Re
             .exec_without_returning(&txn)
             .await?;
     }
+    super::rollups::write_days(&txn, &days, DayPart::Scans).await?;
     txn.commit().await?;
     Ok(())
 }

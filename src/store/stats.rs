@@ -13,9 +13,10 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::StoreError;
+use super::entities::line_day;
 use super::entities::report_rollup::{self, Column, Entity};
 use super::rollups::measures_of;
-use crate::domain::rollup::{Grain, Measures, Window};
+use crate::domain::rollup::{DayTotal, Grain, Measures, Window};
 
 /// One line's numbers over a window.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -271,5 +272,80 @@ pub async fn by_line_and_category(
         }
     }
     out.retain(|_, n| *n > 0);
+    Ok(out)
+}
+
+/// One line's day totals over two adjacent periods of whole UTC days.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct TwoPeriods {
+    /// The days `previous_from..from`.
+    pub previous: DayTotal,
+    /// The days `from..=until`.
+    pub current: DayTotal,
+}
+
+struct PeriodRow {
+    line: Uuid,
+    current: bool,
+    total: DayTotal,
+}
+
+impl FromQueryResult for PeriodRow {
+    fn from_query_result(res: &QueryResult, pre: &str) -> Result<Self, DbErr> {
+        let summed = Summed::from_query_result(res, pre)?;
+        Ok(PeriodRow {
+            line: res.try_get(pre, "line")?,
+            current: res.try_get::<i32>(pre, "current")? == 1,
+            total: DayTotal {
+                measures: summed.m,
+                human_scans: res.try_get(pre, "human")?,
+                bot_scans: res.try_get(pre, "bot")?,
+            },
+        })
+    }
+}
+
+/// Every given line's report counts and scans for the days `from..=until` and for the days
+/// `previous_from..from` before them, in one read of `line_days`: a key range of about one row per
+/// line and day, each period summed by the database. Lines without a row in either period are left
+/// out.
+#[tracing::instrument(skip_all, fields(lines = lines.len()))]
+pub async fn lines_over_days(
+    db: &DatabaseConnection,
+    lines: &[Uuid],
+    previous_from: Date,
+    from: Date,
+    until: Date,
+) -> Result<BTreeMap<Uuid, TwoPeriods>, StoreError> {
+    let mut out: BTreeMap<Uuid, TwoPeriods> = BTreeMap::new();
+    for chunk in lines.chunks(500) {
+        let mut q = line_day::Entity::find()
+            .select_only()
+            .column_as(line_day::Column::ProductLineId, "line")
+            // A literal, not a bound value: `Date` prints as `YYYY-MM-DD`, which PostgreSQL reads as
+            // a date and SQLite compares as the text it stores.
+            .column_as(Expr::cust(format!("CASE WHEN day >= '{from}' THEN 1 ELSE 0 END")), "current");
+        for name in MEASURE_NAMES.into_iter().chain(["human", "bot"]) {
+            q = q.column_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), name);
+        }
+        let rows: Vec<PeriodRow> = q
+            .filter(line_day::Column::ProductLineId.is_in(chunk.iter().copied()))
+            .filter(line_day::Column::Day.gte(previous_from))
+            .filter(line_day::Column::Day.lte(until))
+            // By position: the line, then the period.
+            .group_by(Expr::cust("1"))
+            .group_by(Expr::cust("2"))
+            .into_model()
+            .all(db)
+            .await?;
+        for r in rows {
+            let entry = out.entry(r.line).or_default();
+            if r.current {
+                entry.current = r.total;
+            } else {
+                entry.previous = r.total;
+            }
+        }
+    }
     Ok(out)
 }

@@ -18,6 +18,9 @@ enum Op {
     Burst(Vec<ReportSpec>),
     /// The same submission again (same fingerprint): stored once, counted once.
     Duplicate(usize),
+    /// Page views on days around the month's end (human or bot, with or without a lot), flushed:
+    /// they reach the lines' day totals through the scan counter, not the report writer.
+    Scans(Vec<(i64, Option<&'static str>, bool)>),
     Rebuild,
 }
 
@@ -49,6 +52,11 @@ fn ops() -> impl Strategy<Value = Vec<Op>> {
     let op = prop_oneof![
         4 => prop::collection::vec(report_spec(), 1..12).prop_map(Op::Burst),
         2 => (0usize..64).prop_map(Op::Duplicate),
+        2 => prop::collection::vec(
+            (-1i64..=1, prop::option::of(prop::sample::select(vec!["L1", "L2"])), any::<bool>()),
+            1..8
+        )
+        .prop_map(Op::Scans),
         1 => Just(Op::Rebuild),
     ];
     prop::collection::vec(op, 1..10)
@@ -97,6 +105,13 @@ async fn random_submissions_duplicates_and_rebuilds_leave_rollups_equal_to_a_rec
                     );
                 }
                 Op::Duplicate(_) => {}
+                Op::Scans(views) => {
+                    for (offset, lot, bot) in views {
+                        let day = datetime!(2026-11-01 00:00 UTC).date() + Duration::days(*offset);
+                        app.state.scans.record(line, day, *lot, *bot);
+                    }
+                    app.flush_scans().await;
+                }
                 Op::Rebuild => {
                     scanback::store::rollups::rebuild(&app.db, |_, _| {}).await.expect("rebuild");
                 }
@@ -186,11 +201,16 @@ async fn check_names_a_damaged_cell_and_exits_non_zero_until_a_rebuild_repairs_i
         let s = ReportSpec { lot: Some("L7"), ..ReportSpec::new(datetime!(2026-11-20 08:00 UTC), kind, 3) };
         app.insert_report(m.manufacturer_id, line, &s).await.unwrap();
     }
+    for lot in [Some("L7"), None, None] {
+        app.state.scans.record(line, datetime!(2026-11-20 00:00 UTC).date(), lot, false);
+    }
+    app.flush_scans().await;
     let ok = app.cli(&["rollups", "check"]);
     assert!(ok.status.success(), "{}", String::from_utf8_lossy(&ok.stderr));
 
     app.db.execute_unprepared("UPDATE report_rollups SET reports = reports + 1 WHERE grain = 2").await.unwrap();
     app.db.execute_unprepared("DELETE FROM report_rollups WHERE grain = 0 AND kind = 'praise'").await.unwrap();
+    app.db.execute_unprepared("UPDATE line_days SET human = human + 1").await.unwrap();
     let bad = app.cli(&["rollups", "check"]);
     assert!(!bad.status.success(), "a damaged rollup makes check fail");
     let printed = String::from_utf8_lossy(&bad.stdout);
@@ -199,7 +219,11 @@ async fn check_names_a_damaged_cell_and_exits_non_zero_until_a_rebuild_repairs_i
         printed.contains("Quarter") && printed.contains("kind=\"praise\"") && printed.contains("stored 0"),
         "{printed}"
     );
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("2 rollup cell(s) differ"));
+    assert!(
+        printed.contains("day total 2026-11-20: stored 2 reports and 4/0 human/bot scans, raw rows give 2 and 3/0"),
+        "{printed}"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("3 rollup cell(s) differ"));
 
     let rebuilt = app.cli(&["rollups", "rebuild"]);
     assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));

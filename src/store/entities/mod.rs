@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod broadcast;
 pub mod digest_claim;
 pub mod invitation;
+pub mod line_day;
 pub mod line_link;
 pub mod login_failure;
 pub mod lot_volume;

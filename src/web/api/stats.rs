@@ -209,25 +209,19 @@ async fn lines(
     let (previous_from, previous_until) = (previous.start().date(), previous.end().date() - Duration::days(1));
     let all = store::product_lines::list(&state.app.db, who.id.get()).await?;
     let ids: Vec<Uuid> = all.iter().map(|l| l.id).collect();
-    let current = store::stats::lines(&state.app.db, who.id.get(), window).await?;
-    let before = store::stats::lines(&state.app.db, who.id.get(), previous).await?;
-    let scans_now = store::scan_counts::per_line(&state.app.db, &ids, from, until).await?;
-    let scans_before = store::scan_counts::per_line(&state.app.db, &ids, previous_from, previous_until).await?;
+    let totals = store::stats::lines_over_days(&state.app.db, &ids, previous_from, from, until).await?;
     let mut lines: Vec<LineTotals> = all
         .into_iter()
-        .map(|l| LineTotals {
-            current: Totals::new(
-                current.get(&l.id).copied().unwrap_or_default(),
-                scans_now.get(&l.id).map_or(0, |s| s.0),
-            ),
-            previous: Totals::new(
-                before.get(&l.id).copied().unwrap_or_default(),
-                scans_before.get(&l.id).map_or(0, |s| s.0),
-            ),
-            product_line_id: l.id,
-            name: l.name,
-            code: l.code,
-            status: l.status,
+        .map(|l| {
+            let t = totals.get(&l.id).copied().unwrap_or_default();
+            LineTotals {
+                current: Totals::new(t.current.measures, t.current.human_scans),
+                previous: Totals::new(t.previous.measures, t.previous.human_scans),
+                product_line_id: l.id,
+                name: l.name,
+                code: l.code,
+                status: l.status,
+            }
         })
         .collect();
     lines.sort_by(|a, b| b.current.reports.cmp(&a.current.reports).then_with(|| a.name.cmp(&b.name)));

@@ -41,8 +41,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Reports per inbox page.
 const PAGE_SIZE: u64 = 50;
-/// Rows per database round trip while the CSV streams.
-const CSV_CHUNK: u64 = 1000;
+/// Rows per piece of the HTTP body while the CSV streams.
+const CSV_CHUNK: usize = 1000;
 /// Characters of a comment shown in the list (the report page shows all of it).
 const EXCERPT_CHARS: usize = 160;
 
@@ -340,9 +340,9 @@ async fn export(
         .map_err(DashError::from_app(member.locale))?;
     let mut first = true;
     let body = chunks.map_ok(move |reports| {
-        let mut chunk = String::new();
+        let mut chunk = Vec::with_capacity(256 * reports.len());
         if std::mem::take(&mut first) {
-            chunk.push_str(CSV_HEADER);
+            chunk.extend_from_slice(CSV_HEADER.as_bytes());
         }
         push_csv_rows(&mut chunk, &reports);
         Bytes::from(chunk)
