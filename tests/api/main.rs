@@ -25,6 +25,7 @@ mod print_share;
 mod product_lines;
 mod replies;
 mod reports;
+mod resubmission;
 mod roles;
 mod rollups;
 mod scan_page;
