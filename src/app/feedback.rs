@@ -94,11 +94,17 @@ fn photo_error_key(e: &PhotoError) -> &'static str {
     }
 }
 
-/// Decodes, turns upright and re-encodes the photos; CPU work, kept off the async workers.
-async fn decode_photos(photos: Vec<Vec<u8>>) -> Result<Result<Vec<Processed>, PhotoError>, SubmitError> {
-    tokio::task::spawn_blocking(move || photos.iter().map(|p| crate::photos::process(p)).collect())
-        .await
-        .map_err(|e| SubmitError::Unexpected(anyhow::anyhow!("photo task failed: {e}")))
+/// Decodes, turns upright and re-encodes the photos, one decode slot per photo (CPU and memory
+/// bound: see [`App::decode_photo`]).
+async fn decode_photos(app: &App, photos: Vec<Vec<u8>>) -> Result<Result<Vec<Processed>, PhotoError>, SubmitError> {
+    let mut out = Vec::with_capacity(photos.len());
+    for photo in photos {
+        match app.decode_photo(move || crate::photos::process(&photo)).await? {
+            Ok(p) => out.push(p),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok(out))
 }
 
 /// Validates and stores one submission for `line`. Returns once the report is committed.
@@ -135,7 +141,7 @@ pub async fn submit(
     let processed = if photos.is_empty() {
         Vec::new()
     } else {
-        match decode_photos(photos).await? {
+        match decode_photos(app, photos).await? {
             Ok(p) => p,
             Err(e) => return Err(SubmitError::Invalid(FieldErrors::from([("photo", photo_error_key(&e))]))),
         }

@@ -207,15 +207,16 @@ pub async fn set_image(app: &App, who: ManufacturerId, id: LineId, file: bytes::
     let line = get_model(app, who, id).await?;
     let dir = app.settings.data_dir.clone();
     let line_id = line.id;
-    let (path, w, h) = tokio::task::spawn_blocking(move || {
-        let (jpeg, w, h) =
-            crate::photos::product_image(&file).map_err(|e| AppError::invalid("image", e.to_string()))?;
-        let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
-        Ok::<_, AppError>((path, w, h))
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("image task failed: {e}")))??;
+    let (path, w, h) = app
+        .decode_photo(move || {
+            let (jpeg, w, h) =
+                crate::photos::product_image(&file).map_err(|e| AppError::invalid("image", e.to_string()))?;
+            let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
+                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
+            Ok::<_, AppError>((path, w, h))
+        })
+        .await
+        .map_err(|e| AppError::Unexpected(e.context("image task failed")))??;
     match store::product_lines::set_image(&app.db, who.get(), id.get(), Some((path.clone(), w, h))).await {
         Ok((line, previous)) => {
             app.lines.invalidate(&line.code);
