@@ -5,14 +5,25 @@
 use std::io::Cursor;
 
 use image::codecs::jpeg::JpegEncoder;
-use image::imageops::FilterType;
 use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits};
 
 /// Largest upload accepted per photo.
 pub const MAX_FILE_BYTES: usize = 10 * 1024 * 1024;
-/// Largest decoded picture: 40 megapixels covers every phone camera; more is a decompression bomb.
-pub const MAX_PIXELS: u64 = 40_000_000;
+/// Largest decoded picture: 25 megapixels covers what phone cameras save by default (12 MP, or
+/// 24 MP at 5712 x 4284); more is refused from the header, before a pixel is decoded. Browsers with
+/// JavaScript shrink photos to 1600 px before sending, so this bites only large files sent as they are.
+pub const MAX_PIXELS: u64 = 25_000_000;
 pub const MAX_SIDE: u32 = 12_000;
+/// Memory budget of one decode: the decoded buffer (width x height x bytes per pixel, from the
+/// header) may not exceed this, so a 25 MP RGBA picture fits and a 16-bit one of that size does not.
+/// With [`decode_jobs`] decodes at once, photo decoding needs at most `decode_jobs() x` this.
+pub const MAX_DECODE_BYTES: u64 = 100 * 1024 * 1024;
+
+/// How many photos may be decoded at once: one per core. More would not finish sooner, and each
+/// holds up to [`MAX_DECODE_BYTES`].
+pub fn decode_jobs() -> usize {
+    std::thread::available_parallelism().map(std::num::NonZero::get).unwrap_or(2)
+}
 /// Long side of the kept photo and of its thumbnail.
 pub const DISPLAY_SIDE: u32 = 1600;
 pub const THUMB_SIDE: u32 = 320;
@@ -43,15 +54,13 @@ pub const PRODUCT_SIDE: u32 = 480;
 
 /// A product picture for the scan page: one small JPEG. Returns (bytes, width, height).
 pub fn product_image(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), PhotoError> {
-    let img = decode(bytes)?;
-    let small = shrink(&img, PRODUCT_SIDE);
+    let small = decode_shrunk(bytes, PRODUCT_SIDE)?;
     Ok((jpeg(&small, 80)?, small.width(), small.height()))
 }
 
 pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
-    let img = decode(bytes)?;
-    let display = shrink(&img, DISPLAY_SIDE);
-    let thumb = shrink(&img, THUMB_SIDE);
+    let display = decode_shrunk(bytes, DISPLAY_SIDE)?;
+    let thumb = shrink(&display, THUMB_SIDE);
     Ok(Processed {
         width: display.width(),
         height: display.height(),
@@ -60,8 +69,20 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
     })
 }
 
-/// Decodes under the limits and turns the picture upright.
-fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
+/// Decodes under the limits, shrinks to `side` and turns the picture upright. The full-size buffer
+/// is the only large allocation: shrinking averages straight into the small picture, and turning
+/// and the RGB conversion happen on that.
+fn decode_shrunk(bytes: &[u8], side: u32) -> Result<DynamicImage, PhotoError> {
+    let (img, orientation) = decode(bytes)?;
+    let mut small = shrink(&img, side);
+    drop(img);
+    if let Some(o) = orientation {
+        small.apply_orientation(o);
+    }
+    Ok(DynamicImage::ImageRgb8(small.into_rgb8()))
+}
+
+fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<image::metadata::Orientation>), PhotoError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(PhotoError::TooLarge);
     }
@@ -73,20 +94,17 @@ fn decode(bytes: &[u8]) -> Result<DynamicImage, PhotoError> {
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_PIXELS * 4 + (64 << 20));
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(map_decode)?;
     let (w, h) = decoder.dimensions();
-    // Checked before a single pixel is decoded.
-    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+    // Checked from the header, before a single pixel is decoded (not every codec honours max_alloc).
+    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES {
         return Err(PhotoError::TooManyPixels);
     }
     let orientation = decoder.orientation().ok();
-    let mut img = DynamicImage::from_decoder(decoder).map_err(map_decode)?;
-    if let Some(o) = orientation {
-        img.apply_orientation(o);
-    }
-    Ok(DynamicImage::ImageRgb8(img.to_rgb8()))
+    let img = DynamicImage::from_decoder(decoder).map_err(map_decode)?;
+    Ok((img, orientation))
 }
 
 fn map_decode(e: image::ImageError) -> PhotoError {
@@ -97,8 +115,10 @@ fn map_decode(e: image::ImageError) -> PhotoError {
     }
 }
 
+/// Area averaging (`thumbnail`) writes straight into the small picture; a filtered resize would
+/// first build a full-height floating-point copy, several times the decoded size.
 fn shrink(img: &DynamicImage, side: u32) -> DynamicImage {
-    if img.width() <= side && img.height() <= side { img.clone() } else { img.resize(side, side, FilterType::Triangle) }
+    if img.width() <= side && img.height() <= side { img.clone() } else { img.thumbnail(side, side) }
 }
 
 fn jpeg(img: &DynamicImage, quality: u8) -> Result<Vec<u8>, PhotoError> {
@@ -135,5 +155,19 @@ mod tests {
         let mut broken = png(100, 100);
         broken.truncate(60);
         assert!(matches!(process(&broken), Err(PhotoError::Corrupt | PhotoError::UnsupportedFormat)));
+    }
+
+    #[test]
+    fn pictures_over_the_pixel_limit_or_the_decode_budget_are_refused_from_the_header() {
+        // 6000 x 4200 = 25.2 MP: one row too many; refused before decoding.
+        assert_eq!(process(&png(6000, 4200)).err(), Some(PhotoError::TooManyPixels));
+        // 16-bit RGBA at 4000 x 3500 (14 MP) decodes to 112 MB, over the budget.
+        let img = image::ImageBuffer::<image::Rgba<u16>, _>::from_pixel(4000, 3500, image::Rgba([1, 2, 3, 4]));
+        let mut deep = Vec::new();
+        DynamicImage::ImageRgba16(img).write_to(&mut Cursor::new(&mut deep), ImageFormat::Png).unwrap();
+        assert_eq!(process(&deep).err(), Some(PhotoError::TooManyPixels));
+        // At the limit it is accepted and shrunk.
+        let p = process(&png(5000, 5000)).unwrap();
+        assert_eq!((p.width, p.height), (1600, 1600));
     }
 }

@@ -9,7 +9,7 @@ use uuid::Uuid;
 use super::App;
 use crate::domain::feedback::FieldErrors;
 use crate::domain::{FeedbackInput, Locale};
-use crate::photos::PhotoError;
+use crate::photos::{PhotoError, Processed};
 use crate::store::{self, line_cache::CachedLine};
 
 /// A submission as it arrived.
@@ -50,21 +50,37 @@ impl From<store::StoreError> for SubmitError {
     }
 }
 
-/// Identical content from the same client, whatever the window; `client` is the day's hashed
-/// client key, so nothing here can be turned back into an address.
-fn fingerprint(client: &str, input: &FeedbackInput) -> String {
+/// Identical content from the same client, whatever the window: every field the customer sends and
+/// the bytes of every photo, so a resubmission that adds or changes anything is a new report and
+/// only a true double tap is folded into the first. `client` is the day's hashed client key, so
+/// nothing here can be turned back into an address.
+fn fingerprint(client: &str, input: &FeedbackInput, photos: &[Vec<u8>]) -> String {
     let mut h = Sha256::new();
+    // Ticked and unticked must differ even when a ticked box sends an empty value.
+    let consent = match &input.consent {
+        Some(v) => format!("1{v}"),
+        None => String::from("0"),
+    };
     for part in [
         client,
-        &input.kind,
-        &input.rating,
-        &input.category,
+        input.kind.trim(),
+        input.rating.trim(),
+        input.category.trim(),
         input.comment.trim(),
         input.email.trim(),
         input.lot.trim(),
+        input.serial.trim(),
+        input.recommend.trim(),
+        input.usage.trim(),
+        &consent,
     ] {
+        // Length-prefixed, so no field can run into the next.
+        h.update((part.len() as u64).to_le_bytes());
         h.update(part.as_bytes());
-        h.update([0u8]);
+    }
+    h.update((photos.len() as u64).to_le_bytes());
+    for photo in photos {
+        h.update(Sha256::digest(photo));
     }
     hex::encode(&h.finalize()[..16])
 }
@@ -76,6 +92,19 @@ fn photo_error_key(e: &PhotoError) -> &'static str {
         PhotoError::TooManyPixels => "error-photo-pixels",
         PhotoError::Encode(_) => "error-photo-format",
     }
+}
+
+/// Decodes, turns upright and re-encodes the photos, one decode slot per photo (CPU and memory
+/// bound: see [`App::decode_photo`]).
+async fn decode_photos(app: &App, photos: Vec<Vec<u8>>) -> Result<Result<Vec<Processed>, PhotoError>, SubmitError> {
+    let mut out = Vec::with_capacity(photos.len());
+    for photo in photos {
+        match app.decode_photo(move || crate::photos::process(&photo)).await? {
+            Ok(p) => out.push(p),
+            Err(e) => return Ok(Err(e)),
+        }
+    }
+    Ok(Ok(out))
 }
 
 /// Validates and stores one submission for `line`. Returns once the report is committed.
@@ -105,32 +134,48 @@ pub async fn submit(
     let reply = feedback.email.is_some();
     let duplicate = Accepted { duplicate: true, reply, upload_bytes: 0 };
 
-    let [key, previous_key] = store::reports::dedupe_keys(&fingerprint(client, &input), store::now());
+    let [key, previous_key] = store::reports::dedupe_keys(&fingerprint(client, &input, &photos), store::now());
+    let upload_bytes: u64 = photos.iter().map(|p| p.len() as u64).sum();
+    // Photos are decoded before anything is acknowledged, a resubmission's too: a 303 always means
+    // every photo in the request was a readable picture.
+    let processed = if photos.is_empty() {
+        Vec::new()
+    } else {
+        match decode_photos(app, photos).await? {
+            Ok(p) => p,
+            Err(e) => return Err(SubmitError::Invalid(FieldErrors::from([("photo", photo_error_key(&e))]))),
+        }
+    };
     if store::reports::is_duplicate(&app.db, line.line.id, &[key.clone(), previous_key]).await? {
         return Ok(duplicate);
     }
     let report_id = Uuid::now_v7();
-    let upload_bytes: u64 = photos.iter().map(|p| p.len() as u64).sum();
-    // Decoding and re-encoding photos is CPU work: keep it off the async workers.
-    let data_dir = app.settings.data_dir.clone();
-    let stored = tokio::task::spawn_blocking(move || {
-        photos
-            .iter()
-            .enumerate()
-            .map(|(i, upload)| {
-                let processed = crate::photos::process(upload).map_err(Ok)?;
-                store::photo_files::save(&data_dir, report_id, i, &processed).map_err(Err)
-            })
-            .collect::<Result<Vec<_>, Result<PhotoError, std::io::Error>>>()
-    })
-    .await
-    .map_err(|e| anyhow::anyhow!("photo task failed: {e}"))?;
-    let stored = match stored {
-        Ok(s) => s,
-        Err(Ok(photo_error)) => {
-            return Err(SubmitError::Invalid(FieldErrors::from([("photo", photo_error_key(&photo_error))])));
-        }
-        Err(Err(io)) => return Err(anyhow::Error::from(io).context("writing a photo failed").into()),
+
+    let stored = if processed.is_empty() {
+        Vec::new()
+    } else {
+        let data_dir = app.settings.data_dir.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut written = Vec::with_capacity(processed.len());
+            for (i, p) in processed.iter().enumerate() {
+                match store::photo_files::save(&data_dir, report_id, i, p) {
+                    Ok(s) => written.push(s),
+                    Err(e) => {
+                        // Files written before the failure: no row will ever point at them.
+                        let rels: Vec<String> = written
+                            .iter()
+                            .flat_map(|s: &store::reports::StoredPhoto| [s.path.clone(), s.thumb_path.clone()])
+                            .collect();
+                        store::photo_files::remove(&data_dir, &rels);
+                        return Err(e);
+                    }
+                }
+            }
+            Ok(written)
+        })
+        .await
+        .map_err(|e| anyhow::anyhow!("photo task failed: {e}"))?
+        .map_err(|e| anyhow::Error::from(e).context("writing a photo failed"))?
     };
     let files: Vec<String> = stored.iter().flat_map(|p| [p.path.clone(), p.thumb_path.clone()]).collect();
     let new =

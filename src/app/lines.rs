@@ -200,31 +200,51 @@ pub async fn set_form(app: &App, who: ManufacturerId, id: LineId, form: FormConf
     Ok(form)
 }
 
-/// The product picture: a JPEG, PNG or WebP file, shrunk and re-encoded without EXIF.
+/// The product picture: a JPEG, PNG or WebP file, shrunk and re-encoded without EXIF. Each upload
+/// gets a new file name, so the live picture can be cached as immutable; the picture it replaces is
+/// removed from disk, and its URL answers 404 from then on.
 pub async fn set_image(app: &App, who: ManufacturerId, id: LineId, file: bytes::Bytes) -> Result<Line, AppError> {
     let line = get_model(app, who, id).await?;
     let dir = app.settings.data_dir.clone();
     let line_id = line.id;
-    let saved = tokio::task::spawn_blocking(move || {
-        let (jpeg, w, h) =
-            crate::photos::product_image(&file).map_err(|e| AppError::invalid("image", e.to_string()))?;
-        let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
-            .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
-        Ok::<_, AppError>((path, w, h))
-    })
-    .await
-    .map_err(|e| AppError::Unexpected(anyhow::anyhow!("image task failed: {e}")))??;
-    let line = store::product_lines::set_image(&app.db, who.get(), id.get(), Some(saved))
+    let (path, w, h) = app
+        .decode_photo(move || {
+            let (jpeg, w, h) =
+                crate::photos::product_image(&file).map_err(|e| AppError::invalid("image", e.to_string()))?;
+            let path = store::photo_files::save_product_image(&dir, line_id, &jpeg)
+                .map_err(|e| AppError::Unexpected(anyhow::anyhow!("cannot write the picture: {e}")))?;
+            Ok::<_, AppError>((path, w, h))
+        })
         .await
-        .map_err(AppError::unless_missing("product line"))?;
-    app.lines.invalidate(&line.code);
-    Ok(line.into())
+        .map_err(|e| AppError::Unexpected(e.context("image task failed")))??;
+    match store::product_lines::set_image(&app.db, who.get(), id.get(), Some((path.clone(), w, h))).await {
+        Ok((line, previous)) => {
+            app.lines.invalidate(&line.code);
+            remove_picture(app, previous).await;
+            Ok(line.into())
+        }
+        Err(e) => {
+            // Not committed: no line points at the new file.
+            remove_picture(app, Some(path)).await;
+            Err(AppError::unless_missing("product line")(e))
+        }
+    }
 }
 
 pub async fn clear_image(app: &App, who: ManufacturerId, id: LineId) -> Result<Line, AppError> {
-    let line = store::product_lines::set_image(&app.db, who.get(), id.get(), None)
+    let (line, previous) = store::product_lines::set_image(&app.db, who.get(), id.get(), None)
         .await
         .map_err(AppError::unless_missing("product line"))?;
     app.lines.invalidate(&line.code);
+    remove_picture(app, previous).await;
     Ok(line.into())
+}
+
+/// Removes a picture file no line points at any more (after the commit: a crash in between leaves
+/// a stray file, never a line pointing at a missing one).
+async fn remove_picture(app: &App, rel: Option<String>) {
+    if let Some(rel) = rel {
+        let dir = app.settings.data_dir.clone();
+        let _ = tokio::task::spawn_blocking(move || store::photo_files::remove(&dir, &[rel])).await;
+    }
 }

@@ -22,7 +22,7 @@ pub mod webhooks;
 use std::sync::Arc;
 
 use sea_orm::DatabaseConnection;
-use tokio::sync::Notify;
+use tokio::sync::{Notify, Semaphore};
 
 pub use error::AppError;
 
@@ -43,6 +43,9 @@ pub struct App {
     pub outbox: Arc<Notify>,
     /// Wakes the webhook deliverer when events were queued.
     pub webhooks: Arc<Notify>,
+    /// Photo decodes at once (one per core, [`crate::photos::decode_jobs`]): each may hold up to
+    /// [`crate::photos::MAX_DECODE_BYTES`], so this bounds the memory photos can take.
+    pub photo_jobs: Arc<Semaphore>,
 }
 
 impl App {
@@ -54,6 +57,23 @@ impl App {
             lines: LineCache::default(),
             outbox: Arc::new(Notify::new()),
             webhooks: Arc::new(Notify::new()),
+            photo_jobs: Arc::new(Semaphore::new(crate::photos::decode_jobs())),
         }
+    }
+
+    /// Runs one photo decode on the blocking pool once a decode slot is free; requests beyond the
+    /// slots wait here, holding only their compressed upload.
+    pub(crate) async fn decode_photo<T: Send + 'static>(
+        &self,
+        job: impl FnOnce() -> T + Send + 'static,
+    ) -> anyhow::Result<T> {
+        let permit = Arc::clone(&self.photo_jobs).acquire_owned().await?;
+        let out = tokio::task::spawn_blocking(move || {
+            let out = job();
+            drop(permit);
+            out
+        })
+        .await?;
+        Ok(out)
     }
 }

@@ -127,14 +127,23 @@ pub async fn set_form(
     Ok(active.update(db).await?)
 }
 
-/// Points the line at a new picture (already written), or at none.
+/// Points the line at a new picture (already written), or at none. Returns the line and the picture
+/// it pointed at before, whose file the caller removes once this has committed. Read and write in
+/// one writing transaction, so two uploads at once cannot both believe they replaced the same file
+/// (which would leave the other's file on disk).
 pub async fn set_image(
     db: &DatabaseConnection,
     manufacturer_id: Uuid,
     id: Uuid,
     image: Option<(String, u32, u32)>,
-) -> Result<Model, StoreError> {
-    let line = get(db, manufacturer_id, id).await?;
+) -> Result<(Model, Option<String>), StoreError> {
+    let txn = super::begin_write(db).await?;
+    let line = product_line::Entity::find_by_id(id)
+        .filter(product_line::Column::ManufacturerId.eq(manufacturer_id))
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    let previous = line.image_path.clone();
     let mut active = line.into_active_model();
     let (path, w, h) = match image {
         Some((p, w, h)) => (Some(p), Some(w as i32), Some(h as i32)),
@@ -143,7 +152,9 @@ pub async fn set_image(
     active.image_path = Set(path);
     active.image_width = Set(w);
     active.image_height = Set(h);
-    Ok(active.update(db).await?)
+    let line = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok((line, previous))
 }
 
 /// Retiring keeps the code resolving (the page says the line is no longer made); it is idempotent.

@@ -262,3 +262,45 @@ async fn text_that_is_not_utf8_comes_back_in_the_form_with_a_clear_message_and_n
     assert_eq!(reports.len(), 1);
     assert_eq!(reports[0]["comment"], "Twice");
 }
+
+#[tokio::test]
+async fn a_replaced_or_deleted_product_picture_is_gone_from_disk_and_its_url_answers_404() {
+    use std::io::Cursor;
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let id = line["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/v1/product-lines/{id}/image"));
+    let lines_dir = app.settings.data_dir.join("lines");
+    let files_on_disk = || -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(&lines_dir)
+            .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+            .unwrap_or_default();
+        names.sort();
+        names
+    };
+    let mut urls = Vec::new();
+    for shade in [30u8, 200] {
+        let mut png = Vec::new();
+        image::DynamicImage::ImageRgb8(image::RgbImage::from_pixel(300, 200, image::Rgb([shade, 90, 90])))
+            .write_to(&mut Cursor::new(&mut png), image::ImageFormat::Png)
+            .unwrap();
+        let res = app.client.put(&url).bearer_auth(&m.api_token).body(png).send().await.unwrap();
+        assert_eq!(res.status(), 200);
+        let body: serde_json::Value = res.json().await.unwrap();
+        urls.push(body["image_url"].as_str().unwrap().to_owned());
+    }
+    assert_ne!(urls[0], urls[1], "a new picture gets a new URL, so the immutable caching stays right");
+    let name = |u: &str| u.rsplit('/').next().unwrap().to_owned();
+    assert_eq!(files_on_disk(), vec![name(&urls[1])], "the replaced file is removed");
+    assert_eq!(app.client.get(&urls[0]).send().await.unwrap().status(), 404);
+    let live = app.client.get(&urls[1]).send().await.unwrap();
+    assert_eq!(live.status(), 200);
+    assert!(live.headers()["cache-control"].to_str().unwrap().contains("immutable"));
+
+    let res = app.client.delete(&url).bearer_auth(&m.api_token).send().await.unwrap();
+    assert!(res.status().is_success(), "{}", res.status());
+    assert!(files_on_disk().is_empty(), "the deleted file is removed");
+    assert_eq!(app.client.get(&urls[1]).send().await.unwrap().status(), 404);
+    let html = app.get_scan_page(line["code"].as_str().unwrap(), Some("en")).await.text().await.unwrap();
+    assert!(!html.contains("class=\"pic\""), "the page no longer shows a picture");
+}

@@ -26,6 +26,7 @@ mod print_share;
 mod product_lines;
 mod replies;
 mod reports;
+mod resubmission;
 mod roles;
 mod rollups;
 mod scan_page;

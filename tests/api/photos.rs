@@ -204,3 +204,36 @@ async fn identical_submissions_with_a_photo_racing_each_other_leave_one_report_a
     }
     assert_eq!(files, 2, "one photo and its thumbnail; the losers' files are removed");
 }
+
+/// A real PNG of `side` x `side` black pixels: a few hundred kilobytes that decode to side² x 3 bytes.
+fn big_black_png(side: u32) -> Vec<u8> {
+    use image::ImageEncoder;
+    use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+    let pixels = vec![0u8; side as usize * side as usize * 3];
+    let mut out = Vec::new();
+    PngEncoder::new_with_quality(&mut out, CompressionType::Fast, FilterType::NoFilter)
+        .write_image(&pixels, side, side, image::ExtendedColorType::Rgb8)
+        .unwrap();
+    out
+}
+
+#[tokio::test]
+async fn three_40_megapixel_pngs_are_refused_in_the_visitors_language_and_nothing_is_stored() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let code = line["code"].as_str().unwrap();
+    // The probe's photo bomb: three 6324 x 6324 PNGs, about 0.5 MB in all, 120 MB each decoded.
+    let bomb = big_black_png(6324);
+    assert!(bomb.len() < 1024 * 1024, "{}", bomb.len());
+    let photos = || (0..3).map(|i| (["a.png", "b.png", "c.png"][i], bomb.clone(), "image/png")).collect();
+    let res = app.post_multipart(code, form_with(photos()), "ru").await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("слишком много пикселей (можно не больше 25 мегапикселей)"), "{html}");
+    assert!(html.contains(">See the photo</textarea>"), "the text is kept");
+    let res = app.post_multipart(code, form_with(photos()), "en").await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("too many pixels to process (at most 25 megapixels)"));
+    assert!(app.reports(&m.api_token, line["id"].as_str().unwrap()).await.is_empty());
+    assert!(!app.settings.data_dir.join("photos").exists(), "no photo file written");
+}
