@@ -63,6 +63,8 @@ struct Args {
 }
 
 fn main() -> anyhow::Result<()> {
+    // reqwest is built without a crypto provider of its own (see jobs::webhooks): install ring's.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut args = Args::parse_from(std::env::args().filter(|a| a != "--bench"));
     if args.quick {
         args.runs = args.runs.min(3);
