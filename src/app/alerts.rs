@@ -57,8 +57,11 @@ pub async fn run_once(app: &App, at: OffsetDateTime) -> anyhow::Result<RunReport
     let at = at.to_offset(UtcOffset::UTC);
     let mut report = RunReport::default();
     let mut failed = 0;
+    // Once per run, and before any write transaction: on SQLite the key's first creation would wait
+    // on that transaction's lock.
+    let link_key = super::digests::link_key(app).await?;
     for m in store::manufacturers::list(&app.db).await? {
-        match run_manufacturer(app, &m, at, &mut report).await {
+        match run_manufacturer(app, &m, at, &link_key, &mut report).await {
             Ok(()) => {}
             Err(e) => {
                 failed += 1;
@@ -99,6 +102,7 @@ async fn run_manufacturer(
     app: &App,
     m: &manufacturer::Model,
     at: OffsetDateTime,
+    link_key: &[u8],
     report: &mut RunReport,
 ) -> Result<(), AppError> {
     let t = store::alerts::thresholds(&app.db, m.id).await?;
@@ -135,8 +139,6 @@ async fn run_manufacturer(
         return Ok(());
     }
 
-    // Before the write transaction: on SQLite the key's first creation would wait on its lock.
-    let link_key = super::digests::link_key(app).await?;
     let txn = store::begin_write(&app.db).await.map_err(store::StoreError::from)?;
     store::alerts::lock_manufacturer(&txn, m.id).await?;
     // Read again under the lock: another process may have decided meanwhile.
@@ -183,7 +185,7 @@ async fn run_manufacturer(
             let reports = spike_reports(app, a).await?;
             for r in &recipients {
                 let locale = Locale::parse(&r.locale).unwrap_or(Locale::DEFAULT);
-                let stop = unsubscribe_url(&app.settings.public_url, &link_key, r.id);
+                let stop = unsubscribe_url(&app.settings.public_url, link_key, r.id);
                 let mut mail = compose(app, m, line, a, &reports, *by_scans, &t, locale, &r.email);
                 mail.text_body.push_str(&format!("\n{}\n", Tr(locale).t_str("alert-unsubscribe-line", "url", &stop)));
                 mail.headers = vec![
@@ -515,20 +517,15 @@ pub async fn set_member_choice(
 /// The signed link that stops spike alerts for one member: the RFC 8058 one-click target of their
 /// alert mails (digests have their own, which turns digests off).
 pub fn unsubscribe_url(public_url: &str, key: &[u8], user_id: Uuid) -> String {
-    let id = user_id.simple().to_string();
-    let sig = store::sign(key, &format!("unsubscribe-alerts:{id}"));
-    format!("{public_url}/unsubscribe/alerts/{id}.{sig}")
+    format!("{public_url}/unsubscribe/alerts/{}", super::digests::member_token(key, UNSUBSCRIBE, user_id))
 }
+
+/// What an alert-unsubscribe token is signed for (a digest's token does not stop alerts).
+const UNSUBSCRIBE: &str = "unsubscribe-alerts";
 
 /// The member a signed alert-unsubscribe token names, if the signature holds.
 pub async fn unsubscribe_member(app: &App, token: &str) -> Result<user::Model, AppError> {
-    let (id, sig) = token.split_once('.').ok_or(AppError::NotFound("link"))?;
-    let key = super::digests::link_key(app).await?;
-    if !store::verify_signature(&key, &format!("unsubscribe-alerts:{id}"), sig) {
-        return Err(AppError::NotFound("link"));
-    }
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("link"))?;
-    store::users::get(&app.db, id).await.map_err(AppError::unless_missing("link"))
+    super::digests::member_of_token(app, UNSUBSCRIBE, token).await
 }
 
 /// One-click: this member takes no more spike alerts, at once and without signing in.

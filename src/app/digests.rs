@@ -215,27 +215,34 @@ pub(crate) async fn link_key(app: &App) -> Result<Vec<u8>, AppError> {
     Ok(store::server_keys::get_or_create(&app.db, LINK_KEY).await?)
 }
 
+/// A token `{member}.{signature}` naming one member for one `purpose` (a link in a mail that needs
+/// no sign-in): what digest and alert unsubscribe links carry.
+pub(crate) fn member_token(key: &[u8], purpose: &str, user_id: Uuid) -> String {
+    let id = user_id.simple().to_string();
+    let sig = store::sign(key, &format!("{purpose}:{id}"));
+    format!("{id}.{sig}")
+}
+
+/// The member a [`member_token`] for `purpose` names, if its signature holds.
+pub(crate) async fn member_of_token(app: &App, purpose: &str, token: &str) -> Result<user::Model, AppError> {
+    let (id, sig) = token.split_once('.').ok_or(AppError::NotFound("link"))?;
+    let key = link_key(app).await?;
+    if !store::verify_signature(&key, &format!("{purpose}:{id}"), sig) {
+        return Err(AppError::NotFound("link"));
+    }
+    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("link"))?;
+    store::users::get(&app.db, id).await.map_err(AppError::unless_missing("link"))
+}
+
 /// The signed link of a member's unsubscribe page (also the one-click POST target).
 pub async fn unsubscribe_url(app: &App, user_id: Uuid) -> Result<String, AppError> {
     let key = link_key(app).await?;
-    let id = user_id.simple().to_string();
-    let sig = store::sign(&key, &format!("unsubscribe:{id}"));
-    Ok(format!("{}/unsubscribe/{id}.{sig}", app.settings.public_url))
+    Ok(format!("{}/unsubscribe/{}", app.settings.public_url, member_token(&key, "unsubscribe", user_id)))
 }
 
 /// The member a signed unsubscribe token names, if the signature holds.
 pub async fn unsubscribe_member(app: &App, token: &str) -> Result<user::Model, AppError> {
-    let (id, sig) = token.split_once('.').ok_or(AppError::NotFound("link"))?;
-    let key = link_key(app).await?;
-    if !store::verify_signature(&key, &format!("unsubscribe:{id}"), sig) {
-        return Err(AppError::NotFound("link"));
-    }
-    let id = Uuid::parse_str(id).map_err(|_| AppError::NotFound("link"))?;
-    match store::users::get(&app.db, id).await {
-        Ok(u) => Ok(u),
-        Err(store::StoreError::NotFound) => Err(AppError::NotFound("link")),
-        Err(e) => Err(e.into()),
-    }
+    member_of_token(app, "unsubscribe", token).await
 }
 
 /// One-click unsubscribe (RFC 8058): digests off at once, no sign-in.

@@ -72,7 +72,8 @@ fn decode_form_part(raw: &[u8]) -> (String, bool) {
     }
 }
 
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ReadError> {
+/// The whole body, or `TooLarge` as soon as it passes `limit` (never buffered past it).
+pub async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<Vec<u8>, ReadError> {
     let mut body = Vec::new();
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|e| ReadError::Unreadable(e.to_string()))?;

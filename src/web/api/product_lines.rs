@@ -157,8 +157,17 @@ async fn put_image(
     body: web::Payload,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Owner)?;
-    let body = read_limited(body, crate::photos::MAX_FILE_BYTES).await?;
-    let line = lines::set_image(&state.app, who.id, LineId(*id), body).await?;
+    // The API's own 413 (actix's limit answers in plain text, outside the JSON envelope).
+    let limit = crate::photos::MAX_FILE_BYTES;
+    let body = crate::web::submission::read_limited(body, limit).await.map_err(|e| match e {
+        crate::web::submission::ReadError::TooLarge => {
+            ApiError::TooLarge(format!("the file is larger than {} MB", limit / (1024 * 1024)))
+        }
+        crate::web::submission::ReadError::Unreadable(why) => {
+            ApiError::BadRequest(format!("the upload could not be read: {why}"))
+        }
+    })?;
+    let line = lines::set_image(&state.app, who.id, LineId(*id), body.into()).await?;
     Ok(HttpResponse::Ok().json(LineJson::new(line, &state.app.settings.public_url)))
 }
 
@@ -170,20 +179,4 @@ async fn delete_image(
     who.require(Role::Owner)?;
     lines::clear_image(&state.app, who.id, LineId(*id)).await?;
     Ok(HttpResponse::NoContent().finish())
-}
-
-/// The whole body, refused with a 413 in the API's JSON envelope once it passes `limit` (actix's
-/// own limit answers in plain text).
-async fn read_limited(mut payload: web::Payload, limit: usize) -> Result<web::Bytes, ApiError> {
-    use futures_util::StreamExt;
-    let too_large = || ApiError::TooLarge(format!("the file is larger than {} MB", limit / (1024 * 1024)));
-    let mut body = web::BytesMut::new();
-    while let Some(chunk) = payload.next().await {
-        let chunk = chunk.map_err(|e| ApiError::BadRequest(format!("the upload could not be read: {e}")))?;
-        if body.len() + chunk.len() > limit {
-            return Err(too_large());
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body.freeze())
 }
