@@ -63,7 +63,9 @@ async fn everyone_who_reported_the_problem_and_left_an_email_hears_once() {
 
     let got = mails(&app, 2).await;
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
-    assert_eq!(app.mail.received().len(), 2);
+    let received = app.mail.received();
+    let seen: Vec<(Vec<String>, String)> = received.iter().map(|m| (m.to.clone(), m.subject())).collect();
+    assert_eq!(received.len(), 2, "one mail per recipient, nothing else: {seen:?}");
     let mut to: Vec<String> = got.iter().flat_map(|m| m.to.clone()).collect();
     to.sort();
     assert_eq!(to, vec!["a@example.com", "b@example.ru"]);
