@@ -4,6 +4,7 @@
 pub mod alerts;
 pub mod api_tokens;
 pub mod broadcasts;
+pub mod customers;
 pub mod digest_claims;
 pub mod entities;
 pub mod invitations;

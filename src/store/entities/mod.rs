@@ -13,6 +13,7 @@ pub mod lot_volume;
 pub mod manufacturer;
 pub mod outbox_message;
 pub mod password_reset;
+pub mod privacy_setting;
 pub mod print_share;
 pub mod print_share_line;
 pub mod product_line;
