@@ -37,8 +37,14 @@ async fn all_comments(app: &TestApp, token: &str, line_id: &str) -> Vec<String> 
     }
 }
 
-/// Backs up the app's database into `dir` and restores it into a fresh one; returns its URL.
-fn backup_and_restore(app: &TestApp, dir: &std::path::Path) -> String {
+/// A backup of the app's database, in `dir`.
+enum Backup {
+    Sqlite(std::path::PathBuf),
+    Postgres(std::path::PathBuf),
+}
+
+/// Backs up the app's database into `dir` as an operator would, beside the running server.
+fn backup(app: &TestApp, dir: &std::path::Path) -> Backup {
     let url = &app.settings.database_url;
     if url.starts_with("sqlite:") {
         let file = dir.join("backup.db");
@@ -46,12 +52,7 @@ fn backup_and_restore(app: &TestApp, dir: &std::path::Path) -> String {
         assert!(out.status.success(), "backup: {}", String::from_utf8_lossy(&out.stderr));
         let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(printed["bytes"].as_u64().unwrap() > 0, "{printed}");
-        let again = app.cli(&["backup", "--to", file.to_str().unwrap()]);
-        assert!(!again.status.success(), "an existing file is never overwritten");
-        // Restoring is putting the file where the service expects its database.
-        let restored = dir.join("restored.db");
-        std::fs::copy(&file, &restored).unwrap();
-        format!("sqlite://{}?mode=rwc", restored.display())
+        Backup::Sqlite(file)
     } else {
         let out = app.cli(&["backup", "--to", dir.join("x").to_str().unwrap()]);
         assert!(!out.status.success());
@@ -62,20 +63,38 @@ fn backup_and_restore(app: &TestApp, dir: &std::path::Path) -> String {
             .output()
             .expect("pg_dump (postgresql-client) is installed");
         assert!(out.status.success(), "pg_dump: {}", String::from_utf8_lossy(&out.stderr));
-        let name = format!("scanback_restore_{}", uuid::Uuid::new_v4().simple());
-        let mut restored = url::Url::parse(url).unwrap();
-        let admin = std::process::Command::new("psql")
-            .args([url.as_str(), "-c", &format!("CREATE DATABASE \"{name}\"")])
-            .output()
-            .unwrap();
-        assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
-        restored.set_path(&name);
-        let out = std::process::Command::new("pg_restore")
-            .args(["--no-owner", "--exit-on-error", "--dbname", restored.as_str(), file.to_str().unwrap()])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "pg_restore: {}", String::from_utf8_lossy(&out.stderr));
-        restored.to_string()
+        Backup::Postgres(file)
+    }
+}
+
+/// Restores the backup into a fresh database; returns its URL.
+fn restore(app: &TestApp, backup: &Backup, dir: &std::path::Path) -> String {
+    match backup {
+        Backup::Sqlite(file) => {
+            let again = app.cli(&["backup", "--to", file.to_str().unwrap()]);
+            assert!(!again.status.success(), "an existing file is never overwritten");
+            // Restoring is putting the file where the service expects its database.
+            let restored = dir.join("restored.db");
+            std::fs::copy(file, &restored).unwrap();
+            format!("sqlite://{}?mode=rwc", restored.display())
+        }
+        Backup::Postgres(file) => {
+            let url = &app.settings.database_url;
+            let name = format!("scanback_restore_{}", uuid::Uuid::new_v4().simple());
+            let admin = std::process::Command::new("psql")
+                .args([url.as_str(), "-c", &format!("CREATE DATABASE \"{name}\"")])
+                .output()
+                .unwrap();
+            assert!(admin.status.success(), "{}", String::from_utf8_lossy(&admin.stderr));
+            let mut restored = url::Url::parse(url).unwrap();
+            restored.set_path(&name);
+            let out = std::process::Command::new("pg_restore")
+                .args(["--no-owner", "--exit-on-error", "--dbname", restored.as_str(), file.to_str().unwrap()])
+                .output()
+                .unwrap();
+            assert!(out.status.success(), "pg_restore: {}", String::from_utf8_lossy(&out.stderr));
+            restored.to_string()
+        }
     }
 }
 
@@ -114,12 +133,9 @@ async fn a_backup_under_load_restores_every_report_acknowledged_before_it_began_
 
     let before: Vec<String> = acked.lock().unwrap().clone();
     let dir = tempfile::tempdir().unwrap();
-    let restored_url = {
-        let app = &app;
-        let dir = dir.path().to_owned();
-        tokio::task::block_in_place(move || backup_and_restore(app, &dir))
-    };
+    let taken = tokio::task::block_in_place(|| backup(&app, dir.path()));
     let during = acked.lock().unwrap().len() - before.len();
+    let restored_url = tokio::task::block_in_place(|| restore(&app, &taken, dir.path()));
     tokio::time::sleep(Duration::from_millis(200)).await;
     stop.store(true, Ordering::Relaxed);
     for w in writers {
