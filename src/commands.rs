@@ -343,8 +343,10 @@ pub async fn print_share_revoke(settings: &Settings, id: &str) -> anyhow::Result
 }
 
 fn manufacturer_flag(m: Option<&str>) -> anyhow::Result<Option<ManufacturerId>> {
-    m.map(|m| m.trim().parse::<ManufacturerId>().map_err(|_| anyhow::anyhow!("--manufacturer `{m}` is not a manufacturer id")))
-        .transpose()
+    m.map(|m| {
+        m.trim().parse::<ManufacturerId>().map_err(|_| anyhow::anyhow!("--manufacturer `{m}` is not a manufacturer id"))
+    })
+    .transpose()
 }
 
 /// `scanback customer erase --email E [--manufacturer ID]`: the operator's erasure on request.
@@ -356,7 +358,9 @@ pub async fn customer_erase(
     let scope = manufacturer_flag(manufacturer)?;
     let app = open_app(settings).await?;
     if let Some(m) = scope {
-        store::manufacturers::get(&app.db, m.get()).await.map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
+        store::manufacturers::get(&app.db, m.get())
+            .await
+            .map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
     }
     crate::app::customers::erase(&app, scope, email).await.map_err(|e| cli_message(e, |f| f.replace('_', "-")))
 }
@@ -370,7 +374,9 @@ pub async fn customer_export(
     let scope = manufacturer_flag(manufacturer)?;
     let app = open_app(settings).await?;
     if let Some(m) = scope {
-        store::manufacturers::get(&app.db, m.get()).await.map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
+        store::manufacturers::get(&app.db, m.get())
+            .await
+            .map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
     }
     crate::app::customers::export(&app, scope, email).await.map_err(|e| cli_message(e, |f| f.replace('_', "-")))
 }
@@ -404,30 +410,9 @@ pub async fn backup(settings: &Settings, to: &Path) -> anyhow::Result<Backup> {
     anyhow::ensure!(source.exists(), "the database {} does not exist", source.display());
     anyhow::ensure!(!to.exists(), "--to {} exists already; choose a new file", to.display());
     let target = to.to_str().ok_or_else(|| anyhow::anyhow!("--to {} is not a UTF-8 path", to.display()))?;
-    let db = store::connect(&settings.database_url)
+    let reports = store::backup::sqlite_copy(&settings.database_url, target)
         .await
-        .with_context(|| format!("cannot open the database at {}", source.display()))?;
-    use sea_orm::ConnectionTrait;
-    db.execute_unprepared(&format!("VACUUM INTO '{}'", target.replace('\'', "''")))
-        .await
-        .with_context(|| format!("cannot write the backup to {}", to.display()))?;
-    db.close().await.ok();
-    // Read-only and without the service's pragmas: checking the copy must not change it.
-    let copy = sea_orm::Database::connect(format!("sqlite://{target}?mode=ro"))
-        .await
-        .with_context(|| format!("cannot open the backup {}", to.display()))?;
-    let check = copy
-        .query_one_raw(sea_orm::Statement::from_string(copy.get_database_backend(), "PRAGMA integrity_check"))
-        .await?
-        .and_then(|r| r.try_get_by_index::<String>(0).ok())
-        .unwrap_or_default();
-    anyhow::ensure!(check == "ok", "the backup {} failed its integrity check: {check}", to.display());
-    let reports = copy
-        .query_one_raw(sea_orm::Statement::from_string(copy.get_database_backend(), "SELECT COUNT(*) FROM reports"))
-        .await?
-        .and_then(|r| r.try_get_by_index::<i64>(0).ok())
-        .unwrap_or_default();
-    copy.close().await.ok();
+        .with_context(|| format!("backing up {} to {} failed", source.display(), to.display()))?;
     let bytes = std::fs::metadata(to).map(|m| m.len()).unwrap_or_default();
-    Ok(Backup { file: to.to_owned(), bytes, reports: u64::try_from(reports).unwrap_or_default() })
+    Ok(Backup { file: to.to_owned(), bytes, reports })
 }

@@ -62,7 +62,12 @@ fn networks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ipnet::IpNet>,
         OneOrMany::One(s) => s.split(',').map(str::to_owned).collect(),
         OneOrMany::Many(v) => v,
     };
-    items.iter().map(|s| s.trim()).filter(|s| !s.is_empty()).map(|s| network(s).map_err(serde::de::Error::custom)).collect()
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| network(s).map_err(serde::de::Error::custom))
+        .collect()
 }
 
 /// `10.0.0.0/8`, or one address (`192.0.2.7`, `::1`).

@@ -4,6 +4,7 @@
 //! act across manufacturers.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -35,7 +36,8 @@ pub struct Erasure {
 pub async fn erase(app: &App, scope: Option<ManufacturerId>, email: &str) -> Result<Erasure, AppError> {
     let email = address(email)?;
     let scope = scope.map(ManufacturerId::get);
-    let ids: Vec<Uuid> = store::customers::reports_of(&app.db, scope, &email).await?.into_iter().map(|r| r.id).collect();
+    let ids: Vec<Uuid> =
+        store::customers::reports_of(&app.db, scope, &email).await?.into_iter().map(|r| r.id).collect();
     let erased = store::customers::erase(&app.db, scope, &email, &ids).await?;
     if !erased.files.is_empty() {
         let dir = app.settings.data_dir.clone();
@@ -115,13 +117,11 @@ pub async fn export(app: &App, scope: Option<ManufacturerId>, email: &str) -> Re
     let mut lines: HashMap<Uuid, String> = HashMap::new();
     let mut reports = Vec::with_capacity(rows.len());
     for r in rows {
-        if !manufacturers.contains_key(&r.manufacturer_id) {
-            let name = store::manufacturers::get(&app.db, r.manufacturer_id).await?.name;
-            manufacturers.insert(r.manufacturer_id, name);
+        if let Entry::Vacant(e) = manufacturers.entry(r.manufacturer_id) {
+            e.insert(store::manufacturers::get(&app.db, r.manufacturer_id).await?.name);
         }
-        if !lines.contains_key(&r.product_line_id) {
-            let name = store::product_lines::get(&app.db, r.manufacturer_id, r.product_line_id).await?.name;
-            lines.insert(r.product_line_id, name);
+        if let Entry::Vacant(e) = lines.entry(r.product_line_id) {
+            e.insert(store::product_lines::get(&app.db, r.manufacturer_id, r.product_line_id).await?.name);
         }
         let photos = photos
             .remove(&r.id)
@@ -139,7 +139,12 @@ pub async fn export(app: &App, scope: Option<ManufacturerId>, email: &str) -> Re
             .remove(&r.id)
             .unwrap_or_default()
             .into_iter()
-            .map(|m| ExportedMessage { direction: m.direction, body: m.body, channel: m.channel, created_at: m.created_at })
+            .map(|m| ExportedMessage {
+                direction: m.direction,
+                body: m.body,
+                channel: m.channel,
+                created_at: m.created_at,
+            })
             .collect();
         reports.push(ExportedReport {
             id: r.id,
@@ -184,9 +189,10 @@ pub async fn set_retention(app: &App, who: ManufacturerId, body: &Value) -> Resu
         return Err(AppError::invalid("body", format!("unknown field `{unknown}`")));
     }
     let months = |field: &'static str, v: &Value| -> Result<u16, AppError> {
-        v.as_i64().ok_or_else(|| "must be a whole number of months".to_owned()).and_then(retention::months).map_err(
-            |m| AppError::invalid(field, m),
-        )
+        v.as_i64()
+            .ok_or_else(|| "must be a whole number of months".to_owned())
+            .and_then(retention::months)
+            .map_err(|m| AppError::invalid(field, m))
     };
     let mut r = store::customers::retention(&app.db, who.get()).await?;
     if let Some(v) = fields.get("email_retention_months") {

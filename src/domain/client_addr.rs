@@ -84,7 +84,10 @@ mod tests {
 
     #[test]
     fn without_trusted_proxies_the_headers_are_ignored() {
-        assert_eq!(client_ip(ip("203.0.113.9"), &[], Some("for=198.51.100.1"), Some("198.51.100.2")), ip("203.0.113.9"));
+        assert_eq!(
+            client_ip(ip("203.0.113.9"), &[], Some("for=198.51.100.1"), Some("198.51.100.2")),
+            ip("203.0.113.9")
+        );
         let trusted = nets(&["10.0.0.0/8"]);
         assert_eq!(client_ip(ip("203.0.113.9"), &trusted, None, Some("198.51.100.2")), ip("203.0.113.9"));
     }
@@ -93,7 +96,10 @@ mod tests {
     fn from_a_trusted_proxy_the_nearest_untrusted_hop_is_the_client() {
         let trusted = nets(&["10.0.0.0/8"]);
         // The client sent its own header (1.1.1.1); its proxy appended the real address.
-        assert_eq!(client_ip(ip("10.0.0.2"), &trusted, None, Some("1.1.1.1, 198.51.100.7, 10.0.0.3")), ip("198.51.100.7"));
+        assert_eq!(
+            client_ip(ip("10.0.0.2"), &trusted, None, Some("1.1.1.1, 198.51.100.7, 10.0.0.3")),
+            ip("198.51.100.7")
+        );
         assert_eq!(client_ip(ip("10.0.0.2"), &trusted, None, None), ip("10.0.0.2"));
         assert_eq!(client_ip(ip("10.0.0.2"), &trusted, None, Some("10.0.0.9")), ip("10.0.0.9"));
         assert_eq!(client_ip(ip("10.0.0.2"), &trusted, None, Some("garbage, 198.51.100.7")), ip("198.51.100.7"));

@@ -105,7 +105,10 @@ pub async fn erase(
             .exec(&txn)
             .await?
             .rows_affected;
-        reply_token::Entity::delete_many().filter(reply_token::Column::ReportId.is_in(chunk.clone())).exec(&txn).await?;
+        reply_token::Entity::delete_many()
+            .filter(reply_token::Column::ReportId.is_in(chunk.clone()))
+            .exec(&txn)
+            .await?;
         erased.reports += report::Entity::update_many()
             .col_expr(report::Column::Email, Expr::value(Option::<String>::None))
             .col_expr(report::Column::Comment, Expr::value(String::new()))
@@ -262,7 +265,10 @@ pub async fn erase_address(
     let txn = begin_write(db).await?;
     let mut n = 0;
     for chunk in ids.chunks(CHUNK) {
-        reply_token::Entity::delete_many().filter(reply_token::Column::ReportId.is_in(chunk.to_vec())).exec(&txn).await?;
+        reply_token::Entity::delete_many()
+            .filter(reply_token::Column::ReportId.is_in(chunk.to_vec()))
+            .exec(&txn)
+            .await?;
         n += report::Entity::update_many()
             .col_expr(report::Column::Email, Expr::value(Option::<String>::None))
             .col_expr(report::Column::Fingerprint, Expr::value(Option::<String>::None))

@@ -3,6 +3,7 @@
 
 pub mod alerts;
 pub mod api_tokens;
+pub mod backup;
 pub mod broadcasts;
 pub mod customers;
 pub mod digest_claims;

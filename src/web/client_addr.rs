@@ -31,7 +31,8 @@ pub async fn resolve(
     mut req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
-    let trusted = req.app_data::<web::Data<AppState>>().map(|s| s.app.settings.trusted_proxies.clone()).unwrap_or_default();
+    let trusted =
+        req.app_data::<web::Data<AppState>>().map(|s| s.app.settings.trusted_proxies.clone()).unwrap_or_default();
     if let Some(peer) = req.peer_addr().map(|a| a.ip()) {
         let client = crate::domain::client_addr::client_ip(
             peer,

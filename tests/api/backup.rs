@@ -167,7 +167,8 @@ async fn a_backup_under_load_restores_every_report_acknowledged_before_it_began_
     // The restored database serves: the scan page, a new report, the statistics.
     let page = restored.client.get(restored.url(&format!("/q/{code}"))).send().await.unwrap();
     assert_eq!(page.status(), 200);
-    let res = restored.post_feedback(&code, &[("kind", "praise"), ("rating", "5"), ("comment", "after the restore")]).await;
+    let res =
+        restored.post_feedback(&code, &[("kind", "praise"), ("rating", "5"), ("comment", "after the restore")]).await;
     assert_eq!(res.status(), 303);
     let comments = all_comments(&restored, &m.api_token, &line_id).await;
     assert!(comments.iter().any(|c| c == "after the restore"));

@@ -26,12 +26,7 @@ async fn post(app: &TestApp, code: &str, lang: &str, comment: &str, email: Optio
         form.push(("email", e));
         form.push(("consent", "yes"));
     }
-    app.client
-        .post(app.url(&format!("/q/{code}?lang={lang}")))
-        .form(&form)
-        .send()
-        .await
-        .unwrap()
+    app.client.post(app.url(&format!("/q/{code}?lang={lang}"))).form(&form).send().await.unwrap()
 }
 
 async fn post_with_photo(app: &TestApp, code: &str, comment: &str, email: &str) {
@@ -95,7 +90,8 @@ async fn a_report_keeps_the_consent_text_exactly_as_shown_and_its_language() {
         let r = reports.iter().find(|r| r["comment"] == format!("отзыв {lang}")).unwrap();
         assert_eq!(r["consent_text"], shown, "the exact sentence shown in {lang}");
         assert_eq!(r["consent_locale"], lang);
-        let (status, page) = app.dashboard(&m.api_token, &format!("/dashboard/reports/{}", r["id"].as_str().unwrap()), "en").await;
+        let (status, page) =
+            app.dashboard(&m.api_token, &format!("/dashboard/reports/{}", r["id"].as_str().unwrap()), "en").await;
         assert_eq!(status, 200);
         assert!(page.contains(&shown), "the report page shows what was agreed to");
     }
@@ -128,7 +124,8 @@ async fn traces(app: &TestApp, manufacturer: uuid::Uuid, email: &str) -> (usize,
         .await
         .unwrap();
     let ids: Vec<uuid::Uuid> = reports.iter().map(|r| r.id).collect();
-    let photos = report_photo::Entity::find().filter(report_photo::Column::ReportId.is_in(ids)).all(&app.db).await.unwrap();
+    let photos =
+        report_photo::Entity::find().filter(report_photo::Column::ReportId.is_in(ids)).all(&app.db).await.unwrap();
     (reports.len(), mails.len(), photos.len())
 }
 
@@ -152,20 +149,36 @@ async fn erasure_on_request_removes_the_address_conversation_photos_and_mails_an
     let other = app.create_manufacturer("Other Works").await;
     let res = app.post_line(&other.api_token, &json!({ "name": "Kettle" })).await;
     let other_line: Value = res.json().await.unwrap();
-    assert_eq!(post(&app, other_line["code"].as_str().unwrap(), "en", "kettle leaks", Some(customer)).await.status(), 303);
+    assert_eq!(
+        post(&app, other_line["code"].as_str().unwrap(), "en", "kettle leaks", Some(customer)).await.status(),
+        303
+    );
 
     // A reply goes out and the customer answers through the link: the conversation.
     let reports = app.reports(&token, line_id).await;
     let with_photo = reports.iter().find(|r| r["photos"].as_array().is_some_and(|p| !p.is_empty())).unwrap();
     let report_id = with_photo["id"].as_str().unwrap().to_owned();
     let photo_url = with_photo["photos"][0]["url"].as_str().unwrap().to_owned();
-    let (status, _) = call(&app, &token, reqwest::Method::POST, &format!("/api/v1/reports/{report_id}/replies"), Some(json!({"message": "Which lot?"}))).await;
+    let (status, _) = call(
+        &app,
+        &token,
+        reqwest::Method::POST,
+        &format!("/api/v1/reports/{report_id}/replies"),
+        Some(json!({"message": "Which lot?"})),
+    )
+    .await;
     assert_eq!(status, 201);
     let got = mails(&app, 1).await;
     let body = got[0].part("text/plain").unwrap();
     let at = body.find(&format!("{}/r/", app.address)).unwrap();
     let answer_path = body[at..].split_whitespace().next().unwrap().trim_start_matches(&app.address).to_owned();
-    let res = app.client.post(app.url(&answer_path)).form(&[("message", "Lot L2603, call me at +7 900 000")]).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url(&answer_path))
+        .form(&[("message", "Lot L2603, call me at +7 900 000")])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     // And a mail to them still waiting (due tomorrow): it must never leave.
     let tomorrow = OffsetDateTime::now_utc() + Duration::days(1);
@@ -183,7 +196,11 @@ async fn erasure_on_request_removes_the_address_conversation_photos_and_mails_an
     scanback::store::outbox::enqueue_at(&app.db, mail, tomorrow).await.unwrap();
     // The sent reply is marked sent by the deliverer before we erase.
     for _ in 0..50 {
-        let sent = outbox_message::Entity::find().filter(outbox_message::Column::Status.eq("sent")).all(&app.db).await.unwrap();
+        let sent = outbox_message::Entity::find()
+            .filter(outbox_message::Column::Status.eq("sent"))
+            .all(&app.db)
+            .await
+            .unwrap();
         if !sent.is_empty() {
             break;
         }
@@ -209,22 +226,33 @@ async fn erasure_on_request_removes_the_address_conversation_photos_and_mails_an
     // The owner erases, typing the address in another case.
     let (status, body) = erase(&app, &token, "anna.petrova@EXAMPLE.ru").await;
     assert_eq!(status, 200, "{body}");
-    assert_eq!((body["reports"].as_u64(), body["replies"].as_u64(), body["photos"].as_u64()), (Some(2), Some(2), Some(1)), "{body}");
+    assert_eq!(
+        (body["reports"].as_u64(), body["replies"].as_u64(), body["photos"].as_u64()),
+        (Some(2), Some(2), Some(1)),
+        "{body}"
+    );
     assert_eq!(body["mails"], 2, "the queued one deleted, the sent one stripped: {body}");
 
     assert_eq!(traces(&app, m.manufacturer_id, customer).await, (0, 0, 0), "no row holds the address or the photos");
     assert!(files.iter().all(|f| !f.exists()), "the photo files are gone");
     let res = app.client.get(app.url(&photo_url)).bearer_auth(&token).send().await.unwrap();
     assert_eq!(res.status(), 404);
-    let erased = report::Entity::find_by_id(uuid::Uuid::parse_str(&report_id).unwrap()).one(&app.db).await.unwrap().unwrap();
+    let erased =
+        report::Entity::find_by_id(uuid::Uuid::parse_str(&report_id).unwrap()).one(&app.db).await.unwrap().unwrap();
     assert_eq!((erased.email, erased.comment.as_str(), erased.comment_folded.as_str()), (None, "", ""));
     assert!(report_reply::Entity::find().all(&app.db).await.unwrap().is_empty(), "the conversation is gone");
     let leftovers = outbox_message::Entity::find().all(&app.db).await.unwrap();
-    assert!(leftovers.iter().all(|o| !o.text_body.contains("Which lot") && !o.recipient.to_lowercase().contains("anna")), "{leftovers:?}");
+    assert!(
+        leftovers.iter().all(|o| !o.text_body.contains("Which lot") && !o.recipient.to_lowercase().contains("anna")),
+        "{leftovers:?}"
+    );
     assert_eq!(app.client.get(app.url(&answer_path)).send().await.unwrap().status(), 404, "the private link is gone");
     let reports = app.reports(&token, line_id).await;
     assert_eq!(reports.len(), 3, "the reports stay, anonymous");
-    assert!(reports.iter().any(|r| r["email"] == "other@example.com" && r["comment"] == "someone else"), "others are untouched");
+    assert!(
+        reports.iter().any(|r| r["email"] == "other@example.com" && r["comment"] == "someone else"),
+        "others are untouched"
+    );
     assert_eq!(statistics(&app, &token, line_id).await, before, "every statistic is as it was");
     let out = app.cli(&["rollups", "check"]);
     assert!(out.status.success(), "the rollups still match the reports: {}", String::from_utf8_lossy(&out.stdout));
@@ -233,12 +261,19 @@ async fn erasure_on_request_removes_the_address_conversation_photos_and_mails_an
 
     // The other manufacturer's report is untouched until the operator erases there.
     assert_eq!(traces(&app, other.manufacturer_id, customer).await.0, 1);
-    let theirs = report::Entity::find().filter(report::Column::ManufacturerId.eq(other.manufacturer_id)).one(&app.db).await.unwrap().unwrap();
+    let theirs = report::Entity::find()
+        .filter(report::Column::ManufacturerId.eq(other.manufacturer_id))
+        .one(&app.db)
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(theirs.email.as_deref(), Some(customer));
-    let out = app.cli(&["customer", "erase", "--email", "nobody", "--manufacturer", &other.manufacturer_id.to_string()]);
+    let out =
+        app.cli(&["customer", "erase", "--email", "nobody", "--manufacturer", &other.manufacturer_id.to_string()]);
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--email"), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = app.cli(&["customer", "erase", "--email", customer, "--manufacturer", &other.manufacturer_id.to_string()]);
+    let out =
+        app.cli(&["customer", "erase", "--email", customer, "--manufacturer", &other.manufacturer_id.to_string()]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let printed: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(printed["reports"], 1, "{printed}");
@@ -280,7 +315,8 @@ async fn one_customers_reports_export_as_json_through_the_api_and_the_cli() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let all: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(all["reports"].as_array().unwrap().len(), 3);
-    let out = app.cli(&["customer", "export", "--email", customer, "--manufacturer", &other.manufacturer_id.to_string()]);
+    let out =
+        app.cli(&["customer", "export", "--email", customer, "--manufacturer", &other.manufacturer_id.to_string()]);
     let theirs: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(theirs["reports"][0]["comment"], "kettle");
     assert_eq!(theirs["reports"].as_array().unwrap().len(), 1);
@@ -308,7 +344,8 @@ async fn retention_erases_addresses_after_the_limit_since_the_last_contact_and_t
     let (status, body) = call(&app, &m.api_token, reqwest::Method::GET, "/api/v1/privacy", None).await;
     assert_eq!((status, body), (200, json!({"email_retention_months": 24, "text_retention_months": null})));
     let viewer = member_token(&app, m.manufacturer_id, "viewer").await;
-    let (status, _) = call(&app, &viewer, reqwest::Method::PUT, "/api/v1/privacy", Some(json!({"email_retention_months": 12}))).await;
+    let (status, _) =
+        call(&app, &viewer, reqwest::Method::PUT, "/api/v1/privacy", Some(json!({"email_retention_months": 12}))).await;
     assert_eq!(status, 403);
     for (bad, field) in [
         (json!({"email_retention_months": 0}), "email_retention_months"),
@@ -335,7 +372,14 @@ async fn retention_erases_addresses_after_the_limit_since_the_last_contact_and_t
     backdate(&app, "old but came back", months_ago(now, 30)).await;
     backdate(&app, "came back", months_ago(now, 1)).await;
     let answered = backdate(&app, "old with an answer", months_ago(now, 30)).await;
-    let (status, _) = call(&app, &m.api_token, reqwest::Method::POST, &format!("/api/v1/reports/{answered}/replies"), Some(json!({"message": "Sorry for the wait"}))).await;
+    let (status, _) = call(
+        &app,
+        &m.api_token,
+        reqwest::Method::POST,
+        &format!("/api/v1/reports/{answered}/replies"),
+        Some(json!({"message": "Sorry for the wait"})),
+    )
+    .await;
     assert_eq!(status, 201, "a reply today is a contact today");
 
     let out = app.cli(&["customer", "retention"]);
@@ -360,12 +404,16 @@ async fn retention_erases_addresses_after_the_limit_since_the_last_contact_and_t
     assert_eq!(run["addresses"], 3, "{run}");
 
     // A text limit erases comments and the conversation of older reports; statistics stay.
-    let (status, body) = call(&app, &m.api_token, reqwest::Method::PUT, "/api/v1/privacy", Some(json!({"text_retention_months": 6}))).await;
+    let (status, body) =
+        call(&app, &m.api_token, reqwest::Method::PUT, "/api/v1/privacy", Some(json!({"text_retention_months": 6})))
+            .await;
     assert_eq!((status, body), (200, json!({"email_retention_months": 24, "text_retention_months": 6})));
     let run: Value = serde_json::from_slice(&app.cli(&["customer", "retention"]).stdout).unwrap();
     assert_eq!(run["comments"], 4, "every report but the one from a month ago: {run}");
     assert_eq!(run["messages"], 1, "{run}");
-    assert!(report::Entity::find().filter(report::Column::Comment.eq("came back")).one(&app.db).await.unwrap().is_some());
+    assert!(
+        report::Entity::find().filter(report::Column::Comment.eq("came back")).one(&app.db).await.unwrap().is_some()
+    );
     assert!(report_reply::Entity::find().all(&app.db).await.unwrap().is_empty());
 }
 

@@ -10,7 +10,12 @@ async fn post_from(app: &TestApp, code: &str, n: usize, header: Option<(&str, St
         req = req.header(name, value);
     }
     let comment = format!("report {n}");
-    req.form(&[("kind", "praise"), ("rating", "5"), ("comment", comment.as_str())]).send().await.unwrap().status().as_u16()
+    req.form(&[("kind", "praise"), ("rating", "5"), ("comment", comment.as_str())])
+        .send()
+        .await
+        .unwrap()
+        .status()
+        .as_u16()
 }
 
 #[tokio::test]
