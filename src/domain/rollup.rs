@@ -176,6 +176,20 @@ impl Measures {
         metrics::nps_from_counts(self.nps_promoters, self.nps_passives, self.nps_detractors)
     }
 
+    pub fn negated(&self) -> Measures {
+        let mut m = Measures::default();
+        m.reports = -self.reports;
+        m.defects = -self.defects;
+        m.usability = -self.usability;
+        m.praise = -self.praise;
+        m.other = -self.other;
+        m.ratings = self.ratings.map(|r| -r);
+        m.nps_promoters = -self.nps_promoters;
+        m.nps_passives = -self.nps_passives;
+        m.nps_detractors = -self.nps_detractors;
+        m
+    }
+
     pub fn is_zero(&self) -> bool {
         *self == Measures::default()
     }
@@ -240,6 +254,16 @@ impl Tally {
         for key in cells(fact) {
             let entry = self.cells.entry(key).or_insert((fact.manufacturer_id, Measures::default()));
             entry.1 += m;
+        }
+    }
+
+    /// Takes a report's counts out of its cells (a report that moves to another category leaves
+    /// its old cells; cells left at zero are kept and read as zero).
+    pub fn remove(&mut self, fact: &Fact) {
+        let m = Measures::of(fact);
+        for key in cells(fact) {
+            let entry = self.cells.entry(key).or_insert((fact.manufacturer_id, Measures::default()));
+            entry.1 += m.negated();
         }
     }
 

@@ -29,6 +29,7 @@ pub mod server_keys;
 pub mod sessions;
 pub mod stats;
 pub mod subscriptions;
+pub mod suggestions;
 pub mod users;
 pub mod webhooks;
 

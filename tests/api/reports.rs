@@ -129,6 +129,7 @@ fn row(manufacturer: Uuid, line: Uuid, created_at: OffsetDateTime) -> report::Ac
         fingerprint: Set(None),
         assignee_id: Set(None),
         comment_folded: Set(String::new()),
+        ..Default::default()
     }
 }
 
