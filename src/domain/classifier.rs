@@ -55,11 +55,14 @@ pub struct Options {
     pub word_weight: f32,
     /// Weigh classes inversely to their total weight, so a rare category is not drowned.
     pub balanced: bool,
+    /// At least this many SGD steps, however few the examples: a cold-start model of twenty seed
+    /// texts would otherwise stop before its probabilities mean anything.
+    pub min_steps: usize,
 }
 
 impl Default for Options {
     fn default() -> Self {
-        Options { epochs: 15, l2: 1e-4, eta0: 0.5, word_weight: 0.5, balanced: true }
+        Options { epochs: 15, l2: 1e-4, eta0: 0.5, word_weight: 0.5, balanced: true, min_steps: 5_000 }
     }
 }
 
@@ -142,7 +145,8 @@ impl Model {
         let mut order: Vec<usize> = (0..rows.len()).collect();
         let mut scores = vec![0.0f32; k];
         let mut t = 0.0f32;
-        for epoch in 0..opts.epochs {
+        let epochs = opts.epochs.max(opts.min_steps.div_ceil(rows.len().max(1)));
+        for epoch in 0..epochs {
             shuffle(&mut order, 0x9e37_79b9_7f4a_7c15 ^ epoch as u64);
             for &i in &order {
                 let eta = opts.eta0 / (1.0 + opts.eta0 * opts.l2 * t);
