@@ -122,9 +122,10 @@ def main():
     ap.add_argument("--data")
     ap.add_argument("--release", action="store_true", help="time the release build (the budgets are stated for it)")
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--binary", help="a built classify_eval to use instead of building one")
     a = ap.parse_args()
     data = a.data or os.environ.get("SCANBACK_EVAL_DATA") or os.path.expanduser("~/.cache/scanback-eval")
-    binary = build(a.release)
+    binary = a.binary or build(a.release)
     failures = []
     print("| set | labels/category | scanback macro-F1 | reference macro-F1 | ratio | train ms (ours / ref) |")
     print("|---|---|---|---|---|---|")

@@ -16,6 +16,7 @@ enum Reports {
     SuggestedAt,
     CategorySource,
     CreatedAt,
+    Status,
 }
 
 #[derive(DeriveIden)]
@@ -46,8 +47,15 @@ impl MigrationTrait for Migration {
         ] {
             manager.alter_table(Table::alter().table(Reports::Table).add_column(&mut col).to_owned()).await?;
         }
-        // The classifier job's queue: reports not yet looked at, oldest first. Every existing report
-        // starts there, so the job back-fills suggestions in batches after the upgrade.
+        // Reports a team has finished with need no suggestion: they leave the queue at once. Open
+        // ones stay in it, so the job back-fills their suggestions in batches after the upgrade.
+        let done = Query::update()
+            .table(Reports::Table)
+            .value(Reports::SuggestedAt, Expr::col(Reports::CreatedAt))
+            .and_where(Expr::col(Reports::Status).is_in(["resolved", "wont_fix"]))
+            .to_owned();
+        manager.exec_stmt(done).await?;
+        // The classifier job's queue: reports not yet looked at, oldest first.
         manager
             .create_index(
                 Index::create()

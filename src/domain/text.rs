@@ -105,26 +105,42 @@ impl Analyzer {
     }
 
     /// Hashed feature counts of `text`: word unigrams and bigrams of terms, character 2–5-grams of
-    /// each word padded with spaces. Sorted by feature, each once.
+    /// each word padded with spaces. Sorted by feature, each once. No allocation per gram: the
+    /// grams starting at one character are hashed incrementally, and counting is a sort.
     pub fn counts(&self, text: &str) -> Vec<(u32, f32)> {
         let words = self.words(text);
-        let mut counts: HashMap<u32, f32> = HashMap::new();
-        let mut add = |h: u32| *counts.entry(h).or_insert(0.0) += 1.0;
+        let mut hashes: Vec<u32> = Vec::with_capacity(words.len() * 40);
+        let mut padded: Vec<char> = Vec::new();
+        let mut utf8 = [0u8; 4];
         for (i, w) in words.iter().enumerate() {
-            add(feature(Block::Word, &[w.term.as_str()]));
+            hashes.push(feature(Block::Word, &[w.term.as_str()]));
             if let Some(next) = words.get(i + 1) {
-                add(feature(Block::Word, &[w.term.as_str(), next.term.as_str()]));
+                hashes.push(feature(Block::Word, &[w.term.as_str(), next.term.as_str()]));
             }
-            let padded: Vec<char> = std::iter::once(' ').chain(w.surface.chars()).chain(std::iter::once(' ')).collect();
-            for n in 2..=5 {
-                for gram in padded.windows(n) {
-                    let s: String = gram.iter().collect();
-                    add(feature(Block::Char, &[s.as_str()]));
+            padded.clear();
+            padded.push(' ');
+            padded.extend(w.surface.chars());
+            padded.push(' ');
+            for start in 0..padded.len() {
+                let mut h = FNV_OFFSET;
+                for (n, c) in padded[start..].iter().take(5).enumerate() {
+                    for b in c.encode_utf8(&mut utf8).bytes() {
+                        h = fnv_byte(h, b);
+                    }
+                    if n >= 1 {
+                        hashes.push(finish(Block::Char, h));
+                    }
                 }
             }
         }
-        let mut out: Vec<(u32, f32)> = counts.into_iter().collect();
-        out.sort_unstable_by_key(|(h, _)| *h);
+        hashes.sort_unstable();
+        let mut out: Vec<(u32, f32)> = Vec::with_capacity(hashes.len());
+        for h in hashes {
+            match out.last_mut() {
+                Some((last, n)) if *last == h => *n += 1.0,
+                _ => out.push((h, 1.0)),
+            }
+        }
         out
     }
 }
@@ -143,20 +159,14 @@ pub fn block_of(feature: u32) -> Block {
     if feature & CHAR_BIT != 0 { Block::Char } else { Block::Word }
 }
 
-/// FNV-1a over the parts (a unit separator between them), folded to 31 bits plus the block bit.
-/// Stable across runs and machines, unlike `std`'s randomised hasher.
-fn feature(block: Block, parts: &[&str]) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            h ^= 0x1f;
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        for b in part.bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-    }
+const FNV_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+fn fnv_byte(h: u64, b: u8) -> u64 {
+    (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+}
+
+/// Folds a 64-bit hash to 31 bits plus the block bit.
+fn finish(block: Block, h: u64) -> u32 {
     let folded = ((h >> 31) ^ h) as u32 & !CHAR_BIT;
     match block {
         Block::Word => folded,
@@ -164,12 +174,50 @@ fn feature(block: Block, parts: &[&str]) -> u32 {
     }
 }
 
+/// FNV-1a over the parts (a unit separator between them), folded to 31 bits plus the block bit.
+/// Stable across runs and machines, unlike `std`'s randomised hasher.
+fn feature(block: Block, parts: &[&str]) -> u32 {
+    let mut h = FNV_OFFSET;
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            h = fnv_byte(h, 0x1f);
+        }
+        for b in part.bytes() {
+            h = fnv_byte(h, b);
+        }
+    }
+    finish(block, h)
+}
+
+/// Features are hashes already: a map keyed by them needs only a multiplication to spread them,
+/// not SipHash (which was most of a suggestion's time).
+#[derive(Clone, Copy, Default)]
+pub struct FeatureHasher(u64);
+
+impl std::hash::Hasher for FeatureHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = fnv_byte(self.0, *b);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+pub type FeatureMap<V> = HashMap<u32, V, std::hash::BuildHasherDefault<FeatureHasher>>;
+
 /// Inverse document frequencies of the features a corpus has, and the map from a feature to its
 /// dense column: what turns counts into TF-IDF vectors. Unseen features are dropped, as a
 /// fitted vocabulary drops unknown words.
 #[derive(Clone, Debug, Default)]
 pub struct Idf {
-    columns: HashMap<u32, u32>,
+    columns: FeatureMap<u32>,
     idf: Vec<f32>,
     blocks: Vec<Block>,
 }
@@ -180,7 +228,7 @@ pub type Sparse = Vec<(u32, f32)>;
 impl Idf {
     /// Smoothed IDF, ln((1 + n) / (1 + df)) + 1, over these documents' counts.
     pub fn fit<'a>(docs: impl IntoIterator<Item = &'a [(u32, f32)]>) -> Idf {
-        let mut df: HashMap<u32, u32> = HashMap::new();
+        let mut df: FeatureMap<u32> = FeatureMap::default();
         let mut n = 0u32;
         for doc in docs {
             n += 1;

@@ -10,6 +10,8 @@ use crate::app::{self, App};
 const DEBOUNCE: Duration = Duration::from_millis(250);
 /// The longest a report waits when no wake-up comes (written by another process).
 const IDLE: Duration = Duration::from_secs(30);
+/// A pause between two batches of a long back-fill.
+const BETWEEN_BATCHES: Duration = Duration::from_millis(20);
 
 pub fn spawn(app: App) {
     tokio::spawn(async move {
@@ -22,7 +24,11 @@ pub fn spawn(app: App) {
             loop {
                 match app::classify::run_once(&app).await {
                     Ok(0) => break,
-                    Ok(n) => tracing::debug!(reports = n, "category suggestions"),
+                    Ok(n) => {
+                        tracing::debug!(reports = n, "category suggestions");
+                        // A back-fill of thousands leaves the other core's share to requests.
+                        tokio::time::sleep(BETWEEN_BATCHES).await;
+                    }
                     Err(e) => {
                         tracing::warn!(error = %e, "category suggestions failed; the next pass retries");
                         break;
