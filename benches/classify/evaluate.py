@@ -111,6 +111,9 @@ def sets(data_dirs):
     for d in data_dirs:
         if not d or not os.path.isdir(d):
             continue
+        if os.path.isfile(os.path.join(d, "train.tsv")):
+            found.append((os.path.basename(d).replace("_", "-"), d))
+            continue
         for name in sorted(os.listdir(d)):
             if os.path.isfile(os.path.join(d, name, "train.tsv")):
                 found.append((name, os.path.join(d, name)))

@@ -177,17 +177,17 @@ impl Measures {
     }
 
     pub fn negated(&self) -> Measures {
-        let mut m = Measures::default();
-        m.reports = -self.reports;
-        m.defects = -self.defects;
-        m.usability = -self.usability;
-        m.praise = -self.praise;
-        m.other = -self.other;
-        m.ratings = self.ratings.map(|r| -r);
-        m.nps_promoters = -self.nps_promoters;
-        m.nps_passives = -self.nps_passives;
-        m.nps_detractors = -self.nps_detractors;
-        m
+        Measures {
+            reports: -self.reports,
+            defects: -self.defects,
+            usability: -self.usability,
+            praise: -self.praise,
+            other: -self.other,
+            ratings: self.ratings.map(|r| -r),
+            nps_promoters: -self.nps_promoters,
+            nps_passives: -self.nps_passives,
+            nps_detractors: -self.nps_detractors,
+        }
     }
 
     pub fn is_zero(&self) -> bool {
