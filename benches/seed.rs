@@ -390,6 +390,10 @@ fn active(m: Uuid, r: &Row) -> report::ActiveModel {
         comment_folded: Set(scanback::store::reports::fold(r.comment)),
         consent_text: Set(None),
         consent_locale: Set(None),
+        // A seeded history is not waiting for suggestions: otherwise the classifier job would
+        // back-fill millions of them while the statistics are measured.
+        suggested_at: Set(Some(r.created_at)),
+        ..Default::default()
     }
 }
 
@@ -447,12 +451,14 @@ async fn copy_reports(db: &DatabaseConnection, m: Uuid, rows: &[Row]) -> anyhow:
         // serial, fingerprint, then the folded comment the inbox searches
         buf.push_str("\t\\N\t\\N\t");
         copy_text(&mut buf, Some(&scanback::store::reports::fold(r.comment)));
+        // suggested_at: looked at already (see `active`).
+        let _ = write!(buf, "\t{}", pg_timestamp(r.created_at));
         buf.push('\n');
     }
     copy(
         db,
         "COPY reports (id, product_line_id, manufacturer_id, kind, rating, comment, email, lot, locale, status, \
-         created_at, category, nps, usage_period, serial, fingerprint, comment_folded) FROM STDIN",
+         created_at, category, nps, usage_period, serial, fingerprint, comment_folded, suggested_at) FROM STDIN",
         buf,
     )
     .await

@@ -353,3 +353,17 @@ report-conversation = Conversation with the customer
 report-conversation-none = Nobody has written to the customer yet.
 report-conversation-ours = Your team wrote
 report-conversation-theirs = The customer answered
+
+## Suggested categories
+inbox-suggestion = Suggested category
+inbox-suggestion-any = With a suggestion
+inbox-suggestion-unsure-only = Unsure suggestions
+inbox-suggestion-sure = suggested: { $category } ({ $percent } %)
+inbox-suggestion-unsure = unsure: { $category }? ({ $percent } %)
+inbox-unsure-first = { $count ->
+    [one] { $count } report has an unsure category suggestion: look at it first
+   *[other] { $count } reports have an unsure category suggestion: look at them first
+}
+report-suggestion = Suggested category
+report-save-category = Save the category
+report-invalid-category = Choose one of the categories of this kind of report.

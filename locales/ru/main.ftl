@@ -365,3 +365,18 @@ report-conversation = Переписка с покупателем
 report-conversation-none = Покупателю ещё никто не писал.
 report-conversation-ours = Ваша команда написала
 report-conversation-theirs = Покупатель ответил
+
+## Предложенные категории
+inbox-suggestion = Предложенная категория
+inbox-suggestion-any = С предложением
+inbox-suggestion-unsure-only = Неуверенные предложения
+inbox-suggestion-sure = предложено: { $category } ({ $percent } %)
+inbox-suggestion-unsure = не уверены: { $category }? ({ $percent } %)
+inbox-unsure-first = { $count ->
+    [one] У { $count } отзыва неуверенное предложение категории: посмотрите его первым
+    [few] У { $count } отзывов неуверенное предложение категории: посмотрите их первыми
+   *[many] У { $count } отзывов неуверенное предложение категории: посмотрите их первыми
+}
+report-suggestion = Предложенная категория
+report-save-category = Сохранить категорию
+report-invalid-category = Выберите одну из категорий для этого вида отзыва.

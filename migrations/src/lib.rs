@@ -19,6 +19,7 @@ mod m20261204_000900_line_days;
 mod m20261204_001000_subscriptions;
 mod m20261204_001100_alerts;
 mod m20261207_000300_customer_data;
+mod m20261207_000400_classifier;
 
 pub struct Migrator;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_001000_subscriptions::Migration),
             Box::new(m20261204_001100_alerts::Migration),
             Box::new(m20261207_000300_customer_data::Migration),
+            Box::new(m20261207_000400_classifier::Migration),
         ]
     }
 }

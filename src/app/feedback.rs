@@ -195,6 +195,8 @@ pub async fn submit(
         Ok(()) => {
             // Its `report.created` deliveries were queued in the report's transaction.
             app.webhooks.notify_one();
+            // Its suggestion is computed by the classifier job, after this answer.
+            app.classifier.nudge();
             Ok(Accepted { duplicate: false, reply, upload_bytes })
         }
         // An identical submission committed first: this one is acknowledged as the same report,

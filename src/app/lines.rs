@@ -197,6 +197,8 @@ pub async fn set_form(app: &App, who: ManufacturerId, id: LineId, form: FormConf
         .await
         .map_err(AppError::unless_missing("product line"))?;
     app.lines.invalidate(&line.code);
+    // The categories are the classifier's classes and seeds.
+    app.classifier.labels_changed(who);
     Ok(form)
 }
 

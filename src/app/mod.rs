@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod alerts;
 pub mod broadcasts;
 pub mod customers;
+pub mod classify;
 pub mod dashboard;
 pub mod demo;
 pub mod digests;
@@ -47,6 +48,8 @@ pub struct App {
     /// Photo decodes at once (one per core, [`crate::photos::decode_jobs`]): each may hold up to
     /// [`crate::photos::MAX_DECODE_BYTES`], so this bounds the memory photos can take.
     pub photo_jobs: Arc<Semaphore>,
+    /// Category suggestions: models per manufacturer, and the job's wake-up.
+    pub classifier: Arc<classify::Classifier>,
 }
 
 impl App {
@@ -59,6 +62,7 @@ impl App {
             outbox: Arc::new(Notify::new()),
             webhooks: Arc::new(Notify::new()),
             photo_jobs: Arc::new(Semaphore::new(crate::photos::decode_jobs())),
+            classifier: Arc::new(classify::Classifier::default()),
         }
     }
 

@@ -42,6 +42,18 @@ pub struct Report {
     /// The consent sentence the customer ticked, as shown, and the language it was shown in.
     pub consent_text: Option<String>,
     pub consent_locale: Option<String>,
+    /// The classifier's suggestion (a key of the report's kind) when the category is empty or the
+    /// comment points elsewhere, and its confidence in thousandths (0–1000).
+    pub suggestion: Option<(String, u16)>,
+    /// The category is the team's (set or corrected), not the customer's pick.
+    pub category_by_team: bool,
+}
+
+impl Report {
+    /// A suggestion below [`crate::domain::classifier::UNSURE_BELOW`]: the team looks at these first.
+    pub fn suggestion_unsure(&self) -> bool {
+        self.suggestion.as_ref().is_some_and(|(_, p)| f32::from(*p) < crate::domain::classifier::UNSURE_BELOW * 1000.0)
+    }
 }
 
 impl Report {
@@ -52,6 +64,11 @@ impl Report {
             kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
             status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
             assignee_id: r.assignee_id,
+            suggestion: r
+                .suggested_category
+                .zip(r.suggestion_permille)
+                .map(|(c, p)| (c, p.clamp(0, 1000) as u16)),
+            category_by_team: r.category_source.as_deref() == Some(store::suggestions::SOURCE_TEAM),
             category: r.category,
             rating: r.rating,
             recommend: r.nps,
@@ -92,7 +109,11 @@ pub struct Query {
     pub text: Option<String>,
     /// Only reports with (true) or without (false) an email.
     pub has_email: Option<bool>,
+    /// Only reports with a suggestion, or only those whose suggestion is unsure.
+    pub suggestion: Option<SuggestionFilter>,
 }
+
+pub use crate::store::reports::SuggestionFilter;
 
 impl Query {
     fn filter(&self) -> Filter {
@@ -106,6 +127,7 @@ impl Query {
             status: self.status,
             text: self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(store::reports::fold),
             has_email: self.has_email,
+            suggestion: self.suggestion,
             limit: None,
         }
     }

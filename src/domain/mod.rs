@@ -1,6 +1,7 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
 pub mod client_addr;
+pub mod classifier;
 pub mod code;
 pub mod cursor;
 pub mod digital_link;
@@ -23,6 +24,7 @@ pub mod schedule;
 pub mod spc;
 pub mod spike;
 pub mod stats_period;
+pub mod text;
 pub mod trend;
 pub mod visitor;
 pub mod webhook;

@@ -176,6 +176,20 @@ impl Measures {
         metrics::nps_from_counts(self.nps_promoters, self.nps_passives, self.nps_detractors)
     }
 
+    pub fn negated(&self) -> Measures {
+        Measures {
+            reports: -self.reports,
+            defects: -self.defects,
+            usability: -self.usability,
+            praise: -self.praise,
+            other: -self.other,
+            ratings: self.ratings.map(|r| -r),
+            nps_promoters: -self.nps_promoters,
+            nps_passives: -self.nps_passives,
+            nps_detractors: -self.nps_detractors,
+        }
+    }
+
     pub fn is_zero(&self) -> bool {
         *self == Measures::default()
     }
@@ -240,6 +254,16 @@ impl Tally {
         for key in cells(fact) {
             let entry = self.cells.entry(key).or_insert((fact.manufacturer_id, Measures::default()));
             entry.1 += m;
+        }
+    }
+
+    /// Takes a report's counts out of its cells (a report that moves to another category leaves
+    /// its old cells; cells left at zero are kept and read as zero).
+    pub fn remove(&mut self, fact: &Fact) {
+        let m = Measures::of(fact);
+        for key in cells(fact) {
+            let entry = self.cells.entry(key).or_insert((fact.manufacturer_id, Measures::default()));
+            entry.1 += m.negated();
         }
     }
 

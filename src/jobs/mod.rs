@@ -2,6 +2,7 @@
 //! outbox and webhooks, and the spike-alert check.
 
 pub mod alerts;
+pub mod classifier;
 pub mod digests;
 pub mod outbox;
 pub mod retention;

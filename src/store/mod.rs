@@ -31,6 +31,7 @@ pub mod server_keys;
 pub mod sessions;
 pub mod stats;
 pub mod subscriptions;
+pub mod suggestions;
 pub mod users;
 pub mod webhooks;
 

@@ -75,6 +75,11 @@ pub fn build(
         comment_folded: Set(feedback.comment.to_lowercase()),
         consent_text: Set(None),
         consent_locale: Set(None),
+        // The classifier job fills these after the commit (its queue: `suggested_at` is NULL).
+        suggested_category: Set(None),
+        suggestion_permille: Set(None),
+        suggested_at: Set(None),
+        category_source: Set(None),
     };
     let photos = photos
         .into_iter()
@@ -150,6 +155,7 @@ pub struct Filter {
     pub text: Option<String>,
     /// Only reports with (true) or without (false) an email to answer.
     pub has_email: Option<bool>,
+    pub suggestion: Option<SuggestionFilter>,
     /// At most this many rows from [`list`]; [`page`] takes its own limit and ignores this one.
     pub limit: Option<u64>,
 }
@@ -191,8 +197,44 @@ pub fn fold(text: &str) -> String {
     text.to_lowercase()
 }
 
+/// Which suggestions a list keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SuggestionFilter {
+    /// Any report with a suggested category.
+    Any,
+    /// A suggestion below the confidence threshold: the reports a person should look at first.
+    Unsure,
+}
+
+impl SuggestionFilter {
+    pub fn parse(s: &str) -> Option<SuggestionFilter> {
+        match s {
+            "any" => Some(SuggestionFilter::Any),
+            "unsure" => Some(SuggestionFilter::Unsure),
+            _ => None,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SuggestionFilter::Any => "any",
+            SuggestionFilter::Unsure => "unsure",
+        }
+    }
+}
+
 /// The text and email conditions of `filter`, on any query over reports.
 fn with_text_and_email<Q: QueryFilter>(mut q: Q, filter: &Filter) -> Q {
+    match filter.suggestion {
+        Some(SuggestionFilter::Any) => q = q.filter(report::Column::SuggestedCategory.is_not_null()),
+        Some(SuggestionFilter::Unsure) => {
+            let below = (crate::domain::classifier::UNSURE_BELOW * 1000.0).round() as i32;
+            q = q
+                .filter(report::Column::SuggestedCategory.is_not_null())
+                .filter(report::Column::SuggestionPermille.lt(below))
+        }
+        None => {}
+    }
     if let Some(text) = filter.text.as_deref().filter(|t| !t.is_empty()) {
         // `%` and `_` typed by a person are literal text, not patterns.
         let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
@@ -468,4 +510,67 @@ pub async fn get(db: &DatabaseConnection, manufacturer_id: Uuid, id: Uuid) -> Re
 /// A report by id, whoever's it is (for the customer's answer link, which carries no manufacturer).
 pub async fn find(db: &DatabaseConnection, id: Uuid) -> Result<Option<Model>, StoreError> {
     Ok(report::Entity::find_by_id(id).one(db).await?)
+}
+
+/// Sets a report's category as the team decided it: the label the classifier learns from. The
+/// report's counts move to the new category's rollup cells, its suggestion is cleared (the team
+/// has decided) and a history row records the change, all in one transaction. The same category
+/// again still marks it as the team's (a confirmation is a label too).
+#[tracing::instrument(skip_all, fields(manufacturer = %manufacturer_id))]
+pub async fn set_category(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    id: Uuid,
+    category: &str,
+    actor: Option<Uuid>,
+) -> Result<Model, StoreError> {
+    use sea_orm::DatabaseBackend;
+    use sea_orm::sea_query::LockType;
+
+    use super::entities::product_line;
+    let txn = super::begin_write(db).await?;
+    let row = report::Entity::find_by_id(id)
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id))
+        .one(&txn)
+        .await?
+        .ok_or(StoreError::NotFound)?;
+    if txn.get_database_backend() == DatabaseBackend::Postgres {
+        // As the scan counter does: wait for a rollup rebuild of this line rather than move counts
+        // in cells it is replacing.
+        let _: Vec<Uuid> = product_line::Entity::find()
+            .select_only()
+            .column(product_line::Column::Id)
+            .filter(product_line::Column::Id.eq(row.product_line_id))
+            .lock(LockType::KeyShare)
+            .into_tuple()
+            .all(&txn)
+            .await?;
+    }
+    let before = row.category.clone().filter(|c| !c.is_empty());
+    let fact = |category: Option<String>| -> Result<Fact, StoreError> {
+        Ok(Fact {
+            product_line_id: row.product_line_id,
+            manufacturer_id,
+            created_at: row.created_at,
+            kind: Kind::parse(&row.kind).ok_or_else(|| anyhow::anyhow!("a stored report has the unknown kind `{}`", row.kind))?,
+            category,
+            lot: row.lot.clone().filter(|l| !l.is_empty()),
+            rating: u8::try_from(row.rating).unwrap_or(0),
+            recommend: row.nps.and_then(|n| u8::try_from(n).ok()),
+        })
+    };
+    let at = now();
+    if before.as_deref() != Some(category) {
+        super::rollups::recategorise(&txn, &fact(before.clone())?, &fact(Some(category.to_owned()))?).await?;
+        super::report_events::record(&txn, id, actor, "category", before, Some(category.to_owned()), at).await?;
+    }
+    let mut active = row.into_active_model();
+    active.category = Set(Some(category.to_owned()));
+    active.category_source = Set(Some(super::suggestions::SOURCE_TEAM.to_owned()));
+    active.suggested_category = Set(None);
+    active.suggestion_permille = Set(None);
+    active.suggested_at = Set(Some(at));
+    let updated = active.update(&txn).await?;
+    txn.commit().await?;
+    Ok(updated)
 }

@@ -90,6 +90,17 @@ pub async fn add<C: ConnectionTrait>(conn: &C, tally: &Tally) -> Result<(), DbEr
     write_days(conn, &tally.day_totals(), DayPart::Reports).await
 }
 
+/// Moves one report's counts from the cells of `from` to those of `to` (the same report with
+/// another category), inside the caller's transaction. Only the cells that keep the category
+/// change: the day totals are the same before and after.
+pub async fn recategorise<C: ConnectionTrait>(conn: &C, from: &Fact, to: &Fact) -> Result<(), DbErr> {
+    let mut tally = Tally::default();
+    tally.remove(from);
+    tally.add(to);
+    tally.cells.retain(|_, (_, m)| !m.is_zero());
+    write(conn, &tally, true).await
+}
+
 const DAY_MEASURES: [line_day::Column; 13] = [
     line_day::Column::Reports,
     line_day::Column::Defects,

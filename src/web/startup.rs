@@ -48,6 +48,7 @@ impl Application {
         crate::jobs::alerts::spawn(state.app.clone());
         crate::jobs::digests::spawn(state.app.clone());
         crate::jobs::retention::spawn(state.app.clone());
+        crate::jobs::classifier::spawn(state.app.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })

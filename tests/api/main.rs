@@ -36,4 +36,5 @@ mod scan_page;
 mod scans;
 mod stats;
 mod strict_api;
+mod suggestions;
 mod webhooks;

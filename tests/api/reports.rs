@@ -131,6 +131,7 @@ fn row(manufacturer: Uuid, line: Uuid, created_at: OffsetDateTime) -> report::Ac
         comment_folded: Set(String::new()),
         consent_text: Set(None),
         consent_locale: Set(None),
+        ..Default::default()
     }
 }
 

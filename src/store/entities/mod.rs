@@ -4,6 +4,7 @@ pub mod alert;
 pub mod alert_setting;
 pub mod api_token;
 pub mod broadcast;
+pub mod category_keyword;
 pub mod digest_claim;
 pub mod invitation;
 pub mod line_day;

@@ -28,6 +28,16 @@ pub struct Model {
     /// what they agreed to, kept with the report (152-FZ, GDPR). None without an email.
     pub consent_text: Option<String>,
     pub consent_locale: Option<String>,
+    /// What the classifier suggests (a key of the report's kind), when the category is empty or the
+    /// comment points elsewhere; written by the classifier job, after the report is committed.
+    pub suggested_category: Option<String>,
+    /// The suggestion's confidence in thousandths.
+    pub suggestion_permille: Option<i32>,
+    /// When the classifier looked at the report (`None`: not yet; the job's queue).
+    pub suggested_at: Option<TimeDateTimeWithTimeZone>,
+    /// `team` when a member set or corrected the category (a label the model learns from at full
+    /// weight); `None`: the customer's own pick.
+    pub category_source: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -5,6 +5,7 @@ pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
 mod customers;
+mod classifier;
 mod digests;
 mod links;
 mod lots;
@@ -48,6 +49,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(webhooks::routes)
             .configure(digests::routes)
             .configure(customers::routes)
+            .configure(classifier::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

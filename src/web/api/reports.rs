@@ -54,6 +54,13 @@ struct ReportJson {
     photos: Vec<PhotoJson>,
     consent_text: Option<String>,
     consent_locale: Option<String>,
+    /// What the classifier suggests when the category is empty or the comment points elsewhere.
+    suggested_category: Option<String>,
+    /// 0–1; below 0.5 the suggestion is unsure.
+    suggestion_confidence: Option<f32>,
+    suggestion_unsure: bool,
+    /// `team` when a member set or corrected the category, `customer` for the customer's pick.
+    category_source: Option<&'static str>,
 }
 
 impl ReportJson {
@@ -68,7 +75,21 @@ impl ReportJson {
                 height: p.height,
             })
             .collect();
+        let suggestion_unsure = r.suggestion_unsure();
+        let category_source = match (&r.category, r.category_by_team) {
+            (_, true) => Some("team"),
+            (Some(c), false) if !c.is_empty() => Some("customer"),
+            _ => None,
+        };
+        let (suggested_category, suggestion_confidence) = match r.suggestion {
+            Some((c, p)) => (Some(c), Some(f32::from(p) / 1000.0)),
+            None => (None, None),
+        };
         ReportJson {
+            suggested_category,
+            suggestion_confidence,
+            suggestion_unsure,
+            category_source,
             id: r.id.get(),
             product_line_id: r.product_line_id.get(),
             kind: r.kind.as_str().to_owned(),
@@ -109,6 +130,8 @@ struct ListQuery {
     /// Text, not a number, so that `limit=abc` is a 422 naming the field like `limit=0`.
     limit: Option<String>,
     cursor: Option<String>,
+    /// `any`: reports with a suggested category; `unsure`: those whose suggestion is unsure.
+    suggestion: Option<String>,
 }
 
 /// Reports per page when the client does not say.
@@ -163,10 +186,15 @@ async fn get(state: web::Data<AppState>, who: Manufacturer, id: web::Path<Uuid>)
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct UpdateBody {
-    status: String,
+    #[serde(default)]
+    status: Option<String>,
+    /// The team's category: a label the suggestions learn from.
+    #[serde(default)]
+    category: Option<String>,
 }
 
-/// Triage: `new` -> `in_progress` -> `resolved` / `wont_fix`, in any order a team works.
+/// Triage: `new` -> `in_progress` -> `resolved` / `wont_fix`, in any order a team works; and the
+/// category, as the team decides it. Both are checked before either is changed.
 async fn update(
     state: web::Data<AppState>,
     who: Manufacturer,
@@ -174,8 +202,17 @@ async fn update(
     body: super::JsonBody<UpdateBody>,
 ) -> Result<HttpResponse, ApiError> {
     who.require(Role::Editor)?;
-    let status = parse_status(body.status.trim())?;
-    let report = reports::set_status(&state.app, who.id, who.user, ReportId(*id), status).await?;
+    let status = body.status.as_deref().map(|s| parse_status(s.trim())).transpose()?;
+    if status.is_none() && body.category.is_none() {
+        return Err(ApiError::invalid("status", "send `status`, `category` or both"));
+    }
+    if let Some(category) = &body.category {
+        crate::app::classify::set_category(&state.app, who.id, who.user, ReportId(*id), category).await?;
+    }
+    let report = match status {
+        Some(status) => reports::set_status(&state.app, who.id, who.user, ReportId(*id), status).await?,
+        None => reports::get(&state.app, who.id, ReportId(*id)).await?,
+    };
     Ok(HttpResponse::Ok().json(ReportJson::new(report)))
 }
 
@@ -220,6 +257,12 @@ async fn list(
             Some(other) => {
                 return Err(ApiError::invalid("has_email", format!("`{other}` is not true or false")));
             }
+        },
+        suggestion: match q.suggestion.as_deref() {
+            None => None,
+            Some(s) => Some(reports::SuggestionFilter::parse(s).ok_or_else(|| {
+                ApiError::invalid("suggestion", format!("`{}` is not a suggestion filter; use any or unsure", s.chars().take(32).collect::<String>()))
+            })?),
         },
     };
     let limit = parse_limit(q.limit.as_deref())?;
@@ -288,6 +331,9 @@ fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> 
     }
     if let Some(has) = filter.has_email {
         query.append_pair("has_email", if has { "true" } else { "false" });
+    }
+    if let Some(s) = filter.suggestion {
+        query.append_pair("suggestion", s.as_str());
     }
     query.append_pair("cursor", cursor);
     query.append_pair("limit", &limit.to_string());

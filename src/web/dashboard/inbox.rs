@@ -36,7 +36,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .route("/dashboard/reports/{id}/status", web::post().to(set_status))
         .route("/dashboard/reports/{id}/assignee", web::post().to(assign))
         .route("/dashboard/reports/{id}/notes", web::post().to(add_note))
-        .route("/dashboard/reports/{id}/reply", web::post().to(reply));
+        .route("/dashboard/reports/{id}/reply", web::post().to(reply))
+        .route("/dashboard/reports/{id}/category", web::post().to(set_category));
 }
 
 /// Reports per inbox page.
@@ -60,6 +61,8 @@ struct Params {
     has_email: Option<String>,
     q: Option<String>,
     cursor: Option<String>,
+    /// `any` or `unsure`: reports with a suggested category, or only the unsure ones.
+    suggestion: Option<String>,
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -91,6 +94,7 @@ impl Params {
                 Some("no") => Some(false),
                 _ => None,
             },
+            suggestion: given(&self.suggestion).and_then(reports::SuggestionFilter::parse),
         }
     }
 
@@ -111,6 +115,7 @@ impl Params {
             ("until", given(&self.until).map(str::to_owned)),
             ("has_email", given(&self.has_email).map(str::to_owned)),
             ("q", given(&self.q).map(str::to_owned)),
+            ("suggestion", given(&self.suggestion).map(str::to_owned)),
         ];
         for (name, value) in fields {
             if let Some(v) = value {
@@ -166,6 +171,20 @@ struct Row {
     has_email: bool,
     status: String,
     assignee: String,
+    /// "suggested: handle (72 %)", or "unsure: …" below the threshold; empty without one.
+    suggestion: String,
+    unsure: bool,
+}
+
+/// How a suggestion reads in the inbox and on the report page.
+fn suggestion_text(tr: Tr, r: &Report) -> String {
+    match &r.suggestion {
+        Some((c, p)) => {
+            let key = if r.suggestion_unsure() { "inbox-suggestion-unsure" } else { "inbox-suggestion-sure" };
+            tr.t_args(key, &[("category", c.clone().into()), ("percent", ((i64::from(*p) + 5) / 10).into())])
+        }
+        None => String::new(),
+    }
 }
 
 #[derive(Template)]
@@ -181,6 +200,9 @@ struct InboxPage {
     kinds: Vec<Choice>,
     statuses: Vec<Choice>,
     emails: Vec<Choice>,
+    suggestions: Vec<Choice>,
+    /// Reports whose suggestion is unsure under the other filters, and the link that shows them.
+    unsure: Option<(u64, String)>,
     lot: String,
     category: String,
     from: String,
@@ -232,6 +254,15 @@ async fn inbox(
         .map_err(DashError::from_app(locale))?;
     let counts =
         reports::counts(&state.app, member.manufacturer_id, &query).await.map_err(DashError::from_app(locale))?;
+    // The unsure suggestions come first: a link to them above the list, whatever else is shown.
+    let unsure = if query.suggestion == Some(reports::SuggestionFilter::Unsure) {
+        None
+    } else {
+        let q = Query { suggestion: Some(reports::SuggestionFilter::Unsure), ..query.clone() };
+        let n = reports::counts(&state.app, member.manufacturer_id, &q).await.map_err(DashError::from_app(locale))?.total;
+        let p = Params { suggestion: Some("unsure".into()), cursor: None, ..params.clone() };
+        (n > 0).then(|| (n, format!("/dashboard/reports?{}", p.encode(None))))
+    };
     let line_list = line_names(&state, &member).await?;
     let people = member_emails(&state, &member).await?;
     let line_of: HashMap<Uuid, &str> = line_list.iter().map(|(id, n)| (*id, n.as_str())).collect();
@@ -272,6 +303,8 @@ async fn inbox(
             has_email: r.email.as_deref().is_some_and(|e| !e.is_empty()),
             status: status_label(tr, r.status),
             assignee: r.assignee_id.and_then(|a| person.get(&a).map(|e| (*e).to_owned())).unwrap_or_default(),
+            suggestion: suggestion_text(tr, r),
+            unsure: r.suggestion_unsure(),
         })
         .collect();
 
@@ -310,6 +343,15 @@ async fn inbox(
             [any(), ("yes".to_owned(), tr.t("inbox-email-yes")), ("no".to_owned(), tr.t("inbox-email-no"))],
             Some(given(&params.has_email).unwrap_or("")),
         ),
+        suggestions: choices(
+            [
+                any(),
+                ("any".to_owned(), tr.t("inbox-suggestion-any")),
+                ("unsure".to_owned(), tr.t("inbox-suggestion-unsure-only")),
+            ],
+            Some(given(&params.suggestion).unwrap_or("")),
+        ),
+        unsure,
         lot: given(&params.lot).unwrap_or_default().to_owned(),
         category: given(&params.category).unwrap_or_default().to_owned(),
         from: parse_date(&params.from).map(|d| d.to_string()).unwrap_or_default(),
@@ -453,6 +495,9 @@ struct ReportPage {
     statuses: Vec<Choice>,
     reply_statuses: Vec<Choice>,
     assignees: Vec<Choice>,
+    /// The categories of the report's kind on its line, the suggestion (else the current one)
+    /// selected.
+    categories: Vec<Choice>,
     notes: Vec<(String, String, String)>,
     history: Vec<(String, String)>,
     /// Replies and the customer's answers, oldest first: (who wrote, when, text).
@@ -503,6 +548,9 @@ async fn render_report(
         (tr.t("inbox-category"), report.category.clone().unwrap_or_else(|| "—".to_owned())),
         (tr.t("report-rating"), format!("{} / 5", report.rating)),
     ];
+    if report.suggestion.is_some() {
+        facts.push((tr.t("report-suggestion"), suggestion_text(tr, &report)));
+    }
     if let Some(n) = report.recommend {
         facts.push((tr.t("report-recommend"), format!("{n} / 10")));
     }
@@ -548,7 +596,16 @@ async fn render_report(
         label: e.clone(),
         selected: report.assignee_id == Some(*id),
     }));
+    let form = lines::form(&state.app, who, report.product_line_id).await.map_err(&from_app)?;
+    let picked = report.suggestion.as_ref().map(|(c, _)| c.as_str()).or(report.category.as_deref());
+    let categories = form
+        .categories
+        .for_kind(report.kind)
+        .iter()
+        .map(|c| Choice { value: c.key.clone(), label: c.label(locale).to_owned(), selected: picked == Some(c.key.as_str()) })
+        .collect();
     let page = ReportPage {
+        categories,
         lang: locale.tag(),
         tr,
         switch: switch_links(&format!("/dashboard/reports/{}", report.id), locale),
@@ -639,6 +696,7 @@ async fn refused(
     let tr = Tr(member.locale);
     let text = match &e {
         AppError::Invalid { field: "status", .. } => tr.t("report-invalid-status"),
+        AppError::Invalid { field: "category", .. } => tr.t("report-invalid-category"),
         AppError::Invalid { field: "body", .. } => {
             tr.t_num("report-note-invalid", "max", reports::NOTE_MAX_CHARS as i64)
         }
@@ -762,5 +820,31 @@ async fn reply(
     match replies::send_reply(&state.app, &who, ReportId(*id), &form.message, status).await {
         Ok(()) => Ok(to_report(*id)),
         Err(e) => refused(&state, &member, *id, e, form.message.clone()).await,
+    }
+}
+
+#[derive(Deserialize)]
+struct CategoryForm {
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    csrf_token: String,
+}
+
+/// The team's category for a report: a label the suggestions learn from.
+async fn set_category(
+    state: web::Data<AppState>,
+    req: HttpRequest,
+    member: Member,
+    id: web::Path<Uuid>,
+    form: web::Form<CategoryForm>,
+) -> Result<HttpResponse, DashError> {
+    member.require(Role::Editor)?;
+    member.check_form(&req, &form.csrf_token)?;
+    match crate::app::classify::set_category(&state.app, member.manufacturer_id, actor(&member), ReportId(*id), &form.category)
+        .await
+    {
+        Ok(()) => Ok(to_report(*id)),
+        Err(e) => refused(&state, &member, *id, e, String::new()).await,
     }
 }
