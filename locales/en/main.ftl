@@ -352,3 +352,7 @@ report-conversation = Conversation with the customer
 report-conversation-none = Nobody has written to the customer yet.
 report-conversation-ours = Your team wrote
 report-conversation-theirs = The customer answered
+unavailable-title = Not available just now
+unavailable-body = This page cannot be shown or saved just now, and nothing was stored. Please try again in a few minutes.
+dash-unavailable-body = The database cannot be reached just now, so nothing was changed. Please try again in a few minutes.
+error-unavailable = Your report could not be saved just now, and nothing was stored. Please send it again in a few minutes; what you typed is kept below (photos have to be chosen again).
