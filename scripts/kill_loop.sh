@@ -6,8 +6,8 @@
 #   scripts/kill_loop.sh            # SQLite, and PostgreSQL when it answers at $SCANBACK_TEST_POSTGRES_URL
 #
 #   KILLS=50          SIGKILLs per database (CI: 10)
-#   KILL_MIN_MS=200   the server is up under load for a random time between these before each kill
-#   KILL_MAX_MS=3000  (CI: 200-1200)
+#   KILL_AFTER_REPORTS=10  before each kill the server is up until it acknowledged this many reports
+#   KILL_MAX_MS=3000  and then for a random time up to this (CI: 1000)
 #   ROUNDS=3          how many times the PostgreSQL restart/crash and the SQLite disk tests run
 #   PG_DOWN_SECONDS=12  how long the crashed PostgreSQL stays down (a request waits 10 s for a connection)
 #   FAULT_SEED=N      repeat a run (each run prints its seed)
@@ -20,7 +20,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scanback-target}"
-export KILLS="${KILLS:-50}" KILL_MIN_MS="${KILL_MIN_MS:-200}" KILL_MAX_MS="${KILL_MAX_MS:-3000}"
+export KILLS="${KILLS:-50}" KILL_AFTER_REPORTS="${KILL_AFTER_REPORTS:-10}" KILL_MAX_MS="${KILL_MAX_MS:-3000}"
 ROUNDS="${ROUNDS:-3}"
 PG_URL="${SCANBACK_TEST_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/test}"
 log="$CARGO_TARGET_DIR/kill_loop.log"

@@ -495,6 +495,13 @@ impl Load {
         self.ledger.attempts.lock().unwrap().iter().filter(|a| matches!(a.outcome, Outcome::Acknowledged)).count()
     }
 
+    /// (acknowledged, acknowledged with photos) among the submissions sent since `since`.
+    pub fn acknowledged_since(&self, since: Duration) -> (usize, usize) {
+        let attempts = self.ledger.attempts.lock().unwrap();
+        let acked = attempts.iter().filter(|a| a.sent >= since && matches!(a.outcome, Outcome::Acknowledged));
+        acked.fold((0, 0), |(all, photos), a| (all + 1, photos + usize::from(!a.spec.photos.is_empty())))
+    }
+
     pub async fn stop(self) -> Vec<Attempt> {
         self.stop.store(true, Relaxed);
         for t in self.tasks {
