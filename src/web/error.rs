@@ -323,4 +323,33 @@ mod tests {
         assert_eq!(ApiError::BadRequest("tab\there".into()).to_string(), "tab\\there");
         assert_eq!(ApiError::Conflict("plain – текст".into()).to_string(), "plain – текст");
     }
+
+    #[test]
+    fn an_outage_answers_503_with_retry_after_on_every_surface_and_anything_else_500() {
+        use sea_orm::DbErr;
+        let outage = || {
+            let db = DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout);
+            anyhow::Error::from(StoreError::Db(db)).context("loading the line")
+        };
+        let locale = Locale::DEFAULT;
+        let answers = [
+            ApiError::Unexpected(outage()).error_response(),
+            ApiError::from(AppError::from(StoreError::Db(DbErr::ConnectionAcquire(
+                sea_orm::error::ConnAcquireErr::ConnectionClosed,
+            ))))
+            .error_response(),
+            PageError::unexpected(locale, outage()).error_response(),
+            DashError::Unexpected { locale, source: outage() }.error_response(),
+        ];
+        for res in answers {
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(res.headers().get("retry-after").unwrap(), &RETRY_AFTER_SECONDS.to_string());
+        }
+        let bug = || anyhow::anyhow!("a template failed");
+        assert_eq!(ApiError::Unexpected(bug()).error_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(PageError::unexpected(locale, bug()).error_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let dash = DashError::Unexpected { locale, source: bug() }.error_response();
+        assert_eq!(dash.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(dash.headers().get("retry-after").is_none());
+    }
 }

@@ -121,12 +121,12 @@ async fn sigterm_finishes_the_requests_in_flight_writes_the_scan_counts_and_exit
     let fx = fixture(&server, &client).await;
     let url = format!("{}/q/{}", server.base, fx.code);
 
-    // Under load: photo posts that take a while (three 1200x900 photos each, one decode per core),
+    // Under load: photo posts that take a while (two 1200x900 photos each, one decode per core),
     // sent at once, and SIGTERM once the first has been answered: the others are in flight.
-    let posts: Vec<Spec> = (0..8)
+    let posts: Vec<Spec> = (0..6)
         .map(|n| {
             let mut spec = Spec::new("sigterm", n, true);
-            spec.photos = vec![(1200, 900); 3];
+            spec.photos = vec![(1200, 900); 2];
             spec
         })
         .collect();
@@ -188,7 +188,7 @@ async fn sigterm_finishes_the_requests_in_flight_writes_the_scan_counts_and_exit
     assert_eq!(scans_counted(&database_url, fx.line_id).await, scans + 50, "scan counts lost at an idle SIGTERM");
     assert!(idle < Duration::from_secs(10), "SIGTERM to exit took {idle:?} when idle");
     eprintln!(
-        "FIGURES SIGTERM on {}: {} photo posts (3 photos of 1200x900 each) sent at once, {after_sigterm} still in \
+        "FIGURES SIGTERM on {}: {} photo posts (2 photos of 1200x900 each) sent at once, {after_sigterm} still in \
          flight at SIGTERM, all {} answered 303 and stored with their photos; {scans} scans from the last moments \
          all written; SIGTERM to exit {drain:?} under load, {idle:?} idle with an open keep-alive connection",
         db_name(&database_url),

@@ -446,7 +446,7 @@ impl Load {
                             let kept_form = body.contains(&spec.comment);
                             Outcome::Status { status, retry_after, kept_form, body }
                         }
-                        Err(e) => Outcome::NoAnswer(e.to_string()),
+                        Err(e) => no_answer(&e),
                     };
                     let idle = matches!(outcome, Outcome::NoAnswer(_) | Outcome::Status { status: 503, .. });
                     let answered = started.elapsed();
@@ -512,11 +512,20 @@ impl Load {
     }
 }
 
+/// How a `NoAnswer` starts when the request never reached a server (nothing listened yet).
+pub const NOT_CONNECTED: &str = "not connected: ";
+
+/// A request that got no answer: never connected (the port was closed), or sent and cut off.
+pub fn no_answer(e: &reqwest::Error) -> Outcome {
+    if e.is_connect() { Outcome::NoAnswer(format!("{NOT_CONNECTED}{e}")) } else { Outcome::NoAnswer(e.to_string()) }
+}
+
 fn short(s: &str) -> String {
     s.chars().take(60).collect()
 }
 
-/// Outcomes counted by kind ("303", "503 Retry-After=10 form kept", "no answer"), for the figures.
+/// Outcomes counted by kind ("303", "503 Retry-After=10 form kept", "not connected", "cut off"), for
+/// the figures.
 pub fn tally(attempts: &[Attempt]) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
     for a in attempts {
@@ -527,7 +536,8 @@ pub fn tally(attempts: &[Attempt]) -> BTreeMap<String, usize> {
                 retry_after.as_ref().map(|r| format!(" Retry-After={r}")).unwrap_or_default(),
                 if *kept_form { " form kept" } else { "" }
             ),
-            Outcome::NoAnswer(_) => "no answer".to_owned(),
+            Outcome::NoAnswer(e) if e.starts_with(NOT_CONNECTED) => "not connected".to_owned(),
+            Outcome::NoAnswer(_) => "cut off".to_owned(),
         };
         *out.entry(key).or_default() += 1;
     }
