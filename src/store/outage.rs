@@ -49,7 +49,9 @@ fn sqlite_outage(extended: i32) -> bool {
 /// of memory, too many connections), 57P01-57P03 (the server is shutting down, crashed, or is not
 /// accepting connections yet), 25006 (a read-only standby).
 fn postgres_outage(sqlstate: &str) -> bool {
-    sqlstate.starts_with("08") || sqlstate.starts_with("53") || matches!(sqlstate, "57P01" | "57P02" | "57P03" | "25006")
+    sqlstate.starts_with("08")
+        || sqlstate.starts_with("53")
+        || matches!(sqlstate, "57P01" | "57P02" | "57P03" | "25006")
 }
 
 /// A file that could not be written for the same kind of reason (photos go to the data folder).

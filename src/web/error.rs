@@ -209,7 +209,13 @@ impl ResponseError for PageError {
             && is_outage(source)
         {
             tracing::warn!(error = ?source, "public page failed: storage unavailable");
-            return unavailable(pages::message(self.status_code(), *locale, "unavailable-title", "unavailable-body", None));
+            return unavailable(pages::message(
+                self.status_code(),
+                *locale,
+                "unavailable-title",
+                "unavailable-body",
+                None,
+            ));
         }
         let (locale, heading, body, arg) = match self {
             PageError::ShareGone { locale, manufacturer, revoked } => {
@@ -300,7 +306,8 @@ impl ResponseError for DashError {
             DashError::NotFound { locale } => (*locale, "dash-notfound-title", "dash-notfound-body"),
             DashError::Unexpected { locale, source } if is_outage(source) => {
                 tracing::warn!(error = ?source, "dashboard page failed: storage unavailable");
-                let page = pages::message(self.status_code(), *locale, "unavailable-title", "dash-unavailable-body", None);
+                let page =
+                    pages::message(self.status_code(), *locale, "unavailable-title", "dash-unavailable-body", None);
                 return unavailable(page);
             }
             DashError::Unexpected { locale, source } => {

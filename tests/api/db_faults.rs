@@ -62,7 +62,21 @@ impl OwnPostgres {
             _dir: dir,
         };
         let out = pg
-            .run("initdb", &["-D", &pg.data.to_string_lossy(), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--no-locale"])
+            .run(
+                "initdb",
+                &[
+                    "-D",
+                    &pg.data.to_string_lossy(),
+                    "-U",
+                    "postgres",
+                    "-A",
+                    "trust",
+                    "--no-sync",
+                    "-E",
+                    "UTF8",
+                    "--no-locale",
+                ],
+            )
             .map_err(|e| format!("initdb failed: {e}"))?;
         drop(out);
         pg.ctl(&["start"])?;
@@ -258,8 +272,14 @@ impl SmallMount {
             .args(["-s", &format!("{megabytes}M"), &image.to_string_lossy()])
             .status()
             .is_ok_and(|s| s.success())
-            && Command::new("mkfs.ext4").args(["-q", "-F", &image.to_string_lossy()]).status().is_ok_and(|s| s.success())
-            && Command::new("mount").args(["-o", "loop", &image.to_string_lossy(), &target]).status().is_ok_and(|s| s.success());
+            && Command::new("mkfs.ext4")
+                .args(["-q", "-F", &image.to_string_lossy()])
+                .status()
+                .is_ok_and(|s| s.success())
+            && Command::new("mount")
+                .args(["-o", "loop", &image.to_string_lossy(), &target])
+                .status()
+                .is_ok_and(|s| s.success());
         if ok {
             return Ok(SmallMount { dir, image: Some(image) });
         }
@@ -384,7 +404,11 @@ async fn sqlite_on_a_full_disk_answers_503_and_stays_intact() {
         n += 1;
         after.push(post(&client, &url, Spec::new("disk", n, n % 2 == 0), started).await);
     }
-    assert!(after.iter().all(|a| matches!(a.outcome, Outcome::Acknowledged)), "after space was freed: {:?}", tally(&after));
+    assert!(
+        after.iter().all(|a| matches!(a.outcome, Outcome::Acknowledged)),
+        "after space was freed: {:?}",
+        tally(&after)
+    );
     attempts.extend(after);
     let (_, status) = server.terminate(Duration::from_secs(30));
     assert!(status.success(), "serve exited with {status}; log:\n{}", server.log_tail());
@@ -503,7 +527,12 @@ async fn sqlite_on_a_read_only_file_answers_503_and_stays_intact() {
                 None => {
                     let log = server.log();
                     assert!(!log.contains("panicked"), "{log}");
-                    assert!(log.contains("cannot open the database") || log.contains("readonly") || log.contains("read-only"), "{log}");
+                    assert!(
+                        log.contains("cannot open the database")
+                            || log.contains("readonly")
+                            || log.contains("read-only"),
+                        "{log}"
+                    );
                     format!("refuses to start: {}", log.lines().last().unwrap_or_default())
                 }
             };
@@ -517,6 +546,8 @@ async fn sqlite_on_a_read_only_file_answers_503_and_stays_intact() {
     assert_eq!(load::sqlite_integrity(&database_url).await, "ok");
     let stored = check_stored(&database_url, &server.data_dir, fx.line_id, &attempts).await;
     assert_eq!(stored.stored, 6, "only the reports from before it was read-only are stored");
-    eprintln!("FIGURES SQLite read-only: opened with mode=ro, posts got {ro_tally:?}, the scan page and the report list \
-               200, an API write 503 `unavailable`; on a read-only mount: {mounted}; integrity_check ok");
+    eprintln!(
+        "FIGURES SQLite read-only: opened with mode=ro, posts got {ro_tally:?}, the scan page and the report list \
+               200, an API write 503 `unavailable`; on a read-only mount: {mounted}; integrity_check ok"
+    );
 }

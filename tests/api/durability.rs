@@ -71,7 +71,8 @@ async fn every_acknowledged_report_survives_repeated_kills_under_load() {
     let (took, status) = server.terminate(Duration::from_secs(30));
     assert!(status.success(), "serve exited with {status} after SIGTERM; log:\n{}", server.log_tail());
 
-    let refused: Vec<&load::Attempt> = attempts.iter().filter(|a| matches!(a.outcome, Outcome::Status { .. })).collect();
+    let refused: Vec<&load::Attempt> =
+        attempts.iter().filter(|a| matches!(a.outcome, Outcome::Status { .. })).collect();
     assert!(
         refused.is_empty(),
         "a kill may cost an answer, never give a wrong one: {:?}\nfirst: {:?}",
@@ -154,7 +155,9 @@ async fn sigterm_finishes_the_requests_in_flight_writes_the_scan_counts_and_exit
     let mut scans = 0;
     while !tasks.iter().any(|t| t.is_finished()) {
         let res = client.get(format!("{url}?lot=L2411")).send().await;
-        let res = res.unwrap_or_else(|e| panic!("scan {scans} failed at {:?}: {e:?}; log:\n{}", started.elapsed(), server.log_tail()));
+        let res = res.unwrap_or_else(|e| {
+            panic!("scan {scans} failed at {:?}: {e:?}; log:\n{}", started.elapsed(), server.log_tail())
+        });
         assert_eq!(res.status(), 200);
         scans += 1;
         assert!(started.elapsed() < Duration::from_secs(60), "no photo post was answered within a minute");

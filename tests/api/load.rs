@@ -124,7 +124,11 @@ impl Server {
             {
                 panic!("scanback serve exited with {status} before it answered; log:\n{}", self.log_tail());
             }
-            assert!(started.elapsed() < within, "scanback serve did not answer within {within:?}; log:\n{}", self.log_tail());
+            assert!(
+                started.elapsed() < within,
+                "scanback serve did not answer within {within:?}; log:\n{}",
+                self.log_tail()
+            );
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
     }
@@ -437,10 +441,8 @@ impl Load {
                         Ok(res) if res.status() == 303 => Outcome::Acknowledged,
                         Ok(res) => {
                             let status = res.status().as_u16();
-                            let retry_after = res
-                                .headers()
-                                .get("retry-after")
-                                .map(|v| v.to_str().unwrap_or("?").to_owned());
+                            let retry_after =
+                                res.headers().get("retry-after").map(|v| v.to_str().unwrap_or("?").to_owned());
                             let body = res.text().await.unwrap_or_default();
                             // The comment has nothing to escape: the page keeps it as typed.
                             let kept_form = body.contains(&spec.comment);
@@ -507,8 +509,7 @@ impl Load {
         for t in self.tasks {
             t.await.unwrap();
         }
-        let attempts = self.ledger.attempts.lock().unwrap().clone();
-        attempts
+        self.ledger.attempts.lock().unwrap().clone()
     }
 }
 
@@ -572,7 +573,8 @@ pub async fn check_stored(database_url: &str, data_dir: &Path, line: uuid::Uuid,
         photos_of.entry(p.report_id).or_default().push(p);
     }
     let mut problems = Vec::new();
-    let mut stored = Stored { acknowledged: 0, acknowledged_with_photos: 0, stored: 0, stored_unacknowledged: 0, photos: 0 };
+    let mut stored =
+        Stored { acknowledged: 0, acknowledged_with_photos: 0, stored: 0, stored_unacknowledged: 0, photos: 0 };
     for a in attempts {
         let acknowledged = matches!(a.outcome, Outcome::Acknowledged);
         let found = by_comment.get(a.spec.comment.as_str()).map(Vec::as_slice).unwrap_or(&[]);
@@ -636,7 +638,10 @@ fn differences(spec: &Spec, row: &report::Model, photos: &[&report_photo::Model]
     for (i, p) in photos.iter().enumerate() {
         let Some(&(w, h)) = spec.photos.get(i) else { break };
         if (p.width, p.height) != (w as i32, h as i32) || p.position != i as i16 {
-            out.push(format!("{}: photo {i} is {}x{} at {}, sent {w}x{h}", spec.comment, p.width, p.height, p.position));
+            out.push(format!(
+                "{}: photo {i} is {}x{} at {}, sent {w}x{h}",
+                spec.comment, p.width, p.height, p.position
+            ));
         }
         for rel in [&p.path, &p.thumb_path] {
             match std::fs::read(data_dir.join(rel)) {
