@@ -388,6 +388,8 @@ fn active(m: Uuid, r: &Row) -> report::ActiveModel {
         fingerprint: Set(None),
         assignee_id: Set(None),
         comment_folded: Set(scanback::store::reports::fold(r.comment)),
+        consent_text: Set(None),
+        consent_locale: Set(None),
     }
 }
 

@@ -341,3 +341,78 @@ pub async fn print_share_revoke(settings: &Settings, id: &str) -> anyhow::Result
         other => other.into(),
     })
 }
+
+fn manufacturer_flag(m: Option<&str>) -> anyhow::Result<Option<ManufacturerId>> {
+    m.map(|m| {
+        m.trim().parse::<ManufacturerId>().map_err(|_| anyhow::anyhow!("--manufacturer `{m}` is not a manufacturer id"))
+    })
+    .transpose()
+}
+
+/// `scanback customer erase --email E [--manufacturer ID]`: the operator's erasure on request.
+pub async fn customer_erase(
+    settings: &Settings,
+    email: &str,
+    manufacturer: Option<&str>,
+) -> anyhow::Result<crate::app::customers::Erasure> {
+    let scope = manufacturer_flag(manufacturer)?;
+    let app = open_app(settings).await?;
+    if let Some(m) = scope {
+        store::manufacturers::get(&app.db, m.get())
+            .await
+            .map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
+    }
+    crate::app::customers::erase(&app, scope, email).await.map_err(|e| cli_message(e, |f| f.replace('_', "-")))
+}
+
+/// `scanback customer export --email E [--manufacturer ID]`.
+pub async fn customer_export(
+    settings: &Settings,
+    email: &str,
+    manufacturer: Option<&str>,
+) -> anyhow::Result<crate::app::customers::Export> {
+    let scope = manufacturer_flag(manufacturer)?;
+    let app = open_app(settings).await?;
+    if let Some(m) = scope {
+        store::manufacturers::get(&app.db, m.get())
+            .await
+            .map_err(|_| anyhow::anyhow!("no manufacturer has the id {m}"))?;
+    }
+    crate::app::customers::export(&app, scope, email).await.map_err(|e| cli_message(e, |f| f.replace('_', "-")))
+}
+
+/// `scanback customer retention [--at T]`: what `serve` does every hour, once.
+pub async fn customer_retention(
+    settings: &Settings,
+    at: Option<time::OffsetDateTime>,
+) -> anyhow::Result<crate::app::customers::RetentionRun> {
+    let app = open_app(settings).await?;
+    Ok(crate::app::customers::run_once(&app, at.unwrap_or_else(store::now)).await?)
+}
+
+#[derive(Debug, serde::Serialize)]
+pub struct Backup {
+    pub file: PathBuf,
+    pub bytes: u64,
+    /// Reports in the copy, counted in the copy itself.
+    pub reports: u64,
+}
+
+/// `scanback backup --to FILE`: `VACUUM INTO` writes a consistent copy of the SQLite database from
+/// one read snapshot, beside a running service (writers are not held off; the copy holds every
+/// transaction committed before it began). The copy is then opened and checked.
+pub async fn backup(settings: &Settings, to: &Path) -> anyhow::Result<Backup> {
+    let Some(source) = sqlite_file(&settings.database_url) else {
+        anyhow::bail!(
+            "backup copies SQLite databases; for PostgreSQL use `pg_dump --format=custom` (see docs/operations.md)"
+        );
+    };
+    anyhow::ensure!(source.exists(), "the database {} does not exist", source.display());
+    anyhow::ensure!(!to.exists(), "--to {} exists already; choose a new file", to.display());
+    let target = to.to_str().ok_or_else(|| anyhow::anyhow!("--to {} is not a UTF-8 path", to.display()))?;
+    let reports = store::backup::sqlite_copy(&settings.database_url, target)
+        .await
+        .with_context(|| format!("backing up {} to {} failed", source.display(), to.display()))?;
+    let bytes = std::fs::metadata(to).map(|m| m.len()).unwrap_or_default();
+    Ok(Backup { file: to.to_owned(), bytes, reports })
+}

@@ -32,10 +32,49 @@ pub struct Settings {
     /// Seconds between two spike checks inside `serve`.
     #[serde(default = "default_alert_check_seconds")]
     pub alert_check_seconds: u64,
+    /// Seconds between two runs of the retention limits inside `serve`.
+    #[serde(default = "default_retention_check_seconds")]
+    pub retention_check_seconds: u64,
+    /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` header names the client: addresses or
+    /// networks (`10.0.0.0/8`), a list or one comma-separated string. Empty (the default): the TCP
+    /// peer is the client and those headers are ignored, since anyone can send them.
+    #[serde(default, deserialize_with = "networks")]
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 fn default_alert_check_seconds() -> u64 {
     60
+}
+
+fn default_retention_check_seconds() -> u64 {
+    3600
+}
+
+/// `["10.0.0.1", "10.1.0.0/16"]` in scanback.toml, `10.0.0.1,10.1.0.0/16` in the environment.
+fn networks<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<ipnet::IpNet>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum OneOrMany {
+        One(String),
+        Many(Vec<String>),
+    }
+    let items: Vec<String> = match OneOrMany::deserialize(d)? {
+        OneOrMany::One(s) => s.split(',').map(str::to_owned).collect(),
+        OneOrMany::Many(v) => v,
+    };
+    items
+        .iter()
+        .map(|s| s.trim())
+        .filter(|s| !s.is_empty())
+        .map(|s| network(s).map_err(serde::de::Error::custom))
+        .collect()
+}
+
+/// `10.0.0.0/8`, or one address (`192.0.2.7`, `::1`).
+pub fn network(s: &str) -> Result<ipnet::IpNet, String> {
+    s.parse::<ipnet::IpNet>()
+        .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+        .map_err(|_| format!("`{s}` is not an IP address or network such as 10.0.0.0/8"))
 }
 
 /// Values given on the command line; `None` leaves the lower layers in charge.
@@ -157,6 +196,9 @@ impl Settings {
         if !(1..=86_400).contains(&self.alert_check_seconds) {
             return Err(invalid("SCANBACK_ALERT_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
         }
+        if !(1..=86_400).contains(&self.retention_check_seconds) {
+            return Err(invalid("SCANBACK_RETENTION_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
+        }
         if self.submit_burst == 0 || self.submit_per_minute == 0 {
             return Err(invalid("SCANBACK_SUBMIT_BURST / SCANBACK_SUBMIT_PER_MINUTE", "must be at least 1"));
         }
@@ -233,6 +275,8 @@ mod tests {
             reply_domain: None,
             webhook_allow_private: false,
             alert_check_seconds: 60,
+            retention_check_seconds: 3600,
+            trusted_proxies: Vec::new(),
         }
     }
 
@@ -262,6 +306,22 @@ mod tests {
         assert!(e.contains("SCANBACK_SMTP_URL"), "{e}");
         let e = refusal(|s| s.mail_from = "not a mailbox".into());
         assert!(e.contains("SCANBACK_MAIL_FROM"), "{e}");
+    }
+
+    #[test]
+    fn trusted_proxies_come_from_a_list_or_a_comma_separated_string() {
+        #[derive(Deserialize)]
+        struct T {
+            #[serde(deserialize_with = "networks")]
+            p: Vec<ipnet::IpNet>,
+        }
+        let t: T = serde_json::from_str(r#"{"p": "10.0.0.0/8, 192.0.2.7,::1"}"#).unwrap();
+        assert_eq!(t.p.len(), 3);
+        assert!(t.p[1].contains(&"192.0.2.7".parse::<std::net::IpAddr>().unwrap()));
+        let t: T = serde_json::from_str(r#"{"p": ["10.1.0.0/16"]}"#).unwrap();
+        assert_eq!(t.p, vec!["10.1.0.0/16".parse::<ipnet::IpNet>().unwrap()]);
+        let e = serde_json::from_str::<T>(r#"{"p": "proxy.example"}"#).map(|_| ()).unwrap_err().to_string();
+        assert!(e.contains("not an IP address"), "{e}");
     }
 
     #[test]

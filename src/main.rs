@@ -99,6 +99,43 @@ enum Command {
         #[command(subcommand)]
         command: PrintShareCommand,
     },
+    /// Customers' personal data: export, erase on request, retention limits.
+    Customer {
+        #[command(subcommand)]
+        command: CustomerCommand,
+    },
+    /// Copy the SQLite database, consistent, while the service runs (PostgreSQL: use pg_dump).
+    Backup {
+        /// The file to write; it must not exist yet.
+        #[arg(long)]
+        to: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum CustomerCommand {
+    /// Erase a customer's address, comments, conversation, photos and mails; the reports stay,
+    /// anonymous, so statistics do not change.
+    Erase {
+        #[arg(long)]
+        email: String,
+        /// Only this manufacturer's reports (default: every manufacturer's).
+        #[arg(long)]
+        manufacturer: Option<String>,
+    },
+    /// Print everything left with an address as JSON.
+    Export {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        manufacturer: Option<String>,
+    },
+    /// Apply every manufacturer's retention limits once (serve does it every hour).
+    Retention {
+        /// Act as if it were this instant (RFC 3339).
+        #[arg(long, value_parser = parse_instant)]
+        at: Option<time::OffsetDateTime>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -327,6 +364,26 @@ async fn run(command: Command, settings: Settings) -> anyhow::Result<()> {
                 differences.len()
             );
             eprintln!("rollups match the raw reports");
+            Ok(())
+        }
+        Command::Customer { command: CustomerCommand::Erase { email, manufacturer } } => {
+            let erased = commands::customer_erase(&settings, &email, manufacturer.as_deref()).await?;
+            out!("{}", serde_json::to_string(&erased)?);
+            Ok(())
+        }
+        Command::Customer { command: CustomerCommand::Export { email, manufacturer } } => {
+            let export = commands::customer_export(&settings, &email, manufacturer.as_deref()).await?;
+            out!("{}", serde_json::to_string_pretty(&export)?);
+            Ok(())
+        }
+        Command::Customer { command: CustomerCommand::Retention { at } } => {
+            let run = commands::customer_retention(&settings, at).await?;
+            out!("{}", serde_json::to_string(&run)?);
+            Ok(())
+        }
+        Command::Backup { to } => {
+            let backup = commands::backup(&settings, &to).await?;
+            out!("{}", serde_json::to_string(&backup)?);
             Ok(())
         }
         Command::PrintShare { command: PrintShareCommand::Revoke { id } } => {

@@ -270,6 +270,7 @@ report-rating = Rating
 report-recommend = Would recommend
 report-usage = Had it for
 report-serial = Serial number
+report-consent = Consent given
 report-language = Language
 report-email = Customer's email
 report-no-email = none (the customer cannot be answered)

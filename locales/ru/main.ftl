@@ -281,6 +281,7 @@ report-rating = Оценка
 report-recommend = Порекомендовал бы
 report-usage = Пользуется
 report-serial = Серийный номер
+report-consent = Согласие
 report-language = Язык
 report-email = Email покупателя
 report-no-email = нет (покупателю нельзя ответить)

@@ -107,6 +107,12 @@ async fn decode_photos(app: &App, photos: Vec<Vec<u8>>) -> Result<Result<Vec<Pro
     Ok(Ok(out))
 }
 
+/// The consent sentence next to the email box, in `locale`: the page shows it and the report keeps it,
+/// so what is stored is exactly what was shown.
+pub fn consent_text(locale: Locale, manufacturer: &str) -> String {
+    crate::i18n::Tr(locale).t_str("consent-label", "manufacturer", manufacturer)
+}
+
 /// Validates and stores one submission for `line`. Returns once the report is committed.
 pub async fn submit(
     app: &App,
@@ -178,8 +184,13 @@ pub async fn submit(
         .map_err(|e| anyhow::Error::from(e).context("writing a photo failed"))?
     };
     let files: Vec<String> = stored.iter().flat_map(|p| [p.path.clone(), p.thumb_path.clone()]).collect();
-    let new =
+    let mut new =
         store::reports::build(report_id, line.line.manufacturer_id, line.line.id, &feedback, locale, Some(key), stored);
+    if feedback.email.is_some() {
+        // The sentence exactly as the scan page showed it in this language: what the customer agreed to.
+        new.report.consent_text = sea_orm::ActiveValue::Set(Some(consent_text(locale, &line.manufacturer)));
+        new.report.consent_locale = sea_orm::ActiveValue::Set(Some(locale.tag().to_owned()));
+    }
     match app.reports.write(new).await {
         Ok(()) => {
             // Its `report.created` deliveries were queued in the report's transaction.

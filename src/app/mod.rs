@@ -5,6 +5,7 @@
 pub mod accounts;
 pub mod alerts;
 pub mod broadcasts;
+pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod digests;

@@ -39,6 +39,9 @@ pub struct Report {
     pub assignee_id: Option<Uuid>,
     pub created_at: OffsetDateTime,
     pub photos: Vec<Photo>,
+    /// The consent sentence the customer ticked, as shown, and the language it was shown in.
+    pub consent_text: Option<String>,
+    pub consent_locale: Option<String>,
 }
 
 impl Report {
@@ -59,6 +62,8 @@ impl Report {
             serial: r.serial,
             locale: r.locale,
             created_at: r.created_at,
+            consent_text: r.consent_text,
+            consent_locale: r.consent_locale,
             photos: photos
                 .into_iter()
                 .map(|p| Photo {

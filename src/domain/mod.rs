@@ -1,5 +1,6 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
+pub mod client_addr;
 pub mod code;
 pub mod cursor;
 pub mod digital_link;
@@ -15,6 +16,7 @@ pub mod lot;
 pub mod metrics;
 pub mod print_share;
 pub mod product;
+pub mod retention;
 pub mod role;
 pub mod rollup;
 pub mod schedule;

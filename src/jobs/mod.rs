@@ -4,4 +4,5 @@
 pub mod alerts;
 pub mod digests;
 pub mod outbox;
+pub mod retention;
 pub mod webhooks;

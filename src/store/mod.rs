@@ -3,7 +3,9 @@
 
 pub mod alerts;
 pub mod api_tokens;
+pub mod backup;
 pub mod broadcasts;
+pub mod customers;
 pub mod digest_claims;
 pub mod entities;
 pub mod invitations;

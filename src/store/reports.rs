@@ -73,6 +73,8 @@ pub fn build(
         fingerprint: Set(fingerprint),
         assignee_id: Set(None),
         comment_folded: Set(feedback.comment.to_lowercase()),
+        consent_text: Set(None),
+        consent_locale: Set(None),
     };
     let photos = photos
         .into_iter()

@@ -2,6 +2,7 @@
 //! `domain` and `store`, and shape the response.
 
 pub mod api;
+pub mod client_addr;
 pub mod dashboard;
 pub mod error;
 pub mod gs1;

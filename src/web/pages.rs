@@ -145,7 +145,7 @@ pub fn scan_page(locale: Locale, line: &LineView<'_>, form: &FeedbackInput, erro
         ratings,
         comment_max: COMMENT_MAX_CHARS,
         comment_hint: tr.t_num("comment-hint", "max", COMMENT_MAX_CHARS as i64),
-        consent_label: tr.t_str("consent-label", "manufacturer", line.manufacturer),
+        consent_label: crate::app::feedback::consent_text(locale, line.manufacturer),
         consent_checked: form.consent.as_deref().is_some_and(|v| !v.is_empty()),
         known_lot: !form.lot.is_empty() && !errors_has_lot,
         lot_hint: line.form.lot_hint(locale).map_or_else(|| tr.t("lot-hint"), str::to_owned),

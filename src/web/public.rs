@@ -149,8 +149,8 @@ async fn show(
 }
 
 fn client_key(state: &AppState, req: &HttpRequest) -> String {
-    // The peer address, not X-Forwarded-For: a header a client sets cannot choose its own bucket.
-    let addr = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    // The peer, or the client a trusted proxy names: a header a client sets cannot choose its bucket.
+    let addr = crate::web::client_addr::client_addr(req);
     visitor::client_key(&state.daily_key.for_day(today()), &addr)
 }
 

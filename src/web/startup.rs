@@ -47,6 +47,7 @@ impl Application {
         );
         crate::jobs::alerts::spawn(state.app.clone());
         crate::jobs::digests::spawn(state.app.clone());
+        crate::jobs::retention::spawn(state.app.clone());
         spawn_limiter_cleanup(&state);
         let server = run(listener, state.clone())?;
         Ok(Application { port, server, state })
@@ -107,6 +108,8 @@ fn run(listener: TcpListener, state: AppState) -> anyhow::Result<Server> {
             .wrap(Compress::default())
             .wrap(NormalizePath::new(TrailingSlash::Trim))
             .wrap(headers)
+            // Outermost: every handler and the request logs see the address it settles on.
+            .wrap(actix_web::middleware::from_fn(super::client_addr::resolve))
             .app_data(data.clone())
             .route("/healthz", web::get().to(health::healthz))
             .route("/metrics", web::get().to(metrics::metrics))

@@ -69,6 +69,8 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         // A test app does not check for spikes by itself (a burst of test reports is one): the tests
         // that want it set a short interval; the others run `alerts run`.
         alert_check_seconds: 86_400,
+        retention_check_seconds: 3600,
+        trusted_proxies: Vec::new(),
     };
     configure(&mut settings);
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");

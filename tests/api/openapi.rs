@@ -137,7 +137,10 @@ impl Operation {
 
     /// Calls that change state run last, so the others see the fixture as it was made.
     fn destructive(&self) -> bool {
-        self.method == "delete" || self.path.ends_with("/retire") || self.path.ends_with("/revoke")
+        self.method == "delete"
+            || self.path.ends_with("/retire")
+            || self.path.ends_with("/revoke")
+            || self.path.ends_with("/erase")
     }
 }
 

@@ -129,6 +129,8 @@ fn row(manufacturer: Uuid, line: Uuid, created_at: OffsetDateTime) -> report::Ac
         fingerprint: Set(None),
         assignee_id: Set(None),
         comment_folded: Set(String::new()),
+        consent_text: Set(None),
+        consent_locale: Set(None),
     }
 }
 

@@ -15,6 +15,7 @@ pub mod outbox_message;
 pub mod password_reset;
 pub mod print_share;
 pub mod print_share_line;
+pub mod privacy_setting;
 pub mod product_line;
 pub mod reply_token;
 pub mod report;

@@ -24,6 +24,10 @@ pub struct Model {
     pub assignee_id: Option<Uuid>,
     /// `comment` in lower case (Unicode), for case-insensitive search on both databases.
     pub comment_folded: String,
+    /// The consent sentence exactly as the customer saw it next to the tick box, and its language:
+    /// what they agreed to, kept with the report (152-FZ, GDPR). None without an email.
+    pub consent_text: Option<String>,
+    pub consent_locale: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

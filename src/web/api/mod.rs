@@ -4,6 +4,7 @@ mod alerts;
 pub(crate) mod artwork;
 mod auth;
 mod broadcasts;
+mod customers;
 mod digests;
 mod links;
 mod lots;
@@ -46,6 +47,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(alerts::routes)
             .configure(webhooks::routes)
             .configure(digests::routes)
+            .configure(customers::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

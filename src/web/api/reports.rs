@@ -52,6 +52,8 @@ struct ReportJson {
     #[serde(with = "time::serde::rfc3339")]
     created_at: OffsetDateTime,
     photos: Vec<PhotoJson>,
+    consent_text: Option<String>,
+    consent_locale: Option<String>,
 }
 
 impl ReportJson {
@@ -83,6 +85,8 @@ impl ReportJson {
             assignee_id: r.assignee_id,
             created_at: r.created_at,
             photos,
+            consent_text: r.consent_text,
+            consent_locale: r.consent_locale,
         }
     }
 }

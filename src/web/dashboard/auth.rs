@@ -121,7 +121,7 @@ struct LoginForm {
 }
 
 fn client(state: &AppState, req: &HttpRequest) -> String {
-    let addr = req.peer_addr().map(|a| a.ip().to_string()).unwrap_or_default();
+    let addr = crate::web::client_addr::client_addr(req);
     visitor::client_key(&state.daily_key.for_day(time::OffsetDateTime::now_utc().date()), &addr)
 }
 

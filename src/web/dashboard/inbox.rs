@@ -516,6 +516,10 @@ async fn render_report(
     facts.push((tr.t("report-language"), report.locale.clone()));
     let email = report.email.clone().filter(|e| !e.is_empty());
     facts.push((tr.t("report-email"), email.clone().unwrap_or_else(|| tr.t("report-no-email"))));
+    if let Some(text) = &report.consent_text {
+        let lang = report.consent_locale.as_deref().unwrap_or("");
+        facts.push((tr.t("report-consent"), format!("«{text}» ({lang})")));
+    }
     facts.push((tr.t("inbox-status"), status_label(tr, report.status)));
     let assignee_email = report.assignee_id.and_then(|a| people.iter().find(|(id, _)| *id == a)).map(|(_, e)| e);
     facts.push((tr.t("inbox-assignee"), assignee_email.cloned().unwrap_or_else(|| tr.t("inbox-nobody"))));
