@@ -43,10 +43,10 @@ run() {
   one=$(mktemp)
   echo "== $label"
   if [ -n "$url" ]; then
-    SCANBACK_TEST_POSTGRES_URL="$url" timeout 1800 cargo test --locked --test api "$test" -- --exact --nocapture \
+    SCANBACK_TEST_POSTGRES_URL="$url" timeout 1800 cargo test --locked --test api "$test" -- --exact --nocapture ${IGNORED:-} \
       >"$one" 2>&1 || status=$?
   else
-    env -u SCANBACK_TEST_POSTGRES_URL timeout 1800 cargo test --locked --test api "$test" -- --exact --nocapture \
+    env -u SCANBACK_TEST_POSTGRES_URL timeout 1800 cargo test --locked --test api "$test" -- --exact --nocapture ${IGNORED:-} \
       >"$one" 2>&1 || status=$?
   fi
   cat "$one" >>"$log"
@@ -66,7 +66,8 @@ for round in $(seq 1 "$ROUNDS"); do
   # The restart test runs its own PostgreSQL; it only asks for the PostgreSQL pass's variable.
   run "PostgreSQL restart and crash under load, round $round" "${pg:-postgres://unused}" \
     db_faults::a_postgresql_restart_and_crash_under_load_answer_503_and_lose_nothing
-  run "SQLite on a full disk, round $round" "" db_faults::sqlite_on_a_full_disk_answers_503_and_stays_intact
 done
 run "SQLite on a read-only file" "" db_faults::sqlite_on_a_read_only_file_answers_503_and_stays_intact
+# Ignored in CI while it finds acknowledged reports lost after a full disk (see its doc comment): last.
+IGNORED=--include-ignored run "SQLite on a full disk" "" db_faults::sqlite_on_a_full_disk_answers_503_and_stays_intact
 echo "all runs passed; full output in $log"
