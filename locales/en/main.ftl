@@ -367,3 +367,7 @@ inbox-unsure-first = { $count ->
 report-suggestion = Suggested category
 report-save-category = Save the category
 report-invalid-category = Choose one of the categories of this kind of report.
+unavailable-title = Not available just now
+unavailable-body = This page cannot be shown or saved just now, and nothing was stored. Please try again in a few minutes.
+dash-unavailable-body = The database cannot be reached just now, so nothing was changed. Please try again in a few minutes.
+error-unavailable = Your report could not be saved just now, and nothing was stored. Please send it again in a few minutes; what you typed is kept below (photos have to be chosen again).

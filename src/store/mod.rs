@@ -14,6 +14,7 @@ pub mod links;
 pub mod login_failures;
 pub mod lot_volumes;
 pub mod manufacturers;
+pub mod outage;
 pub mod outbox;
 pub mod password_resets;
 pub mod photo_files;

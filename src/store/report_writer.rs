@@ -88,6 +88,15 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, stats: Arc<Com
                     let _ = job.done.send(Ok(()));
                 }
             }
+            // Storage is unavailable (a database restart, a full disk): every report of the batch
+            // fails the same way, and retrying them one by one would hold the queue for a connection
+            // timeout each. The callers answer 503; nothing was stored.
+            Err(e) if e.is_outage() => {
+                tracing::warn!(error = %e, size = batch.len(), "group commit failed: storage unavailable");
+                for job in batch.drain(..) {
+                    let _ = job.done.send(Err(e.same()));
+                }
+            }
             Err(e) if batch.len() > 1 => {
                 // One bad report must not fail the others: retry each on its own.
                 tracing::warn!(error = %e, size = batch.len(), "group commit failed; retrying reports one by one");
@@ -103,12 +112,22 @@ async fn run(db: DatabaseConnection, mut rx: mpsc::Receiver<Job>, stats: Arc<Com
             Err(e) => {
                 let e = duplicate_as_conflict(e);
                 for job in batch.drain(..) {
-                    let _ = job.done.send(Err(match &e {
-                        StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
-                        other => StoreError::Unexpected(anyhow::anyhow!("{other}")),
-                    }));
+                    let _ = job.done.send(Err(e.same()));
                 }
             }
+        }
+    }
+}
+
+impl StoreError {
+    /// A copy for each waiting caller: the database error itself where there is one, so that an
+    /// outage stays recognisable, a message otherwise.
+    fn same(&self) -> StoreError {
+        match self {
+            StoreError::NotFound => StoreError::NotFound,
+            StoreError::Conflict(m) => StoreError::Conflict(m.clone()),
+            StoreError::Db(db) => StoreError::Db(db.clone()),
+            StoreError::Unexpected(e) => StoreError::Unexpected(anyhow::anyhow!("{e:#}")),
         }
     }
 }

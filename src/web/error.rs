@@ -7,8 +7,25 @@ use actix_web::{HttpResponse, ResponseError};
 
 use crate::app::AppError;
 use crate::domain::Locale;
-use crate::store::StoreError;
+use crate::store::{StoreError, outage};
 use crate::web::pages;
+
+/// What a 503 asks a client to wait: a database restart or failover takes seconds; a full disk
+/// takes an operator, and the page says "in a few minutes" to people either way.
+pub const RETRY_AFTER_SECONDS: u32 = 10;
+
+/// The cause is storage that cannot take requests just now (see `store::outage`): 503 and
+/// `Retry-After` instead of the 500 answer, since nothing was stored and sending again later works.
+fn is_outage(e: &anyhow::Error) -> bool {
+    outage::in_chain(e.as_ref())
+}
+
+/// `res` as a 503 that says when to come back.
+pub fn unavailable(mut res: HttpResponse) -> HttpResponse {
+    *res.status_mut() = StatusCode::SERVICE_UNAVAILABLE;
+    res.headers_mut().insert(actix_web::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS.into());
+    res
+}
 
 /// Messages often quote what the client sent: control characters in them are shown escaped
 /// (`\u{1b}`, `\n`), so that neither the answer nor the log line they end up in can be forged.
@@ -55,6 +72,7 @@ impl ApiError {
             ApiError::Conflict(_) => "conflict",
             ApiError::BadRequest(_) => "bad_request",
             ApiError::TooLarge(_) => "too_large",
+            ApiError::Unexpected(e) if is_outage(e) => "unavailable",
             ApiError::Unexpected(_) => "internal",
         }
     }
@@ -102,13 +120,22 @@ impl ResponseError for ApiError {
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::Unexpected(e) if is_outage(e) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Unexpected(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn error_response(&self) -> HttpResponse {
+        let mut message = self.to_string();
         if let ApiError::Unexpected(e) = self {
-            tracing::error!(error = ?e, "API request failed");
+            if is_outage(e) {
+                tracing::warn!(error = ?e, "API request failed: storage unavailable");
+                message = format!(
+                    "the database cannot take requests just now; nothing was changed; retry in {RETRY_AFTER_SECONDS} seconds"
+                );
+            } else {
+                tracing::error!(error = ?e, "API request failed");
+            }
         }
         let field = match self {
             ApiError::Invalid { field, .. } => *field,
@@ -118,8 +145,11 @@ impl ResponseError for ApiError {
         if matches!(self, ApiError::Unauthorized) {
             res.insert_header(("WWW-Authenticate", "Bearer realm=\"scanback\""));
         }
+        if self.status_code() == StatusCode::SERVICE_UNAVAILABLE {
+            res.insert_header((actix_web::http::header::RETRY_AFTER, RETRY_AFTER_SECONDS));
+        }
         res.json(serde_json::json!({
-            "error": { "code": self.code(), "message": self.to_string(), "field": field }
+            "error": { "code": self.code(), "message": message, "field": field }
         }))
     }
 }
@@ -164,6 +194,9 @@ impl ResponseError for PageError {
             PageError::UnknownCode { .. } | PageError::MistypedCode { .. } => StatusCode::NOT_FOUND,
             PageError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             PageError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            PageError::Unexpected { source, .. } | PageError::PrintFailed { source, .. } if is_outage(source) => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             PageError::Unexpected { .. } | PageError::PrintFailed { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             PageError::UnknownShare { .. } => StatusCode::NOT_FOUND,
             PageError::ShareGone { .. } => StatusCode::GONE,
@@ -172,6 +205,18 @@ impl ResponseError for PageError {
     }
 
     fn error_response(&self) -> HttpResponse {
+        if let PageError::Unexpected { locale, source } | PageError::PrintFailed { locale, source } = self
+            && is_outage(source)
+        {
+            tracing::warn!(error = ?source, "public page failed: storage unavailable");
+            return unavailable(pages::message(
+                self.status_code(),
+                *locale,
+                "unavailable-title",
+                "unavailable-body",
+                None,
+            ));
+        }
         let (locale, heading, body, arg) = match self {
             PageError::ShareGone { locale, manufacturer, revoked } => {
                 let (heading, body) = if *revoked {
@@ -242,6 +287,7 @@ impl ResponseError for DashError {
             DashError::SignIn { .. } => StatusCode::SEE_OTHER,
             DashError::Forbidden { .. } | DashError::BadForm { .. } => StatusCode::FORBIDDEN,
             DashError::NotFound { .. } => StatusCode::NOT_FOUND,
+            DashError::Unexpected { source, .. } if is_outage(source) => StatusCode::SERVICE_UNAVAILABLE,
             DashError::Unexpected { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -258,6 +304,12 @@ impl ResponseError for DashError {
             DashError::Forbidden { locale } => (*locale, "dash-forbidden-title", "dash-forbidden-body"),
             DashError::BadForm { locale } => (*locale, "dash-badform-title", "dash-badform-body"),
             DashError::NotFound { locale } => (*locale, "dash-notfound-title", "dash-notfound-body"),
+            DashError::Unexpected { locale, source } if is_outage(source) => {
+                tracing::warn!(error = ?source, "dashboard page failed: storage unavailable");
+                let page =
+                    pages::message(self.status_code(), *locale, "unavailable-title", "dash-unavailable-body", None);
+                return unavailable(page);
+            }
             DashError::Unexpected { locale, source } => {
                 tracing::error!(error = ?source, "dashboard page failed");
                 (*locale, "error-title", "dash-error-body")
@@ -277,5 +329,34 @@ mod tests {
         assert_eq!(e.to_string(), "unknown kind `\\u{1b}[31m\\nFAKE`");
         assert_eq!(ApiError::BadRequest("tab\there".into()).to_string(), "tab\\there");
         assert_eq!(ApiError::Conflict("plain – текст".into()).to_string(), "plain – текст");
+    }
+
+    #[test]
+    fn an_outage_answers_503_with_retry_after_on_every_surface_and_anything_else_500() {
+        use sea_orm::DbErr;
+        let outage = || {
+            let db = DbErr::ConnectionAcquire(sea_orm::error::ConnAcquireErr::Timeout);
+            anyhow::Error::from(StoreError::Db(db)).context("loading the line")
+        };
+        let locale = Locale::DEFAULT;
+        let answers = [
+            ApiError::Unexpected(outage()).error_response(),
+            ApiError::from(AppError::from(StoreError::Db(DbErr::ConnectionAcquire(
+                sea_orm::error::ConnAcquireErr::ConnectionClosed,
+            ))))
+            .error_response(),
+            PageError::unexpected(locale, outage()).error_response(),
+            DashError::Unexpected { locale, source: outage() }.error_response(),
+        ];
+        for res in answers {
+            assert_eq!(res.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(res.headers().get("retry-after").unwrap(), &RETRY_AFTER_SECONDS.to_string());
+        }
+        let bug = || anyhow::anyhow!("a template failed");
+        assert_eq!(ApiError::Unexpected(bug()).error_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert_eq!(PageError::unexpected(locale, bug()).error_response().status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let dash = DashError::Unexpected { locale, source: bug() }.error_response();
+        assert_eq!(dash.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        assert!(dash.headers().get("retry-after").is_none());
     }
 }

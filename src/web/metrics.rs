@@ -16,6 +16,8 @@ pub enum Refusal {
     Honeypot,
     TooLarge,
     Unreadable,
+    /// Storage could not take the report (database down, disk full): 503, nothing stored.
+    Unavailable,
 }
 
 #[derive(Default)]
@@ -24,11 +26,11 @@ pub struct Metrics {
     scans_bot: AtomicU64,
     reports_stored: AtomicU64,
     reports_duplicate: AtomicU64,
-    refused: [AtomicU64; 5],
+    refused: [AtomicU64; 6],
     photo_upload_bytes: AtomicU64,
 }
 
-const REFUSAL_NAMES: [&str; 5] = ["invalid", "rate_limited", "honeypot", "too_large", "unreadable"];
+const REFUSAL_NAMES: [&str; 6] = ["invalid", "rate_limited", "honeypot", "too_large", "unreadable", "unavailable"];
 
 impl Metrics {
     pub fn scan(&self, bot: bool) {

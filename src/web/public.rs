@@ -226,6 +226,13 @@ async fn submit(
             state.metrics.refused(Refusal::Invalid);
             refuse(StatusCode::UNPROCESSABLE_ENTITY, &errors)
         }
+        Err(SubmitError::Unexpected(e)) if crate::store::outage::in_chain(e.as_ref()) => {
+            // Nothing was stored: the form comes back with what was typed, to be sent again.
+            tracing::warn!(error = ?e, "feedback not stored: storage unavailable");
+            state.metrics.refused(Refusal::Unavailable);
+            let page = refuse(StatusCode::SERVICE_UNAVAILABLE, &FieldErrors::from([("form", "error-unavailable")]))?;
+            Ok(crate::web::error::unavailable(page))
+        }
         Err(SubmitError::Unexpected(e)) => Err(PageError::unexpected(locale, e)),
     }
 }
