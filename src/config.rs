@@ -32,6 +32,10 @@ pub struct Settings {
     /// Seconds between two spike checks inside `serve`.
     #[serde(default = "default_alert_check_seconds")]
     pub alert_check_seconds: u64,
+    /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <this>` (401
+    /// otherwise), so a public listener does not show traffic figures to everyone.
+    #[serde(default)]
+    pub metrics_token: Option<SecretString>,
 }
 
 fn default_alert_check_seconds() -> u64 {
@@ -154,6 +158,9 @@ impl Settings {
             }
             *domain = d;
         }
+        if self.metrics_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 16) {
+            return Err(invalid("SCANBACK_METRICS_TOKEN", "must be at least 16 characters (a random string)"));
+        }
         if !(1..=86_400).contains(&self.alert_check_seconds) {
             return Err(invalid("SCANBACK_ALERT_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
         }
@@ -233,6 +240,7 @@ mod tests {
             reply_domain: None,
             webhook_allow_private: false,
             alert_check_seconds: 60,
+            metrics_token: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! `domain` and `store`, and shape the response.
 
 pub mod api;
+pub mod assets;
 pub mod dashboard;
 pub mod error;
 pub mod gs1;

@@ -69,6 +69,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         // A test app does not check for spikes by itself (a burst of test reports is one): the tests
         // that want it set a short interval; the others run `alerts run`.
         alert_check_seconds: 86_400,
+        metrics_token: None,
     };
     configure(&mut settings);
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");

@@ -34,3 +34,7 @@ mod scans;
 mod stats;
 mod strict_api;
 mod webhooks;
+mod secrets_in_logs;
+mod idor;
+mod xss;
+mod security;
