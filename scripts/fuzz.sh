@@ -5,8 +5,8 @@
 #
 #   scripts/fuzz.sh                      every target for FUZZ_SECONDS (default 60) each
 #   FUZZ_SECONDS=20 scripts/fuzz.sh      the short run CI does (scripts/test)
-#   FUZZ_RUNS=10000000 scripts/fuzz.sh photo form
-#                                        stop each target after that many executions instead
+#   FUZZ_RUNS=10000000 FUZZ_SECONDS=3600 scripts/fuzz.sh photo form
+#                                        stop each target after that many executions, or the time
 #   FUZZ_JOBS=2 scripts/fuzz.sh          targets run two at a time (default 1)
 #
 # Builds the targets the way `cargo fuzz build --sanitizer none` does (libFuzzer through the
@@ -58,8 +58,9 @@ mkdir -p "$log_dir"
 run_one() {
   local t="$1" corpus="$corpus_root/$1" log="$log_dir/$1.log"
   mkdir -p "$corpus" "fuzz/artifacts/$t"
+  # A time budget always; with FUZZ_RUNS also a number of executions (whichever comes first).
   local limit=(-max_total_time="$seconds")
-  [ -z "$runs" ] || limit=(-runs="$runs")
+  [ -z "$runs" ] || limit+=(-runs="$runs")
   local rc=0
   # -timeout: one input taking 10 s is a finding (a hang); -rss_limit_mb: so is 2 GB of memory.
   "$bin_dir/$t" "$corpus" "fuzz/seeds/$t" "${limit[@]}" -max_len="$(max_len "$t")" -timeout=10 \

@@ -8,7 +8,9 @@
 #   ST_SECONDS=600 scripts/schemathesis.sh   a longer run
 #   ST_SEED=1 scripts/schemathesis.sh        reproducible
 #
-# The report (JUnit XML, and a cassette of every request) lands in $ST_REPORT_DIR.
+# The report (JUnit XML, and a cassette of every request) lands in $ST_REPORT_DIR. The coverage
+# phase is left out: with the machine's Python 3.11 it stops on an internal error (SystemError: AST
+# constructor recursion depth mismatch) before testing anything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/scanback-target}"
@@ -41,7 +43,7 @@ rc=0
 st run "$base/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection,ignored_auth,unsupported_method \
-  --max-time "$seconds" --workers 2 --request-timeout 30 --seed "$seed" \
+  --phases examples,fuzzing,stateful --max-time "$seconds" --workers 2 --request-timeout 30 --seed "$seed" \
   --suppress-health-check too_slow,filter_too_much \
   --report junit,vcr --report-dir "$report_dir" --no-color --warnings off || rc=$?
 if grep -q ' 5[0-9][0-9] \|panicked' "$work/serve.log"; then

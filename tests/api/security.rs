@@ -132,7 +132,9 @@ async fn path_traversal_on_every_route_that_serves_files_answers_404_and_reads_n
     std::fs::write(app.settings.data_dir.join("inside-secret.jpg"), b"INSIDE-SECRET").unwrap();
     let res = app.post_multipart(line["code"].as_str().unwrap(), crate::photos::form_with(vec![("p.jpg", jpeg(), "image/jpeg")]), "en").await;
     assert_eq!(res.status(), 303);
-    let report = app.reports(&m.api_token, line_id).await[0]["id"].as_str().unwrap().to_owned();
+    let stored = &app.reports(&m.api_token, line_id).await[0];
+    let report = stored["id"].as_str().unwrap().to_owned();
+    let photo_url = stored["photos"][0]["url"].as_str().unwrap().to_owned();
     let share: serde_json::Value = app
         .client
         .post(app.url("/api/v1/print-shares"))
@@ -195,8 +197,8 @@ async fn path_traversal_on_every_route_that_serves_files_answers_404_and_reads_n
     }
     assert_eq!(tried, templates.len() * attacks.len());
     // The real files still answer, so the routes were the right ones.
-    let res = app.client.get(app.url(&format!("/api/v1/reports/{report}/photos/1"))).bearer_auth(&m.api_token).send().await.unwrap();
-    assert_eq!(res.status(), 200);
+    let res = app.client.get(app.url(&photo_url)).bearer_auth(&m.api_token).send().await.unwrap();
+    assert_eq!(res.status(), 200, "{photo_url}");
 }
 
 fn jpeg() -> Vec<u8> {
@@ -237,11 +239,11 @@ async fn polyglot_uploads_are_stored_as_clean_re_encoded_pictures_and_bombs_are_
         .part("photo", Part::bytes(polyglot()).file_name("x.html").mime_str("text/html").unwrap());
     let res = app.post_multipart(line["code"].as_str().unwrap(), form, "en").await;
     assert_eq!(res.status(), 303);
-    let report = app.reports(&m.api_token, line_id).await[0]["id"].as_str().unwrap().to_owned();
+    let photo_url = app.reports(&m.api_token, line_id).await[0]["photos"][0]["url"].as_str().unwrap().to_owned();
     for size in ["", "?size=thumbnail"] {
         let res = app
             .client
-            .get(app.url(&format!("/api/v1/reports/{report}/photos/1{size}")))
+            .get(app.url(&format!("{photo_url}{size}")))
             .bearer_auth(&m.api_token)
             .send()
             .await

@@ -1,6 +1,6 @@
 //! Hostile text is inert wherever it is shown. One payload goes into every free-text field a
 //! customer or a member can fill (the manufacturer's and the line's names, the customer's comment,
-//! a note, a reply, a token label, a print-share note, an artwork caption) and every surface that
+//! a note, a reply, a token label, an artwork caption) and every surface that
 //! shows them is read back: the scan page, the dashboard pages, the CSV export, the print page,
 //! the digest mail and the reply mail, SVG and PDF artwork. Each surface must show the text (so the
 //! field really reaches it) and never as markup.
@@ -24,7 +24,15 @@ fn inert(surface: &str, body: &str) {
 #[tokio::test]
 async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
     let app = spawn_app().await;
-    let m = app.create_manufacturer(&format!("Acme {PAYLOAD}")).await;
+    // As `scanback manufacturer create --name` would make it (the owner's address stays valid).
+    let m = scanback::store::manufacturers::create(
+        &app.db,
+        &format!("Acme {PAYLOAD}"),
+        "owner@acme-xss.test",
+        scanback::domain::Locale::DEFAULT,
+    )
+    .await
+    .unwrap();
     let res = app.post_line(&m.api_token, &json!({ "name": format!("Pan {PAYLOAD}") })).await;
     assert_eq!(res.status(), 201, "a name with <, >, quotes and & is a fine name");
     let line: Value = res.json().await.unwrap();
@@ -113,14 +121,18 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
     // The print page a print shop opens.
     let page = app.client.get(share["url"].as_str().unwrap()).send().await.unwrap().text().await.unwrap();
     inert("print page", &page);
-    assert!(page.contains("Shop "), "the share note is shown");
 
     // Artwork: the caption as live SVG text, and in PDF.
     let caption = "Scan <script>alert(1)</script> & \"go\"";
     let svg = app
         .client
-        .get(app.url(&format!("/api/v1/product-lines/{line_id}/artwork")))
-        .query(&[("format", "svg"), ("caption", caption), ("caption_as_text", "true")])
+        .get(
+            url::Url::parse_with_params(
+                &app.url(&format!("/api/v1/product-lines/{line_id}/artwork")),
+                &[("format", "svg"), ("caption", caption), ("caption_as_text", "true")],
+            )
+            .unwrap(),
+        )
         .bearer_auth(&m.api_token)
         .send()
         .await
@@ -133,8 +145,13 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
     for format in ["pdf", "spec"] {
         let pdf = app
             .client
-            .get(app.url(&format!("/api/v1/product-lines/{line_id}/artwork")))
-            .query(&[("format", format), ("caption", caption)])
+            .get(
+                url::Url::parse_with_params(
+                    &app.url(&format!("/api/v1/product-lines/{line_id}/artwork")),
+                    &[("format", format), ("caption", caption)],
+                )
+                .unwrap(),
+            )
             .bearer_auth(&m.api_token)
             .send()
             .await
