@@ -9,9 +9,12 @@
 #                                        stop each target after that many executions, or the time
 #   FUZZ_JOBS=2 scripts/fuzz.sh          targets run two at a time (default 1)
 #
+#   FUZZ_PROFILE=fuzz-ci FUZZ_SECONDS=20 FUZZ_JOBS=2 scripts/fuzz.sh
+#                                        what CI runs: a cheaper build (see below)
+#
 # Builds the targets the way `cargo fuzz build --sanitizer none` does (libFuzzer through the
 # libfuzzer-sys crate, SanitizerCoverage instrumentation, debug assertions), but with plain
-# `cargo build` on the stable toolchain: no nightly, no -Z flag and no cargo-fuzz install are needed.
+# `cargo build` on the stable toolchain: no nightly and no cargo-fuzz install are needed.
 # `cargo fuzz run TARGET` (cargo install cargo-fuzz) works on the same crate for interactive use
 # (`RUSTC_BOOTSTRAP=1 cargo fuzz run TARGET` for the AddressSanitizer build).
 #
@@ -21,28 +24,38 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-$HOME/.cache/scanback-fuzz-target}"
+# A build directory of its own: other flags than the test suite's, so nothing could be shared.
+fuzz_dir="${FUZZ_TARGET_DIR:-$HOME/.cache/scanback-fuzz-target}"
+export CARGO_TARGET_DIR="$fuzz_dir"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
 seconds="${FUZZ_SECONDS:-60}"
 runs="${FUZZ_RUNS:-}"
 jobs="${FUZZ_JOBS:-1}"
-corpus_root="${FUZZ_CORPUS:-$CARGO_TARGET_DIR/corpus}"
+corpus_root="${FUZZ_CORPUS:-$fuzz_dir/corpus}"
 triple="$(rustc -vV | sed -n 's/^host: //p')"
 
 all_targets=(code digital_link form multipart photo artwork session mail_ingest)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
-# The flags cargo-fuzz 0.13 passes (minus -Ccodegen-units=1, which only slows the build).
-# --target keeps them off build scripts and proc macros.
-export RUSTFLAGS="-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4 \
--Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table \
--Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth \
--Cllvm-args=-simplifycfg-branch-fold-threshold=0 --cfg fuzzing -Cdebug-assertions -Coverflow-checks"
+# The instrumentation cargo-fuzz 0.13 passes (SanitizerCoverage for libFuzzer), minus
+# -Ccodegen-units=1, which only slows the build.
+sancov=(-Cpasses=sancov-module -Cllvm-args=-sanitizer-coverage-level=4
+  -Cllvm-args=-sanitizer-coverage-inline-8bit-counters -Cllvm-args=-sanitizer-coverage-pc-table
+  -Cllvm-args=-sanitizer-coverage-trace-compares -Cllvm-args=-sanitizer-coverage-stack-depth
+  -Cllvm-args=-simplifycfg-branch-fold-threshold=0 --cfg fuzzing -Cdebug-assertions -Coverflow-checks)
 start=$(date +%s)
-cargo build --locked --release --manifest-path fuzz/Cargo.toml --target "$triple" --bins
+# Everything instrumented (what `cargo fuzz build --sanitizer none` makes); --target keeps the
+# flags off build scripts and proc macros, which are not linked with libFuzzer. FUZZ_PROFILE=fuzz-ci
+# (what CI uses) is the dev profile without debug info: a build several times cheaper than release,
+# the fuzzer slower, which a 20 s regression run does not mind.
+profile="${FUZZ_PROFILE:-release}"
+RUSTFLAGS="${sancov[*]}" cargo build --locked --profile "$profile" -p scanback-fuzz --target "$triple" --bins
+case "$profile" in
+  dev) bin_dir="$CARGO_TARGET_DIR/$triple/debug" ;;
+  *) bin_dir="$CARGO_TARGET_DIR/$triple/$profile" ;;
+esac
 echo "fuzz targets built in $(( $(date +%s) - start )) s"
-bin_dir="$CARGO_TARGET_DIR/$triple/release"
 
 # Largest input per target: photos and multipart bodies need room for a picture.
 max_len() {
@@ -53,7 +66,7 @@ max_len() {
   esac
 }
 
-log_dir="$CARGO_TARGET_DIR/fuzz-logs"
+log_dir="$fuzz_dir/fuzz-logs"
 mkdir -p "$log_dir"
 run_one() {
   local t="$1" corpus="$corpus_root/$1" log="$log_dir/$1.log"

@@ -128,6 +128,9 @@ async fn what_schemathesis_found_accepted_against_the_document_is_refused() {
     let (status, err) = envelope(get("/api/v1/outbox?limit=201").await.unwrap()).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("limit")), "{err}");
     assert_eq!(get("/api/v1/outbox?limit=200").await.unwrap().status(), 200);
+    let (status, err) = envelope(get("/api/v1/alerts?limit=0").await.unwrap()).await;
+    assert_eq!((status, err["error"]["field"].as_str()), (422, Some("limit")), "{err}");
+    assert_eq!(get("/api/v1/alerts?limit=500").await.unwrap().status(), 200);
 
     let res = send(reqwest::Method::PATCH, "/api/v1/manufacturer".into(), json!({"time_zone": "Europe/Moscow", "x": 1}))
         .await

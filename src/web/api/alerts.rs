@@ -30,7 +30,11 @@ async fn list(
     who: Manufacturer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = alerts::list(&state.app, who.id, q.status.as_deref(), q.limit.unwrap_or(100)).await?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("{limit} is not from 1 to 500")));
+    }
+    let found = alerts::list(&state.app, who.id, q.status.as_deref(), limit).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "alerts": found })))
 }
 
