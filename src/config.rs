@@ -40,6 +40,10 @@ pub struct Settings {
     /// peer is the client and those headers are ignored, since anyone can send them.
     #[serde(default, deserialize_with = "networks")]
     pub trusted_proxies: Vec<ipnet::IpNet>,
+    /// When set, `GET /metrics` answers only requests with `Authorization: Bearer <this>` (401
+    /// otherwise), so a public listener does not show traffic figures to everyone.
+    #[serde(default)]
+    pub metrics_token: Option<SecretString>,
 }
 
 fn default_alert_check_seconds() -> u64 {
@@ -193,6 +197,9 @@ impl Settings {
             }
             *domain = d;
         }
+        if self.metrics_token.as_ref().is_some_and(|t| t.expose_secret().trim().len() < 16) {
+            return Err(invalid("SCANBACK_METRICS_TOKEN", "must be at least 16 characters (a random string)"));
+        }
         if !(1..=86_400).contains(&self.alert_check_seconds) {
             return Err(invalid("SCANBACK_ALERT_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
         }
@@ -277,6 +284,7 @@ mod tests {
             alert_check_seconds: 60,
             retention_check_seconds: 3600,
             trusted_proxies: Vec::new(),
+            metrics_token: None,
         }
     }
 

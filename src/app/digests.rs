@@ -566,6 +566,10 @@ pub async fn set_time_zone(
     {
         return Err(AppError::Forbidden("only an owner changes the workspace's settings"));
     }
+    if let Some(unknown) = body.as_object().and_then(|o| o.keys().find(|k| k.as_str() != "time_zone")) {
+        let unknown: String = unknown.chars().take(40).collect();
+        return Err(AppError::invalid("body", format!("unknown field `{unknown}`: only time_zone can be changed")));
+    }
     let zone = text(body, "time_zone")?
         .filter(|z| schedule::zone(z).is_some())
         .ok_or_else(|| AppError::invalid("time_zone", "an IANA time zone such as Europe/Moscow"))?;

@@ -63,7 +63,9 @@ fn optional<E: ToString>(
     value: Option<&str>,
     parse: impl Fn(&str) -> Result<String, E>,
 ) -> Result<Option<String>, AppError> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
+    // Blank is left out; anything else goes to the parser as sent (it trims, after checking the
+    // length of what was sent against the documented maximum).
+    match value.filter(|v| !v.trim().is_empty()) {
         None => Ok(None),
         Some(v) => parse(v).map(Some).map_err(|e| AppError::invalid(field, e.to_string())),
     }

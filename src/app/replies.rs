@@ -189,43 +189,59 @@ pub enum IngestError {
 /// `scanback mail ingest`: one RFC 5322 message (a customer's answer to a reply) attached to its
 /// report, found through the reply address or the Message-ID of our mail, quoted text trimmed.
 pub async fn ingest(app: &App, raw: &[u8]) -> Result<ReportId, IngestError> {
-    use mailparse::MailHeaderMap;
-    let mail = mailparse::parse_mail(raw).map_err(|e| IngestError::Unreadable(e.to_string()))?;
-    let headers = &mail.headers;
+    let message = read_message(raw, app.settings.reply_domain.as_deref())?;
     let mut report: Option<Uuid> = None;
-    if let Some(domain) = &app.settings.reply_domain {
-        let recipients = ["To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"]
-            .iter()
-            .flat_map(|h| headers.get_all_values(h))
-            .flat_map(|v| inbound::addresses(&v));
-        for address in recipients {
-            if let Some(token) = inbound::reply_token(&address, domain)
-                && let TokenState::Live(r) =
-                    store::replies::token_state(&app.db, &token).await.map_err(AppError::from)?
-            {
-                report = Some(r);
-                break;
-            }
+    for token in &message.reply_tokens {
+        if let TokenState::Live(r) = store::replies::token_state(&app.db, token).await.map_err(AppError::from)? {
+            report = Some(r);
+            break;
         }
     }
     if report.is_none() {
-        let ids = ["In-Reply-To", "References"]
-            .iter()
-            .flat_map(|h| headers.get_all_values(h))
-            .flat_map(|v| inbound::outbox_ids(&v));
-        for id in ids {
-            if let Some(r) = store::replies::report_of_mail(&app.db, id).await.map_err(AppError::from)? {
+        for id in &message.mail_ids {
+            if let Some(r) = store::replies::report_of_mail(&app.db, *id).await.map_err(AppError::from)? {
                 report = Some(r);
                 break;
             }
         }
     }
     let report = report.ok_or(IngestError::NoMatch)?;
-    let text = body_text(&mail).ok_or(IngestError::Empty)?;
-    let text = inbound::without_quote(&text);
+    let text = message.text.ok_or(IngestError::Empty)?;
     let text = checked_message("message", &text).map_err(|_| IngestError::Empty)?;
     store::replies::record_answer(&app.db, report, &text, "mail").await.map_err(AppError::from)?;
     Ok(ReportId(report))
+}
+
+/// What an incoming mail says, before anything is looked up: the reply tokens of its recipients
+/// (in header order), the Message-IDs it answers, and its own text without the quoted mail.
+#[derive(Debug)]
+pub struct IncomingMessage {
+    pub reply_tokens: Vec<String>,
+    pub mail_ids: Vec<Uuid>,
+    pub text: Option<String>,
+}
+
+/// Parses one RFC 5322 message. Pure (no database), so the fuzz targets (fuzz/) reach it.
+pub fn read_message(raw: &[u8], reply_domain: Option<&str>) -> Result<IncomingMessage, IngestError> {
+    use mailparse::MailHeaderMap;
+    let mail = mailparse::parse_mail(raw).map_err(|e| IngestError::Unreadable(e.to_string()))?;
+    let headers = &mail.headers;
+    let reply_tokens = match reply_domain {
+        Some(domain) => ["To", "Cc", "Delivered-To", "X-Original-To", "Envelope-To"]
+            .iter()
+            .flat_map(|h| headers.get_all_values(h))
+            .flat_map(|v| inbound::addresses(&v))
+            .filter_map(|address| inbound::reply_token(&address, domain))
+            .collect(),
+        None => Vec::new(),
+    };
+    let mail_ids = ["In-Reply-To", "References"]
+        .iter()
+        .flat_map(|h| headers.get_all_values(h))
+        .flat_map(|v| inbound::outbox_ids(&v))
+        .collect();
+    let text = body_text(&mail).map(|t| inbound::without_quote(&t));
+    Ok(IncomingMessage { reply_tokens, mail_ids, text })
 }
 
 /// The first text/plain part (or, failing that, text/html with its tags removed).

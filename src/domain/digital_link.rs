@@ -414,6 +414,10 @@ pub const TITLE_MAX_LEN: usize = 200;
 
 /// An absolute http(s) URL, normalised the way browsers would send it.
 pub fn parse_href(input: &str) -> Result<String, LinkTargetError> {
+    // Limits hold for what was sent, before trimming: the documented maxLength is of the value.
+    if input.len() > HREF_MAX_LEN {
+        return Err(LinkTargetError::HrefTooLong);
+    }
     let input = input.trim();
     if input.len() > HREF_MAX_LEN {
         return Err(LinkTargetError::HrefTooLong);
@@ -428,6 +432,9 @@ pub fn parse_href(input: &str) -> Result<String, LinkTargetError> {
 
 /// A title shown to people choosing among links: trimmed, 1..=200 characters, no control characters.
 pub fn parse_title(input: &str) -> Result<String, LinkTargetError> {
+    if input.chars().count() > TITLE_MAX_LEN {
+        return Err(LinkTargetError::Title);
+    }
     let t = input.trim();
     let len = t.chars().count();
     if len == 0 || len > TITLE_MAX_LEN || t.chars().any(char::is_control) {
@@ -440,6 +447,9 @@ pub fn parse_title(input: &str) -> Result<String, LinkTargetError> {
 /// `en`, `pt-BR`, `zh-Hant-TW`, `sr-Latn-RS`, `de-CH-1996`, `en-US-x-twain`. Grandfathered tags and
 /// private-use-only tags (`x-...`) are refused: a customer's browser never asks for them.
 pub fn parse_lang(input: &str) -> Result<String, LinkTargetError> {
+    if input.len() > 35 {
+        return Err(LinkTargetError::Lang);
+    }
     let t = input.trim();
     if t.is_empty() || t.len() > 35 {
         return Err(LinkTargetError::Lang);
@@ -549,6 +559,9 @@ pub fn parse_media_type(input: &str) -> Result<String, LinkTargetError> {
 /// A GS1 resolver context value (`?context=`): 1 to 64 URI-unreserved characters, kept as written;
 /// the resolver compares contexts without regard to case.
 pub fn parse_context(input: &str) -> Result<String, LinkTargetError> {
+    if input.len() > CONTEXT_MAX_LEN {
+        return Err(LinkTargetError::Context);
+    }
     let t = input.trim();
     if (1..=CONTEXT_MAX_LEN).contains(&t.len()) && t.bytes().all(|b| b.is_ascii_alphanumeric() || b"-._~".contains(&b))
     {

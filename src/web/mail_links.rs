@@ -171,6 +171,7 @@ async fn photo(
         Ok(bytes) => Ok(HttpResponse::Ok()
             .content_type("image/jpeg")
             .insert_header(("Cache-Control", "public, max-age=604800, immutable"))
+            .insert_header(("Cross-Origin-Resource-Policy", "cross-origin"))
             .body(bytes)),
         Err(AppError::NotFound(_)) => Ok(HttpResponse::NotFound().finish()),
         Err(e) => Err(PageError::unexpected(locale, e)),

@@ -4,7 +4,8 @@
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
+use secrecy::ExposeSecret;
 
 use crate::web::state::AppState;
 
@@ -64,7 +65,16 @@ fn counter(out: &mut String, name: &str, help: &str, samples: &[(&str, u64)]) {
     }
 }
 
-pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
+pub async fn metrics(state: web::Data<AppState>, req: HttpRequest) -> HttpResponse {
+    if let Some(expected) = &state.app.settings.metrics_token {
+        let given = crate::web::api::auth::bearer_token(req.headers()).unwrap_or_default();
+        if !constant_time_eq(given.as_bytes(), expected.expose_secret().as_bytes()) {
+            return HttpResponse::Unauthorized()
+                .insert_header(("WWW-Authenticate", "Bearer realm=\"metrics\""))
+                .content_type("text/plain; charset=utf-8")
+                .body("metrics need the token set as metrics_token (Authorization: Bearer ...)\n");
+        }
+    }
     let m = &state.metrics;
     let mut out = String::with_capacity(2048);
     counter(
@@ -106,4 +116,8 @@ pub async fn metrics(state: web::Data<AppState>) -> HttpResponse {
         "# HELP scanback_database_up Whether the database answered this scrape.\n# TYPE scanback_database_up gauge\nscanback_database_up {up}"
     );
     HttpResponse::Ok().content_type("text/plain; version=0.0.4; charset=utf-8").body(out)
+}
+
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }

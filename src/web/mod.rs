@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod client_addr;
+pub mod assets;
 pub mod dashboard;
 pub mod error;
 pub mod gs1;

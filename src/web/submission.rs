@@ -2,9 +2,11 @@
 //! enforced while the body streams in, so an oversized upload is refused without being buffered.
 
 use actix_multipart::Multipart;
-use actix_web::http::header::CONTENT_TYPE;
+use actix_web::error::PayloadError;
+use actix_web::http::header::{CONTENT_TYPE, HeaderMap};
+use actix_web::web::Bytes;
 use actix_web::{HttpRequest, web};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 
 use crate::domain::FeedbackInput;
 use crate::domain::form::MAX_PHOTOS;
@@ -44,22 +46,27 @@ pub async fn read(req: &HttpRequest, payload: web::Payload) -> Result<Submission
         read_multipart(req, payload).await
     } else if content_type.starts_with("application/x-www-form-urlencoded") {
         let body = read_limited(payload, FORM_LIMIT_BYTES).await?;
-        let mut input = FeedbackInput::default();
-        let mut text_unreadable = false;
-        for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
-            let (name, value) = match pair.iter().position(|b| *b == b'=') {
-                Some(at) => (&pair[..at], &pair[at + 1..]),
-                None => (pair, &b""[..]),
-            };
-            let (name, name_ok) = decode_form_part(name);
-            let (value, value_ok) = decode_form_part(value);
-            text_unreadable |= !(name_ok && value_ok);
-            set_field(&mut input, &name, value);
-        }
-        Ok(Submission { input, photos: Vec::new(), photo_error: None, text_unreadable })
+        Ok(decode_urlencoded(&body))
     } else {
         Err(ReadError::Unreadable(format!("unsupported content type `{content_type}`")))
     }
+}
+
+/// A urlencoded feedback body, field by field. Public for the fuzz targets (fuzz/).
+pub fn decode_urlencoded(body: &[u8]) -> Submission {
+    let mut input = FeedbackInput::default();
+    let mut text_unreadable = false;
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &b""[..]),
+        };
+        let (name, name_ok) = decode_form_part(name);
+        let (value, value_ok) = decode_form_part(value);
+        text_unreadable |= !(name_ok && value_ok);
+        set_field(&mut input, &name, value);
+    }
+    Submission { input, photos: Vec::new(), photo_error: None, text_unreadable }
 }
 
 /// One name or value of a urlencoded form (`+` is a space), and whether its bytes were UTF-8.
@@ -107,7 +114,15 @@ fn set_field(input: &mut FeedbackInput, name: &str, value: String) {
 }
 
 async fn read_multipart(req: &HttpRequest, payload: web::Payload) -> Result<Submission, ReadError> {
-    let mut multipart = Multipart::new(req.headers(), payload);
+    read_multipart_stream(req.headers(), payload).await
+}
+
+/// A multipart feedback body from any byte stream. Public for the fuzz targets (fuzz/).
+pub async fn read_multipart_stream<S>(headers: &HeaderMap, payload: S) -> Result<Submission, ReadError>
+where
+    S: Stream<Item = Result<Bytes, PayloadError>> + 'static,
+{
+    let mut multipart = Multipart::new(headers, payload);
     let mut input = FeedbackInput::default();
     let mut photos = Vec::new();
     let mut photo_error = None;

@@ -71,6 +71,7 @@ pub async fn spawn_app_with(configure: impl FnOnce(&mut Settings)) -> TestApp {
         alert_check_seconds: 86_400,
         retention_check_seconds: 3600,
         trusted_proxies: Vec::new(),
+        metrics_token: None,
     };
     configure(&mut settings);
     let db = scanback::commands::open_database(&settings).await.expect("open and migrate");

@@ -40,3 +40,7 @@ mod stats;
 mod strict_api;
 mod suggestions;
 mod webhooks;
+mod secrets_in_logs;
+mod idor;
+mod xss;
+mod security;

@@ -13,7 +13,7 @@ use crate::helpers::{TestApp, spawn_app};
 
 const METHODS: [&str; 5] = ["get", "post", "put", "patch", "delete"];
 
-async fn fetch_document(app: &TestApp) -> Value {
+pub(crate) async fn fetch_document(app: &TestApp) -> Value {
     let res = app.client.get(app.url("/api/v1/openapi.json")).send().await.unwrap();
     assert_eq!(res.status(), 200, "the document needs no token");
     assert_eq!(res.headers()["content-type"], "application/json");
@@ -28,18 +28,18 @@ async fn fetch_document(app: &TestApp) -> Value {
 }
 
 /// The ids the documented paths need, all belonging to one manufacturer.
-struct Fixture {
-    token: String,
-    line_id: String,
-    link_id: String,
-    report_id: String,
-    photo_position: String,
+pub(crate) struct Fixture {
+    pub(crate) token: String,
+    pub(crate) line_id: String,
+    pub(crate) link_id: String,
+    pub(crate) report_id: String,
+    pub(crate) photo_position: String,
     /// Only once the print-share API is merged.
-    print_share_id: Option<String>,
+    pub(crate) print_share_id: Option<String>,
     /// A second member (a viewer) and a second token of the owner, for the calls that change or remove them.
-    member_id: String,
-    token_id: String,
-    webhook_id: String,
+    pub(crate) member_id: String,
+    pub(crate) token_id: String,
+    pub(crate) webhook_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -54,7 +54,7 @@ fn jpeg() -> Vec<u8> {
     out
 }
 
-async fn fixture(app: &TestApp) -> Fixture {
+pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     let m = app.create_manufacturer("Contract Cookware").await;
     let token = m.api_token.clone();
     // A GTIN other than the create example's, so links can be added (201) and the example still creates a line.
@@ -122,16 +122,16 @@ async fn fixture(app: &TestApp) -> Fixture {
 }
 
 /// One documented operation.
-struct Operation {
-    path: String,
-    method: String,
-    op: Value,
+pub(crate) struct Operation {
+    pub(crate) path: String,
+    pub(crate) method: String,
+    pub(crate) op: Value,
     /// Path-level and operation-level parameters, `$ref`s resolved.
-    parameters: Vec<Value>,
+    pub(crate) parameters: Vec<Value>,
 }
 
 impl Operation {
-    fn name(&self) -> String {
+    pub(crate) fn name(&self) -> String {
         format!("{} {}", self.method.to_uppercase(), self.path)
     }
 
@@ -144,14 +144,14 @@ impl Operation {
     }
 }
 
-fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
+pub(crate) fn resolve<'a>(doc: &'a Value, v: &'a Value) -> &'a Value {
     match v.get("$ref").and_then(Value::as_str) {
         Some(r) => doc.pointer(r.trim_start_matches('#')).unwrap_or_else(|| panic!("dangling $ref {r}")),
         None => v,
     }
 }
 
-fn operations(doc: &Value) -> Vec<Operation> {
+pub(crate) fn operations(doc: &Value) -> Vec<Operation> {
     let mut out = Vec::new();
     for (path, item) in doc["paths"].as_object().expect("paths") {
         let shared: Vec<Value> = item
@@ -174,7 +174,7 @@ fn operations(doc: &Value) -> Vec<Operation> {
     out
 }
 
-fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
+pub(crate) fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
     let mut path = op.path.clone();
     for p in op.parameters.iter().filter(|p| p["in"] == "path") {
         let name = p["name"].as_str().unwrap();
@@ -197,14 +197,14 @@ fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
 }
 
 /// A request body: its content type and bytes.
-struct Body {
-    content_type: String,
-    bytes: Vec<u8>,
+pub(crate) struct Body {
+    pub(crate) content_type: String,
+    pub(crate) bytes: Vec<u8>,
 }
 
 /// The documented example body, with the documented example product line id swapped for the real one;
 /// for an image upload, a real PNG.
-fn example_body(doc: &Value, op: &Operation, fx: &Fixture) -> Option<Body> {
+pub(crate) fn example_body(doc: &Value, op: &Operation, fx: &Fixture) -> Option<Body> {
     let body = op.op.get("requestBody")?;
     if body["content"].get("image/png").is_some() {
         let mut png = Vec::new();
@@ -243,7 +243,7 @@ fn query_variants(op: &Operation) -> Vec<Vec<(String, String)>> {
     out
 }
 
-async fn call(
+pub(crate) async fn call(
     app: &TestApp,
     method: &str,
     url: &str,
@@ -266,7 +266,7 @@ async fn call(
     req.send().await.unwrap()
 }
 
-fn is_unknown_route(status: u16, body: &[u8]) -> bool {
+pub(crate) fn is_unknown_route(status: u16, body: &[u8]) -> bool {
     status == 404
         && serde_json::from_slice::<Value>(body)
             .is_ok_and(|v| v["error"]["code"] == "not_found" && v["error"]["message"] == "route not found")

@@ -59,7 +59,7 @@ fn crc32(bytes: &[u8]) -> u32 {
 }
 
 /// A tiny PNG whose header claims 60,000 x 60,000 pixels: decoding it would need gigabytes.
-fn png_bomb() -> Vec<u8> {
+pub(crate) fn png_bomb() -> Vec<u8> {
     let mut out = Vec::new();
     DynamicImage::new_luma8(1, 1).write_to(&mut Cursor::new(&mut out), ImageFormat::Png).unwrap();
     out[16..20].copy_from_slice(&60_000u32.to_be_bytes());
@@ -69,7 +69,7 @@ fn png_bomb() -> Vec<u8> {
     out
 }
 
-fn form_with(photos: Vec<(&str, Vec<u8>, &str)>) -> Form {
+pub(crate) fn form_with(photos: Vec<(&str, Vec<u8>, &str)>) -> Form {
     let mut form = Form::new().text("kind", "defect").text("rating", "2").text("comment", "See the photo");
     for (name, bytes, mime) in photos {
         form = form.part("photo", Part::bytes(bytes).file_name(name.to_owned()).mime_str(mime).unwrap());

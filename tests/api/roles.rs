@@ -22,14 +22,14 @@ fn rank(role: &str) -> u8 {
     }
 }
 
-struct World {
-    m: scanback::store::manufacturers::NewManufacturer,
-    line: Uuid,
-    report: Uuid,
-    today: String,
+pub(crate) struct World {
+    pub(crate) m: scanback::store::manufacturers::NewManufacturer,
+    pub(crate) line: Uuid,
+    pub(crate) report: Uuid,
+    pub(crate) today: String,
 }
 
-async fn world(app: &TestApp) -> World {
+pub(crate) async fn world(app: &TestApp) -> World {
     let (m, line) = app.manufacturer_with_line("Pan").await;
     let code = line["code"].as_str().unwrap();
     let res = app
@@ -53,7 +53,7 @@ async fn world(app: &TestApp) -> World {
 }
 
 /// A member to act on (change, remove) and a token of the owner to revoke, fresh for each try.
-async fn targets(app: &TestApp, w: &World, n: usize) -> (Uuid, Uuid) {
+pub(crate) async fn targets(app: &TestApp, w: &World, n: usize) -> (Uuid, Uuid) {
     let member = add_member(app, w.m.manufacturer_id, &format!("target{n}@acme.test"), "viewer").await;
     let owner = scanback::store::users::find_by_email(&app.db, &w.m.owner_email).await.unwrap().unwrap().id;
     let (token, _) =
@@ -65,7 +65,7 @@ async fn targets(app: &TestApp, w: &World, n: usize) -> (Uuid, Uuid) {
 type Action = (&'static str, String, Vec<(&'static str, String)>);
 
 /// Every dashboard form, with the least role that may post it.
-fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Action> {
+pub(crate) fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Action> {
     let (line, report, today) = (w.line, w.report, w.today.clone());
     let s = |v: &str| v.to_owned();
     vec![
@@ -104,7 +104,7 @@ fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Action> {
 }
 
 /// Every dashboard page, with the least role that may read it.
-fn dashboard_pages(w: &World) -> Vec<(&'static str, String)> {
+pub(crate) fn dashboard_pages(w: &World) -> Vec<(&'static str, String)> {
     let (line, report) = (w.line, w.report);
     vec![
         ("viewer", "/dashboard".to_owned()),

@@ -30,7 +30,11 @@ async fn list(
     who: Manufacturer,
     q: web::Query<ListQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    let found = alerts::list(&state.app, who.id, q.status.as_deref(), q.limit.unwrap_or(100)).await?;
+    let limit = q.limit.unwrap_or(100);
+    if !(1..=500).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("{limit} is not from 1 to 500")));
+    }
+    let found = alerts::list(&state.app, who.id, q.status.as_deref(), limit).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({ "alerts": found })))
 }
 
@@ -55,10 +59,25 @@ async fn get_settings(state: web::Data<AppState>, who: Manufacturer) -> Result<H
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SettingsBody {
+    #[serde(default, deserialize_with = "not_null")]
     min_count: Option<i64>,
+    #[serde(default, deserialize_with = "not_null")]
     threshold: Option<f64>,
+    #[serde(default, deserialize_with = "not_null")]
     window_hours: Option<i64>,
+    #[serde(default, deserialize_with = "not_null")]
     cooldown_hours: Option<i64>,
+}
+
+/// A field that may be left out but, when present, is a value: `null` is refused, not read as
+/// "keep" (the document says integer or number).
+fn not_null<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// Present, and maybe `null`: `Some(None)` is an explicit `null`, `None` a field left out.
+fn present<'de, D: serde::Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
@@ -85,8 +104,9 @@ async fn put_settings(
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct MemberBody {
-    /// `null` follows the role again.
-    alerts: Option<bool>,
+    /// `null` follows the role again; left out is refused (the field is required).
+    #[serde(default, deserialize_with = "present")]
+    alerts: Option<Option<bool>>,
 }
 
 #[tracing::instrument(skip_all, fields(manufacturer = %who.id))]
@@ -97,6 +117,9 @@ async fn put_member(
     body: super::JsonBody<MemberBody>,
 ) -> Result<HttpResponse, ApiError> {
     let member = accounts::token_member(&state.app, who.id, who.user).await?;
-    let r = alerts::set_member_choice(&state.app, &member, *id, body.alerts).await?;
+    let Some(choice) = body.alerts else {
+        return Err(ApiError::invalid("alerts", "required: true, false, or null to follow the member's role"));
+    };
+    let r = alerts::set_member_choice(&state.app, &member, *id, choice).await?;
     Ok(HttpResponse::Ok().json(r))
 }

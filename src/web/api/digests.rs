@@ -100,5 +100,9 @@ async fn outbox(
     who: Manufacturer,
     q: web::Query<OutboxQuery>,
 ) -> Result<HttpResponse, ApiError> {
-    Ok(HttpResponse::Ok().json(digests::outbox(&state.app, who.id, q.limit.unwrap_or(50)).await?))
+    let limit = q.limit.unwrap_or(50);
+    if !(1..=200).contains(&limit) {
+        return Err(ApiError::invalid("limit", format!("{limit} is not from 1 to 200")));
+    }
+    Ok(HttpResponse::Ok().json(digests::outbox(&state.app, who.id, limit).await?))
 }

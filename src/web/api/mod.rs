@@ -2,7 +2,7 @@
 
 mod alerts;
 pub(crate) mod artwork;
-mod auth;
+pub mod auth;
 mod broadcasts;
 mod customers;
 mod classifier;
