@@ -10,9 +10,8 @@ use libfuzzer_sys::fuzz_target;
 use scanback::domain::FormConfig;
 use scanback::web::submission::read_multipart_stream;
 
-static RUNTIME: LazyLock<tokio::runtime::Runtime> = LazyLock::new(|| {
-    tokio::runtime::Builder::new_current_thread().build().unwrap_or_else(|e| panic!("runtime: {e}"))
-});
+static RUNTIME: LazyLock<tokio::runtime::Runtime> =
+    LazyLock::new(|| tokio::runtime::Builder::new_current_thread().build().unwrap_or_else(|e| panic!("runtime: {e}")));
 
 fuzz_target!(|data: &[u8]| {
     let (head, body) = match data.iter().position(|b| *b == b'\n') {
@@ -25,8 +24,7 @@ fuzz_target!(|data: &[u8]| {
     headers.insert(CONTENT_TYPE, value);
     // Chunk sizes vary with the input so the parser sees boundaries split across chunks.
     let step = 1 + body.first().map_or(0, |b| usize::from(*b % 64));
-    let chunks: Vec<Result<Bytes, PayloadError>> =
-        body.chunks(step).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
+    let chunks: Vec<Result<Bytes, PayloadError>> = body.chunks(step).map(|c| Ok(Bytes::copy_from_slice(c))).collect();
     let stream = futures_util::stream::iter(chunks);
     if let Ok(submission) = RUNTIME.block_on(read_multipart_stream(&headers, stream)) {
         assert!(submission.photos.len() <= scanback::domain::form::MAX_PHOTOS);

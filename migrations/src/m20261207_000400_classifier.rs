@@ -92,7 +92,9 @@ impl MigrationTrait for Migration {
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         manager.drop_table(Table::drop().table(CategoryKeywords::Table).to_owned()).await?;
         manager.drop_index(Index::drop().name("ix_reports_suggested_at").table(Reports::Table).to_owned()).await?;
-        for col in [Reports::CategorySource, Reports::SuggestedAt, Reports::SuggestionPermille, Reports::SuggestedCategory] {
+        for col in
+            [Reports::CategorySource, Reports::SuggestedAt, Reports::SuggestionPermille, Reports::SuggestedCategory]
+        {
             manager.alter_table(Table::alter().table(Reports::Table).drop_column(col).to_owned()).await?;
         }
         Ok(())

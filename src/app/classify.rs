@@ -112,7 +112,8 @@ async fn build(app: &App, m: Uuid) -> Result<Arc<Models>, AppError> {
     let forms: HashMap<Uuid, FormConfig> =
         lines.iter().map(|l| (l.id, FormConfig::from_stored(l.form_config.as_deref()))).collect();
     let built = tokio::task::spawn_blocking(move || {
-        let seed = |class: &str, text: &str| Example { class: class.to_owned(), text: text.to_owned(), weight: SEED_WEIGHT };
+        let seed =
+            |class: &str, text: &str| Example { class: class.to_owned(), text: text.to_owned(), weight: SEED_WEIGHT };
         let mut keyword_seeds: Vec<Example> = Vec::new();
         for (class, words) in &keywords {
             keyword_seeds.extend(words.iter().map(|w| seed(class, w)));
@@ -168,7 +169,8 @@ fn judge(models: &Models, r: &store::entities::report::Model) -> Option<Suggesti
     }
     let kind = Kind::parse(&r.kind)?;
     let form = models.forms.get(&r.product_line_id).cloned().unwrap_or_default();
-    let allowed: HashSet<String> = form.categories.for_kind(kind).iter().map(|c| class_of(kind.as_str(), &c.key)).collect();
+    let allowed: HashSet<String> =
+        form.categories.for_kind(kind).iter().map(|c| class_of(kind.as_str(), &c.key)).collect();
     let model = models.lines.get(&r.product_line_id).or(models.manufacturer.as_ref())?;
     let s = model.suggest(&r.comment, |c| allowed.contains(c))?;
     let key = s.class.split_once('/').map(|(_, k)| k.to_owned())?;
@@ -246,15 +248,22 @@ pub async fn set_keywords(
         if !valid {
             return Err(AppError::invalid(
                 "keywords",
-                format!("`{}` is not a category: write kind/key, e.g. defect/handle", category.chars().take(64).collect::<String>()),
+                format!(
+                    "`{}` is not a category: write kind/key, e.g. defect/handle",
+                    category.chars().take(64).collect::<String>()
+                ),
             ));
         }
         let mut cleaned: Vec<String> = list.iter().map(|w| w.trim().to_owned()).filter(|w| !w.is_empty()).collect();
         cleaned.dedup();
-        if cleaned.len() > KEYWORDS_MAX || cleaned.iter().any(|w| w.chars().count() > KEYWORD_MAX_CHARS || w.contains('\n')) {
+        if cleaned.len() > KEYWORDS_MAX
+            || cleaned.iter().any(|w| w.chars().count() > KEYWORD_MAX_CHARS || w.contains('\n'))
+        {
             return Err(AppError::invalid(
                 "keywords",
-                format!("`{category}`: at most {KEYWORDS_MAX} keywords of at most {KEYWORD_MAX_CHARS} characters each, one line each"),
+                format!(
+                    "`{category}`: at most {KEYWORDS_MAX} keywords of at most {KEYWORD_MAX_CHARS} characters each, one line each"
+                ),
             ));
         }
         clean.insert(category, cleaned);

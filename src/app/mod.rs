@@ -5,8 +5,8 @@
 pub mod accounts;
 pub mod alerts;
 pub mod broadcasts;
-pub mod customers;
 pub mod classify;
+pub mod customers;
 pub mod dashboard;
 pub mod demo;
 pub mod digests;

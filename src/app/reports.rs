@@ -64,10 +64,7 @@ impl Report {
             kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
             status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
             assignee_id: r.assignee_id,
-            suggestion: r
-                .suggested_category
-                .zip(r.suggestion_permille)
-                .map(|(c, p)| (c, p.clamp(0, 1000) as u16)),
+            suggestion: r.suggested_category.zip(r.suggestion_permille).map(|(c, p)| (c, p.clamp(0, 1000) as u16)),
             category_by_team: r.category_source.as_deref() == Some(store::suggestions::SOURCE_TEAM),
             category: r.category,
             rating: r.rating,

@@ -207,7 +207,8 @@ impl Model {
             return None;
         }
         softmax_in_place(&mut kept);
-        let (best, p) = kept.iter().enumerate().fold((0, f32::MIN), |acc, (i, &p)| if p > acc.1 { (i, p) } else { acc });
+        let (best, p) =
+            kept.iter().enumerate().fold((0, f32::MIN), |acc, (i, &p)| if p > acc.1 { (i, p) } else { acc });
         Some(Suggestion { class: self.classes[keep[best]].clone(), confidence: p })
     }
 
@@ -295,12 +296,17 @@ mod tests {
         let train = parse(include_str!("classifier_fixtures/train.tsv"));
         let test = parse(include_str!("classifier_fixtures/test.tsv"));
         let model = Model::train(&train, &[], &Options::default()).unwrap();
-        let predicted: Vec<String> = test.iter().map(|e| model.predict(&e.text).map(|s| s.class).unwrap_or_default()).collect();
+        let predicted: Vec<String> =
+            test.iter().map(|e| model.predict(&e.text).map(|s| s.class).unwrap_or_default()).collect();
         let truth: Vec<&str> = test.iter().map(|e| e.class.as_str()).collect();
         let predicted_refs: Vec<&str> = predicted.iter().map(String::as_str).collect();
         let f1 = macro_f1(&truth, &predicted_refs);
-        let wrong: Vec<String> =
-            test.iter().zip(&predicted).filter(|(e, p)| e.class != **p).map(|(e, p)| format!("{} -> {p}", e.text)).collect();
+        let wrong: Vec<String> = test
+            .iter()
+            .zip(&predicted)
+            .filter(|(e, p)| e.class != **p)
+            .map(|(e, p)| format!("{} -> {p}", e.text))
+            .collect();
         assert!(f1 >= FIXTURE_FLOOR, "macro-F1 {f1:.3} below {FIXTURE_FLOOR}; wrong: {wrong:#?}");
         // A negation is its own feature: "не греется" is about heating, not a hot handle.
         assert_eq!(model.predict("не греется на индукции").unwrap().class, "heat");

@@ -1,7 +1,7 @@
 //! Pure types and rules: no I/O here, so everything can be tested without a database or a network.
 
-pub mod client_addr;
 pub mod classifier;
+pub mod client_addr;
 pub mod code;
 pub mod cursor;
 pub mod digital_link;

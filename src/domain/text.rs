@@ -267,7 +267,8 @@ impl Idf {
         for (c, v) in &out {
             norms[self.block(*c) as usize] += v * v;
         }
-        let scale = [word_weight.sqrt() / norms[0].sqrt().max(1e-12), (1.0 - word_weight).sqrt() / norms[1].sqrt().max(1e-12)];
+        let scale =
+            [word_weight.sqrt() / norms[0].sqrt().max(1e-12), (1.0 - word_weight).sqrt() / norms[1].sqrt().max(1e-12)];
         for (c, v) in &mut out {
             *v *= scale[self.block(*c) as usize];
         }
@@ -318,7 +319,9 @@ mod tests {
     #[test]
     fn a_typo_shares_most_character_grams_with_the_word() {
         let a = Analyzer::default();
-        let counts = |t: &str| a.counts(t).into_iter().filter(|(h, _)| block_of(*h) == Block::Char).map(|(h, _)| h).collect::<Vec<_>>();
+        let counts = |t: &str| {
+            a.counts(t).into_iter().filter(|(h, _)| block_of(*h) == Block::Char).map(|(h, _)| h).collect::<Vec<_>>()
+        };
         let right = counts("покрытие");
         let typo = counts("пакрытие");
         let shared = right.iter().filter(|h| typo.contains(h)).count();
@@ -329,7 +332,8 @@ mod tests {
     fn hashing_is_stable_and_tfidf_vectors_have_unit_blocks() {
         let a = Analyzer::default();
         assert_eq!(a.counts("ручка греется"), a.counts("ручка греется"));
-        let docs: Vec<Vec<(u32, f32)>> = ["ручка греется", "покрытие облезло", "ручка шатается"].iter().map(|t| a.counts(t)).collect();
+        let docs: Vec<Vec<(u32, f32)>> =
+            ["ручка греется", "покрытие облезло", "ручка шатается"].iter().map(|t| a.counts(t)).collect();
         let idf = Idf::fit(docs.iter().map(Vec::as_slice));
         let v = idf.vector(&docs[0], 0.5);
         let norm: f32 = v.iter().map(|(_, x)| x * x).sum();

@@ -552,7 +552,8 @@ pub async fn set_category(
             product_line_id: row.product_line_id,
             manufacturer_id,
             created_at: row.created_at,
-            kind: Kind::parse(&row.kind).ok_or_else(|| anyhow::anyhow!("a stored report has the unknown kind `{}`", row.kind))?,
+            kind: Kind::parse(&row.kind)
+                .ok_or_else(|| anyhow::anyhow!("a stored report has the unknown kind `{}`", row.kind))?,
             category,
             lot: row.lot.clone().filter(|l| !l.is_empty()),
             rating: u8::try_from(row.rating).unwrap_or(0),

@@ -39,7 +39,10 @@ pub async fn labels(db: &DatabaseConnection, manufacturer_id: Uuid, limit: u64) 
         let source = if team {
             report::Column::CategorySource.eq(SOURCE_TEAM)
         } else {
-            Condition::any().add(report::Column::CategorySource.is_null()).add(report::Column::CategorySource.ne(SOURCE_TEAM)).into()
+            Condition::any()
+                .add(report::Column::CategorySource.is_null())
+                .add(report::Column::CategorySource.ne(SOURCE_TEAM))
+                .into()
         };
         let rows: Vec<(Uuid, String, String, String)> = report::Entity::find()
             .select_only()
@@ -122,7 +125,9 @@ pub async fn requeue(db: &DatabaseConnection, manufacturer_id: Uuid, limit: u64)
         .filter(report::Column::SuggestedAt.is_not_null())
         .filter(report::Column::Status.is_in(["new", "in_progress"]))
         .filter(
-            Condition::any().add(report::Column::CategorySource.is_null()).add(report::Column::CategorySource.ne(SOURCE_TEAM)),
+            Condition::any()
+                .add(report::Column::CategorySource.is_null())
+                .add(report::Column::CategorySource.ne(SOURCE_TEAM)),
         )
         .order_by_desc(report::Column::CreatedAt)
         .limit(limit)
@@ -141,7 +146,10 @@ pub async fn requeue(db: &DatabaseConnection, manufacturer_id: Uuid, limit: u64)
 }
 
 /// A manufacturer's keywords: `kind/key` -> words.
-pub async fn keywords(db: &DatabaseConnection, manufacturer_id: Uuid) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
+pub async fn keywords(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+) -> Result<BTreeMap<String, Vec<String>>, StoreError> {
     let rows = category_keyword::Entity::find()
         .filter(category_keyword::Column::ManufacturerId.eq(manufacturer_id))
         .all(db)

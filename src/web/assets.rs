@@ -8,7 +8,8 @@ use actix_web::{HttpResponse, web};
 use sha2::{Digest, Sha256};
 
 const STYLE: &str = include_str!("../../templates/style.css");
-const DASHBOARD: &str = concat!(include_str!("../../templates/style.css"), "\n", include_str!("../../templates/dashboard/dashboard.css"));
+const DASHBOARD: &str =
+    concat!(include_str!("../../templates/style.css"), "\n", include_str!("../../templates/dashboard/dashboard.css"));
 
 fn versioned(stem: &str, css: &str) -> String {
     let hash = hex::encode(Sha256::digest(css.as_bytes()));

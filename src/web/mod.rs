@@ -2,8 +2,8 @@
 //! `domain` and `store`, and shape the response.
 
 pub mod api;
-pub mod client_addr;
 pub mod assets;
+pub mod client_addr;
 pub mod dashboard;
 pub mod error;
 pub mod gs1;

@@ -84,6 +84,7 @@ pub(crate) fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Act
         ("editor", format!("/dashboard/reports/{report}/status"), vec![("status", s("in_progress"))]),
         ("editor", format!("/dashboard/reports/{report}/assignee"), vec![("assignee", String::new())]),
         ("editor", format!("/dashboard/reports/{report}/notes"), vec![("body", s("Checked the batch"))]),
+        ("editor", format!("/dashboard/reports/{report}/category"), vec![("category", s("handle"))]),
         ("editor", format!("/dashboard/reports/{report}/reply"), vec![("message", s("We will replace it"))]),
         (
             "editor",
@@ -118,12 +119,12 @@ pub(crate) fn dashboard_pages(w: &World) -> Vec<(&'static str, String)> {
     ]
 }
 
-async fn state_of(app: &TestApp, w: &World) -> (Value, usize, usize, usize) {
+async fn state_of(app: &TestApp, w: &World) -> (Value, Value, usize, usize, usize) {
     let (_, report) = app.get_json(&w.m.api_token, &format!("/api/v1/reports/{}", w.report)).await;
     let (_, notes) = app.get_json(&w.m.api_token, &format!("/api/v1/reports/{}/notes", w.report)).await;
     let members = scanback::store::users::members(&app.db, w.m.manufacturer_id).await.unwrap().len();
     let mails = scanback::store::outbox::recent(&app.db, 100).await.unwrap().len();
-    (report["status"].clone(), notes.as_array().map_or(0, Vec::len), members, mails)
+    (report["status"].clone(), report["category"].clone(), notes.as_array().map_or(0, Vec::len), members, mails)
 }
 
 #[tokio::test]

@@ -47,9 +47,8 @@ async fn tokens_passwords_session_ids_and_reset_links_never_reach_the_log() {
     })
     .await
     .unwrap();
-    let find = |label: &str| {
-        lines.iter().find_map(|l| l.trim().strip_prefix(label).map(|v| v.trim().to_owned())).unwrap()
-    };
+    let find =
+        |label: &str| lines.iter().find_map(|l| l.trim().strip_prefix(label).map(|v| v.trim().to_owned())).unwrap();
     let token = find("API token:");
     let (email, password) = {
         let login = find("owner login:");
@@ -110,8 +109,12 @@ async fn tokens_passwords_session_ids_and_reset_links_never_reach_the_log() {
         .unwrap();
     assert_eq!(res.status(), 403);
     // A new API token is shown once on the page, never logged.
-    let res =
-        client.post(url("/dashboard/tokens")).form(&[("label", "ci"), ("csrf_token", &session_csrf)]).send().await.unwrap();
+    let res = client
+        .post(url("/dashboard/tokens"))
+        .form(&[("label", "ci"), ("csrf_token", &session_csrf)])
+        .send()
+        .await
+        .unwrap();
     let created_page = res.text().await.unwrap();
     let new_token = created_page
         .split("<code>")
@@ -136,9 +139,15 @@ async fn tokens_passwords_session_ids_and_reset_links_never_reach_the_log() {
         .unwrap();
     assert!(res.status().is_client_error(), "unknown keys are refused");
     // A reset link, mailed through SMTP, used once.
-    let fresh = reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let fresh =
+        reqwest::Client::builder().cookie_store(true).redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = fresh.get(url("/reset")).send().await.unwrap().text().await.unwrap();
-    let res = fresh.post(url("/reset")).form(&[("email", email.as_str()), ("csrf_token", &csrf_of(&page))]).send().await.unwrap();
+    let res = fresh
+        .post(url("/reset"))
+        .form(&[("email", email.as_str()), ("csrf_token", &csrf_of(&page))])
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), 200);
     let mut reset_link = None;
     for _ in 0..100 {
@@ -194,6 +203,10 @@ async fn tokens_passwords_session_ids_and_reset_links_never_reach_the_log() {
         ("the customer's email", customer),
     ] {
         assert!(!secret.is_empty());
-        assert!(!log.contains(secret), "{what} is in the log:\n{}", log.lines().filter(|l| l.contains(secret)).collect::<Vec<_>>().join("\n"));
+        assert!(
+            !log.contains(secret),
+            "{what} is in the log:\n{}",
+            log.lines().filter(|l| l.contains(secret)).collect::<Vec<_>>().join("\n")
+        );
     }
 }

@@ -115,7 +115,9 @@ async fn the_sign_in_form_needs_its_own_cookie_and_our_origin() {
         .unwrap();
     assert_eq!(res.status(), 403, "another origin");
     for res in [&res] {
-        assert!(res.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("scanback_session=")));
+        assert!(
+            res.headers().get_all("set-cookie").iter().all(|c| !c.to_str().unwrap().starts_with("scanback_session="))
+        );
     }
 }
 
@@ -130,7 +132,13 @@ async fn path_traversal_on_every_route_that_serves_files_answers_404_and_reads_n
     std::fs::write(&outside, b"OUTSIDE-SECRET").unwrap();
     std::fs::create_dir_all(app.settings.data_dir.join("lines")).unwrap();
     std::fs::write(app.settings.data_dir.join("inside-secret.jpg"), b"INSIDE-SECRET").unwrap();
-    let res = app.post_multipart(line["code"].as_str().unwrap(), crate::photos::form_with(vec![("p.jpg", jpeg(), "image/jpeg")]), "en").await;
+    let res = app
+        .post_multipart(
+            line["code"].as_str().unwrap(),
+            crate::photos::form_with(vec![("p.jpg", jpeg(), "image/jpeg")]),
+            "en",
+        )
+        .await;
     assert_eq!(res.status(), 303);
     let stored = &app.reports(&m.api_token, line_id).await[0];
     let report = stored["id"].as_str().unwrap().to_owned();
@@ -175,14 +183,8 @@ async fn path_traversal_on_every_route_that_serves_files_answers_404_and_reads_n
     for template in &templates {
         for attack in attacks {
             let url = app.url(&template.replace("{}", attack));
-            let res = app
-                .client
-                .get(&url)
-                .bearer_auth(&m.api_token)
-                .header("Cookie", cookie.clone())
-                .send()
-                .await
-                .unwrap();
+            let res =
+                app.client.get(&url).bearer_auth(&m.api_token).header("Cookie", cookie.clone()).send().await.unwrap();
             let status = res.status().as_u16();
             let body = res.bytes().await.unwrap();
             let text = String::from_utf8_lossy(&body);
@@ -229,7 +231,11 @@ async fn polyglot_uploads_are_stored_as_clean_re_encoded_pictures_and_bombs_are_
     // A customer photo: HTML named .jpg is refused; the PNG polyglot is accepted as a picture.
     let html_as_jpeg = b"<html><script>alert(1)</script></html>".to_vec();
     let res = app
-        .post_multipart(line["code"].as_str().unwrap(), crate::photos::form_with(vec![("p.jpg", html_as_jpeg, "image/jpeg")]), "en")
+        .post_multipart(
+            line["code"].as_str().unwrap(),
+            crate::photos::form_with(vec![("p.jpg", html_as_jpeg, "image/jpeg")]),
+            "en",
+        )
         .await;
     assert_eq!(res.status(), 422);
     let form = reqwest::multipart::Form::new()
@@ -241,13 +247,8 @@ async fn polyglot_uploads_are_stored_as_clean_re_encoded_pictures_and_bombs_are_
     assert_eq!(res.status(), 303);
     let photo_url = app.reports(&m.api_token, line_id).await[0]["photos"][0]["url"].as_str().unwrap().to_owned();
     for size in ["", "?size=thumbnail"] {
-        let res = app
-            .client
-            .get(app.url(&format!("{photo_url}{size}")))
-            .bearer_auth(&m.api_token)
-            .send()
-            .await
-            .unwrap();
+        let res =
+            app.client.get(app.url(&format!("{photo_url}{size}"))).bearer_auth(&m.api_token).send().await.unwrap();
         assert_eq!(res.status(), 200);
         assert_eq!(res.headers()["content-type"], "image/jpeg");
         assert_eq!(res.headers()["x-content-type-options"], "nosniff");

@@ -132,9 +132,10 @@ async fn what_schemathesis_found_accepted_against_the_document_is_refused() {
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("limit")), "{err}");
     assert_eq!(get("/api/v1/alerts?limit=500").await.unwrap().status(), 200);
 
-    let res = send(reqwest::Method::PATCH, "/api/v1/manufacturer".into(), json!({"time_zone": "Europe/Moscow", "x": 1}))
-        .await
-        .unwrap();
+    let res =
+        send(reqwest::Method::PATCH, "/api/v1/manufacturer".into(), json!({"time_zone": "Europe/Moscow", "x": 1}))
+            .await
+            .unwrap();
     let (status, err) = envelope(res).await;
     assert_eq!(status, 422, "{err}");
     assert!(err["error"]["message"].as_str().unwrap().contains("unknown field `x`"), "{err}");
@@ -155,14 +156,13 @@ async fn what_schemathesis_found_accepted_against_the_document_is_refused() {
     let res = send(reqwest::Method::PUT, "/api/v1/alert-settings".into(), json!({"cooldown_hours": 48}));
     assert_eq!(res.await.unwrap().status(), 200);
 
-    let link = |context: String| {
-        json!({"link_type": "gs1:instructions", "href": "https://example.com/m.pdf", "title": "Care", "context": context})
-    };
+    let link = |context: String| json!({"link_type": "gs1:instructions", "href": "https://example.com/m.pdf", "title": "Care", "context": context});
     let padded = format!("0{}", " ".repeat(64));
     let res = send(reqwest::Method::POST, format!("/api/v1/product-lines/{id}/links"), link(padded)).await.unwrap();
     let (status, err) = envelope(res).await;
     assert_eq!((status, err["error"]["field"].as_str()), (422, Some("context")), "over maxLength as sent: {err}");
-    let res = send(reqwest::Method::POST, format!("/api/v1/product-lines/{id}/links"), link(" web ".into())).await.unwrap();
+    let res =
+        send(reqwest::Method::POST, format!("/api/v1/product-lines/{id}/links"), link(" web ".into())).await.unwrap();
     assert_eq!(res.status(), 201, "padding within the limit is still trimmed");
 
     // An empty lot is no lot (the document now says so), and a photo's bad size is a documented 422.

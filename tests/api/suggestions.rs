@@ -24,7 +24,8 @@ async fn app() -> TestApp {
 async fn submit(app: &TestApp, token: &str, code: &str, line: &str, kind: &str, category: &str, comment: &str) -> Uuid {
     let before: Vec<String> =
         app.reports(token, line).await.iter().map(|r| r["id"].as_str().unwrap().to_owned()).collect();
-    let res = app.post_feedback(code, &[("kind", kind), ("category", category), ("rating", "2"), ("comment", comment)]).await;
+    let res =
+        app.post_feedback(code, &[("kind", kind), ("category", category), ("rating", "2"), ("comment", comment)]).await;
     assert_eq!(res.status(), 303, "{comment}");
     let after = app.reports(token, line).await;
     let new = after.iter().find(|r| !before.contains(&r["id"].as_str().unwrap().to_owned())).expect("the new report");
@@ -64,7 +65,8 @@ async fn suggestion_becomes(app: &TestApp, token: &str, id: Uuid, want: &str) ->
 }
 
 async fn patch(app: &TestApp, token: &str, id: Uuid, body: &Value) -> (u16, Value) {
-    let res = app.client.patch(app.url(&format!("/api/v1/reports/{id}"))).bearer_auth(token).json(body).send().await.unwrap();
+    let res =
+        app.client.patch(app.url(&format!("/api/v1/reports/{id}"))).bearer_auth(token).json(body).send().await.unwrap();
     let status = res.status().as_u16();
     (status, res.json().await.unwrap_or(Value::Null))
 }
@@ -120,7 +122,14 @@ async fn keywords_seed_the_suggestions_and_a_wrong_category_is_refused_without_a
         let app = &app;
         let token = token.clone();
         async move {
-            let res = app.client.put(app.url("/api/v1/category-keywords")).bearer_auth(&token).json(&body).send().await.unwrap();
+            let res = app
+                .client
+                .put(app.url("/api/v1/category-keywords"))
+                .bearer_auth(&token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
             let status = res.status().as_u16();
             (status, res.json::<Value>().await.unwrap_or(Value::Null))
         }
@@ -128,7 +137,9 @@ async fn keywords_seed_the_suggestions_and_a_wrong_category_is_refused_without_a
     let (status, saved) = put(json!({"defect/packaging": ["вмятина на коробке", "курьер", "dented box"]})).await;
     assert_eq!(status, 200, "{saved}");
     assert_eq!(saved, json!({"defect/packaging": ["вмятина на коробке", "курьер", "dented box"]}));
-    for bad in [json!({"packaging": ["x"]}), json!({"broken/packaging": ["x"]}), json!({"defect/packaging": ["x".repeat(61)]})] {
+    for bad in
+        [json!({"packaging": ["x"]}), json!({"broken/packaging": ["x"]}), json!({"defect/packaging": ["x".repeat(61)]})]
+    {
         let (status, err) = put(bad.clone()).await;
         assert_eq!(status, 422, "{bad} -> {err}");
     }

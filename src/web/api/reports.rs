@@ -261,7 +261,13 @@ async fn list(
         suggestion: match q.suggestion.as_deref() {
             None => None,
             Some(s) => Some(reports::SuggestionFilter::parse(s).ok_or_else(|| {
-                ApiError::invalid("suggestion", format!("`{}` is not a suggestion filter; use any or unsure", s.chars().take(32).collect::<String>()))
+                ApiError::invalid(
+                    "suggestion",
+                    format!(
+                        "`{}` is not a suggestion filter; use any or unsure",
+                        s.chars().take(32).collect::<String>()
+                    ),
+                )
             })?),
         },
     };

@@ -259,7 +259,8 @@ async fn inbox(
         None
     } else {
         let q = Query { suggestion: Some(reports::SuggestionFilter::Unsure), ..query.clone() };
-        let n = reports::counts(&state.app, member.manufacturer_id, &q).await.map_err(DashError::from_app(locale))?.total;
+        let n =
+            reports::counts(&state.app, member.manufacturer_id, &q).await.map_err(DashError::from_app(locale))?.total;
         let p = Params { suggestion: Some("unsure".into()), cursor: None, ..params.clone() };
         (n > 0).then(|| (n, format!("/dashboard/reports?{}", p.encode(None))))
     };
@@ -602,7 +603,11 @@ async fn render_report(
         .categories
         .for_kind(report.kind)
         .iter()
-        .map(|c| Choice { value: c.key.clone(), label: c.label(locale).to_owned(), selected: picked == Some(c.key.as_str()) })
+        .map(|c| Choice {
+            value: c.key.clone(),
+            label: c.label(locale).to_owned(),
+            selected: picked == Some(c.key.as_str()),
+        })
         .collect();
     let page = ReportPage {
         categories,
@@ -841,8 +846,14 @@ async fn set_category(
 ) -> Result<HttpResponse, DashError> {
     member.require(Role::Editor)?;
     member.check_form(&req, &form.csrf_token)?;
-    match crate::app::classify::set_category(&state.app, member.manufacturer_id, actor(&member), ReportId(*id), &form.category)
-        .await
+    match crate::app::classify::set_category(
+        &state.app,
+        member.manufacturer_id,
+        actor(&member),
+        ReportId(*id),
+        &form.category,
+    )
+    .await
     {
         Ok(()) => Ok(to_report(*id)),
         Err(e) => refused(&state, &member, *id, e, String::new()).await,
