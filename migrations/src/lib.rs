@@ -18,6 +18,7 @@ mod m20261203_000800_lot_volumes;
 mod m20261204_000900_line_days;
 mod m20261204_001000_subscriptions;
 mod m20261204_001100_alerts;
+mod m20261207_000500_line_weeks;
 
 pub struct Migrator;
 
@@ -40,6 +41,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000900_line_days::Migration),
             Box::new(m20261204_001000_subscriptions::Migration),
             Box::new(m20261204_001100_alerts::Migration),
+            Box::new(m20261207_000500_line_weeks::Migration),
         ]
     }
 }
