@@ -57,7 +57,8 @@ impl Report {
 }
 
 impl Report {
-    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Report {
+    /// An exported row (no photos: the CSV has none).
+    fn exported(r: store::reports::Exported) -> Report {
         Report {
             id: ReportId(r.id),
             product_line_id: LineId(r.product_line_id),
@@ -78,6 +79,12 @@ impl Report {
             created_at: r.created_at,
             consent_text: r.consent_text,
             consent_locale: r.consent_locale,
+            photos: Vec::new(),
+        }
+    }
+
+    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Report {
+        Report {
             photos: photos
                 .into_iter()
                 .map(|p| Photo {
@@ -88,6 +95,7 @@ impl Report {
                     height: p.height,
                 })
                 .collect(),
+            ..Report::exported(r.into())
         }
     }
 }
@@ -183,7 +191,7 @@ pub async fn export(
     let mut rows = Box::pin(store::reports::export(app.db.clone(), who.get(), query.filter(), chunk));
     // Always one chunk, even an empty one: the reader writes its header with the first.
     let first = rows.next().await.transpose()?.unwrap_or_default();
-    let reports = |rows: Vec<report::Model>| rows.into_iter().map(|r| Report::new(r, Vec::new())).collect::<Vec<_>>();
+    let reports = |rows: Vec<store::reports::Exported>| rows.into_iter().map(Report::exported).collect::<Vec<_>>();
     let first = stream::once(async move { Ok::<_, AppError>(reports(first)) });
     let rest = rows.map(move |chunk| chunk.map(reports).map_err(AppError::from));
     Ok(first.chain(rest).inspect_err(|e| tracing::error!(error = ?e, "report export failed part-way")))

@@ -6,7 +6,7 @@ use futures_util::{Stream, StreamExt};
 use sea_orm::sea_query::LikeExpr;
 use sea_orm::{
     ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, EntityTrait,
-    IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
+    DerivePartialModel, IntoActiveModel, PaginatorTrait, QueryFilter, QueryOrder, QuerySelect, Select,
 };
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -331,6 +331,61 @@ pub async fn page(
     Ok(Page { reports, next })
 }
 
+/// What an export reads of a report: every column but the ones only the service uses (the folded
+/// comment for search, the fingerprint for resubmissions, the manufacturer, the classifier's
+/// queue), so a million-row export decodes less per row than with whole rows.
+#[derive(Clone, Debug, PartialEq, Eq, DerivePartialModel)]
+#[sea_orm(entity = "report::Entity")]
+pub struct Exported {
+    pub id: Uuid,
+    pub product_line_id: Uuid,
+    pub kind: String,
+    pub rating: i16,
+    pub comment: String,
+    pub email: Option<String>,
+    pub lot: Option<String>,
+    pub locale: String,
+    pub status: String,
+    pub created_at: OffsetDateTime,
+    pub category: Option<String>,
+    pub nps: Option<i16>,
+    pub usage_period: Option<String>,
+    pub serial: Option<String>,
+    pub assignee_id: Option<Uuid>,
+    pub consent_text: Option<String>,
+    pub consent_locale: Option<String>,
+    pub suggested_category: Option<String>,
+    pub suggestion_permille: Option<i32>,
+    pub category_source: Option<String>,
+}
+
+impl From<Model> for Exported {
+    fn from(r: Model) -> Exported {
+        Exported {
+            id: r.id,
+            product_line_id: r.product_line_id,
+            kind: r.kind,
+            rating: r.rating,
+            comment: r.comment,
+            email: r.email,
+            lot: r.lot,
+            locale: r.locale,
+            status: r.status,
+            created_at: r.created_at,
+            category: r.category,
+            nps: r.nps,
+            usage_period: r.usage_period,
+            serial: r.serial,
+            assignee_id: r.assignee_id,
+            consent_text: r.consent_text,
+            consent_locale: r.consent_locale,
+            suggested_category: r.suggested_category,
+            suggestion_permille: r.suggestion_permille,
+            category_source: r.category_source,
+        }
+    }
+}
+
 /// Every report `filter` selects, in the order of [`list`], read by one statement and handed out
 /// in chunks of at most `chunk` rows. A task owns the statement's row stream and passes chunks
 /// over a channel that holds two, so memory stays at a few chunks whatever the count, and a
@@ -341,11 +396,11 @@ pub fn export(
     manufacturer_id: Uuid,
     filter: Filter,
     chunk: usize,
-) -> impl Stream<Item = Result<Vec<Model>, StoreError>> + Send + 'static {
+) -> impl Stream<Item = Result<Vec<Exported>, StoreError>> + Send + 'static {
     let chunk = chunk.max(1);
-    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Model>, StoreError>>(2);
+    let (tx, rx) = tokio::sync::mpsc::channel::<Result<Vec<Exported>, StoreError>>(2);
     tokio::spawn(async move {
-        let rows = match filtered(manufacturer_id, &filter).stream(&db).await {
+        let rows = match filtered(manufacturer_id, &filter).into_partial_model::<Exported>().stream(&db).await {
             Ok(rows) => rows,
             Err(e) => {
                 let _ = tx.send(Err(e.into())).await;

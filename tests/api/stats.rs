@@ -206,6 +206,20 @@ async fn every_line_is_compared_with_the_period_before_it_and_other_manufacturer
     assert_eq!(lines[2]["current"]["reports"], 0);
     assert_eq!((&lines[2]["previous"]["reports"], &lines[2]["previous"]["defects"]), (&json!(2), &json!(1)));
 
+    // Periods that are not whole weeks: 2026-11-03..23 is the weeks from the 8th and the 15th plus
+    // the days 3-7 and 22-23 (`line_weeks` and `line_days` both read); 2026-10-13..11-02 before it.
+    let (status, body) = app.get_json(&m.api_token, "/api/v1/stats/lines?from=2026-11-03&until=2026-11-23").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!((&body["previous_from"], &body["previous_until"]), (&json!("2026-10-13"), &json!("2026-11-02")));
+    let by_id = |id: uuid::Uuid| {
+        body["lines"].as_array().unwrap().iter().find(|l| l["product_line_id"] == id.to_string()).unwrap().clone()
+    };
+    let (lp, lq) = (by_id(p), by_id(q));
+    assert_eq!((&lp["current"]["reports"], &lp["current"]["scans"]), (&json!(5), &json!(100)), "{lp}");
+    assert_eq!((&lp["current"]["defects"], &lp["current"]["average_rating"]), (&json!(3), &json!(2.4)), "{lp}");
+    assert_eq!((&lp["previous"]["reports"], &lp["previous"]["scans"]), (&json!(0), &json!(1)), "{lp}");
+    assert_eq!((&lq["current"]["reports"], &lq["previous"]["reports"]), (&json!(1), &json!(2)), "{lq}");
+
     let (status, _) = app.get_json(&other.api_token, "/api/v1/stats/lines?from=2026-11-08&until=2026-11-14").await;
     assert_eq!(status, 200);
     let (status, _) = app.get_json("not-a-token", "/api/v1/stats/lines").await;
