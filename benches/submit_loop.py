@@ -1,6 +1,6 @@
 """Reference for the submission benchmark (benches/submit.sh): a plain loop that stores what the
 service stores for one report -- the `reports` row, its four rollup upserts into `report_rollups`
-and the upserts of its line's day in `line_days` and week in `line_weeks` -- one transaction per report, straight through Python's sqlite3 (no ORM, no pool, no async), on a
+and the upsert of its line's day in `line_days` -- one transaction per report, straight through Python's sqlite3 (no ORM, no pool, no async), on a
 file created by `scanback migrate`, with the PRAGMAs the service sets on its connections.
 
     python3 benches/submit_loop.py DB_PATH MANUFACTURER_ID SECONDS
@@ -39,21 +39,14 @@ UPSERT = (
     + ") ON CONFLICT (product_line_id, grain, bucket, kind, category, lot) DO UPDATE SET "
     + ", ".join(f"{m} = report_rollups.{m} + excluded.{m}" for m in MEASURES)
 )
-
-
-def totals_upsert(table: str, key: str) -> str:
-    return (
-        f"INSERT INTO {table} (product_line_id, {key}, "
-        + ", ".join(MEASURES)
-        + ") VALUES (?, ?, "
-        + ", ".join("?" for _ in MEASURES)
-        + f") ON CONFLICT (product_line_id, {key}) DO UPDATE SET "
-        + ", ".join(f"{m} = {table}.{m} + excluded.{m}" for m in MEASURES)
-    )
-
-
-UPSERT_DAY = totals_upsert("line_days", "day")
-UPSERT_WEEK = totals_upsert("line_weeks", "week")
+UPSERT_DAY = (
+    "INSERT INTO line_days (product_line_id, day, "
+    + ", ".join(MEASURES)
+    + ") VALUES (?, ?, "
+    + ", ".join("?" for _ in MEASURES)
+    + ") ON CONFLICT (product_line_id, day) DO UPDATE SET "
+    + ", ".join(f"{m} = line_days.{m} + excluded.{m}" for m in MEASURES)
+)
 INSERT_REPORT = (
     "INSERT INTO reports (id, product_line_id, manufacturer_id, kind, rating, comment, email, lot, locale, "
     "status, created_at, category, nps, usage_period, serial, fingerprint) "
@@ -120,11 +113,8 @@ def main() -> None:
             (3, day, "", "", ""),
         ):
             db.execute(UPSERT, (line, grain, bucket, k, category, lot, manufacturer, *measures))
-        # The line's UTC day, and its month-aligned week (domain::line_weeks: the 1st, 8th, ... 29th).
-        utc = time.gmtime(secs)
-        db.execute(UPSERT_DAY, (line, time.strftime("%Y-%m-%d", utc), *measures))
-        week_day = min((utc.tm_mday - 1) // 7 * 7 + 1, 29)
-        db.execute(UPSERT_WEEK, (line, f"{utc.tm_year:04d}-{utc.tm_mon:02d}-{week_day:02d}", *measures))
+        # The line's UTC day (store::rollups::write_days).
+        db.execute(UPSERT_DAY, (line, time.strftime("%Y-%m-%d", time.gmtime(secs)), *measures))
         db.execute("COMMIT")
         rows += 1
     secs = time.monotonic() - started

@@ -12,7 +12,6 @@ pub mod gtin;
 pub mod ids;
 pub mod inbound;
 pub mod intervals;
-pub mod line_weeks;
 pub mod locale;
 pub mod lot;
 pub mod metrics;

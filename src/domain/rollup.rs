@@ -313,24 +313,8 @@ impl Tally {
 /// total's scans, from the scan counts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Difference {
-    Cell {
-        key: CellKey,
-        stored: Measures,
-        expected: Measures,
-    },
-    Day {
-        line: Uuid,
-        day: Date,
-        stored: DayTotal,
-        expected: DayTotal,
-    },
-    /// A month-aligned week of `line_weeks` (see `domain::line_weeks`), keyed by its first day.
-    Week {
-        line: Uuid,
-        week: Date,
-        stored: DayTotal,
-        expected: DayTotal,
-    },
+    Cell { key: CellKey, stored: Measures, expected: Measures },
+    Day { line: Uuid, day: Date, stored: DayTotal, expected: DayTotal },
 }
 
 impl std::fmt::Display for Difference {
@@ -348,12 +332,10 @@ impl std::fmt::Display for Difference {
                 }
                 Ok(())
             }
-            Difference::Day { line, day: at, stored, expected }
-            | Difference::Week { line, week: at, stored, expected } => {
-                let what = if matches!(self, Difference::Day { .. }) { "day" } else { "week" };
+            Difference::Day { line, day, stored, expected } => {
                 write!(
                     f,
-                    "line {line} {what} total {at}: stored {} reports and {}/{} human/bot scans, raw rows give {} and {}/{}",
+                    "line {line} day total {day}: stored {} reports and {}/{} human/bot scans, raw rows give {} and {}/{}",
                     stored.measures.reports,
                     stored.human_scans,
                     stored.bot_scans,
@@ -396,29 +378,16 @@ pub fn compare(stored: &Tally, expected: &Tally) -> Vec<Difference> {
 /// Every line and day where the stored day totals and the recomputed ones disagree; a missing row
 /// counts as zero.
 pub fn compare_days(stored: &DayTotals, expected: &DayTotals) -> Vec<Difference> {
-    compare_totals(stored, expected, |line, day, stored, expected| Difference::Day { line, day, stored, expected })
-}
-
-/// The same for `line_weeks`, keyed by each week's first day.
-pub fn compare_weeks(stored: &DayTotals, expected: &DayTotals) -> Vec<Difference> {
-    compare_totals(stored, expected, |line, week, stored, expected| Difference::Week { line, week, stored, expected })
-}
-
-fn compare_totals(
-    stored: &DayTotals,
-    expected: &DayTotals,
-    difference: impl Fn(Uuid, Date, DayTotal, DayTotal) -> Difference,
-) -> Vec<Difference> {
     let mut out = Vec::new();
     for (&(line, day), exp) in expected {
         let got = stored.get(&(line, day)).copied().unwrap_or_default();
         if got != *exp {
-            out.push(difference(line, day, got, *exp));
+            out.push(Difference::Day { line, day, stored: got, expected: *exp });
         }
     }
     for (&(line, day), got) in stored {
         if !expected.contains_key(&(line, day)) && !got.is_zero() {
-            out.push(difference(line, day, *got, DayTotal::default()));
+            out.push(Difference::Day { line, day, stored: *got, expected: DayTotal::default() });
         }
     }
     out

@@ -9,7 +9,7 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::sea_query::{Alias, Expr, OnConflict, Query, SimpleExpr};
+use sea_orm::sea_query::{Expr, OnConflict};
 use sea_orm::{
     AccessMode, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseBackend, DatabaseConnection,
     DatabaseTransaction, DbErr, EntityTrait, IsolationLevel, QueryFilter, QueryOrder, QuerySelect, TransactionTrait,
@@ -19,9 +19,8 @@ use uuid::Uuid;
 
 use super::StoreError;
 use super::entities::report_rollup::{self, Column};
-use super::entities::{line_day, line_week, product_line, report, scan_count};
+use super::entities::{line_day, product_line, report, scan_count};
 use crate::domain::Kind;
-use crate::domain::line_weeks;
 use crate::domain::rollup::{self, CellKey, DayTotal, DayTotals, Difference, Fact, Grain, Measures, Tally};
 
 /// Rows per INSERT: 19 values each stays far below SQLite's bound-parameter limit.
@@ -102,23 +101,20 @@ pub async fn recategorise<C: ConnectionTrait>(conn: &C, from: &Fact, to: &Fact) 
     write(conn, &tally, true).await
 }
 
-/// The columns `line_days` and `line_weeks` share after their key: the report counts, then the scans.
-const TOTAL_COLUMNS: [&str; 15] = [
-    "reports",
-    "defects",
-    "usability",
-    "praise",
-    "other",
-    "rating_1",
-    "rating_2",
-    "rating_3",
-    "rating_4",
-    "rating_5",
-    "nps_promoters",
-    "nps_passives",
-    "nps_detractors",
-    "human",
-    "bot",
+const DAY_MEASURES: [line_day::Column; 13] = [
+    line_day::Column::Reports,
+    line_day::Column::Defects,
+    line_day::Column::Usability,
+    line_day::Column::Praise,
+    line_day::Column::Other,
+    line_day::Column::Rating1,
+    line_day::Column::Rating2,
+    line_day::Column::Rating3,
+    line_day::Column::Rating4,
+    line_day::Column::Rating5,
+    line_day::Column::NpsPromoters,
+    line_day::Column::NpsPassives,
+    line_day::Column::NpsDetractors,
 ];
 
 /// Which half of a day total a writer adds to: the report writer adds report counts, the scan
@@ -130,89 +126,68 @@ pub(crate) enum DayPart {
     Whole,
 }
 
-fn total_values(line: Uuid, at: Date, t: &DayTotal) -> [sea_orm::Value; 17] {
+fn day_active(line: Uuid, day: Date, t: &DayTotal) -> line_day::ActiveModel {
     let m = &t.measures;
     let [r1, r2, r3, r4, r5] = m.ratings;
-    [
-        line.into(),
-        at.into(),
-        m.reports.into(),
-        m.defects.into(),
-        m.usability.into(),
-        m.praise.into(),
-        m.other.into(),
-        r1.into(),
-        r2.into(),
-        r3.into(),
-        r4.into(),
-        r5.into(),
-        m.nps_promoters.into(),
-        m.nps_passives.into(),
-        m.nps_detractors.into(),
-        t.human_scans.into(),
-        t.bot_scans.into(),
-    ]
+    line_day::ActiveModel {
+        product_line_id: Set(line),
+        day: Set(day),
+        reports: Set(m.reports),
+        defects: Set(m.defects),
+        usability: Set(m.usability),
+        praise: Set(m.praise),
+        other: Set(m.other),
+        rating_1: Set(r1),
+        rating_2: Set(r2),
+        rating_3: Set(r3),
+        rating_4: Set(r4),
+        rating_5: Set(r5),
+        nps_promoters: Set(m.nps_promoters),
+        nps_passives: Set(m.nps_passives),
+        nps_detractors: Set(m.nps_detractors),
+        human: Set(t.human_scans),
+        bot: Set(t.bot_scans),
+    }
 }
 
-/// A stored `line_days` or `line_weeks` row's totals (the two tables have the same columns).
-macro_rules! total_of {
-    ($r:expr) => {{
-        let r = $r;
-        DayTotal {
-            measures: Measures {
-                reports: r.reports,
-                defects: r.defects,
-                usability: r.usability,
-                praise: r.praise,
-                other: r.other,
-                ratings: [r.rating_1, r.rating_2, r.rating_3, r.rating_4, r.rating_5],
-                nps_promoters: r.nps_promoters,
-                nps_passives: r.nps_passives,
-                nps_detractors: r.nps_detractors,
-            },
-            human_scans: r.human,
-            bot_scans: r.bot,
-        }
-    }};
+fn day_total_of(r: &line_day::Model) -> DayTotal {
+    DayTotal {
+        measures: Measures {
+            reports: r.reports,
+            defects: r.defects,
+            usability: r.usability,
+            praise: r.praise,
+            other: r.other,
+            ratings: [r.rating_1, r.rating_2, r.rating_3, r.rating_4, r.rating_5],
+            nps_promoters: r.nps_promoters,
+            nps_passives: r.nps_passives,
+            nps_detractors: r.nps_detractors,
+        },
+        human_scans: r.human,
+        bot_scans: r.bot,
+    }
 }
 
-/// Writes day totals, and the month-aligned weeks that hold them, inside the caller's transaction:
-/// `Whole` inserts rows (after a rebuild's delete); the other parts add their half to the rows,
-/// creating them when the day or week has none yet.
+/// Writes day totals inside the caller's transaction: `Whole` inserts rows (after a rebuild's
+/// delete); the other parts add their half to the row, creating it when the day has none yet.
 pub(crate) async fn write_days<C: ConnectionTrait>(conn: &C, days: &DayTotals, part: DayPart) -> Result<(), DbErr> {
-    write_totals(conn, "line_days", "day", days, part).await?;
-    write_totals(conn, "line_weeks", "week", &line_weeks::weekly(days), part).await
-}
-
-async fn write_totals<C: ConnectionTrait>(
-    conn: &C,
-    table: &'static str,
-    key: &'static str,
-    totals: &DayTotals,
-    part: DayPart,
-) -> Result<(), DbErr> {
-    let added: &[&str] = match part {
-        DayPart::Whole => &[],
-        DayPart::Reports => &TOTAL_COLUMNS[..13],
-        DayPart::Scans => &TOTAL_COLUMNS[13..],
-    };
-    let rows: Vec<_> = totals.iter().collect();
+    let rows: Vec<line_day::ActiveModel> = days.iter().map(|((line, day), t)| day_active(*line, *day, t)).collect();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
-        let mut insert = Query::insert();
-        insert
-            .into_table(Alias::new(table))
-            .columns(["product_line_id", key].into_iter().chain(TOTAL_COLUMNS).map(Alias::new));
-        for ((line, at), t) in chunk {
-            insert.values_panic(total_values(*line, *at, t).map(SimpleExpr::from));
-        }
-        if !added.is_empty() {
-            let mut on_conflict = OnConflict::columns([Alias::new("product_line_id"), Alias::new(key)]);
-            for name in added {
-                on_conflict.value(Alias::new(*name), Expr::cust(format!("{table}.{name} + excluded.{name}")));
+        let insert = line_day::Entity::insert_many(chunk.iter().cloned());
+        let added: &[line_day::Column] = match part {
+            DayPart::Whole => {
+                insert.exec_without_returning(conn).await?;
+                continue;
             }
-            insert.on_conflict(on_conflict);
+            DayPart::Reports => &DAY_MEASURES,
+            DayPart::Scans => &[line_day::Column::Human, line_day::Column::Bot],
+        };
+        let mut on_conflict = OnConflict::columns([line_day::Column::ProductLineId, line_day::Column::Day]);
+        for col in added {
+            let name = sea_orm::IdenStatic::as_str(col);
+            on_conflict.value(*col, Expr::cust(format!("line_days.{name} + excluded.{name}")));
         }
-        conn.execute(&insert).await?;
+        insert.on_conflict(on_conflict.to_owned()).exec_without_returning(conn).await?;
     }
     Ok(())
 }
@@ -255,17 +230,7 @@ async fn stored_days<C: ConnectionTrait>(conn: &C, line: Uuid, from: Date, to: D
         .filter(line_day::Column::Day.lt(to))
         .all(conn)
         .await?;
-    Ok(rows.iter().map(|r| ((r.product_line_id, r.day), total_of!(r))).collect::<BTreeMap<_, _>>())
-}
-
-async fn stored_weeks<C: ConnectionTrait>(conn: &C, line: Uuid, from: Date, to: Date) -> Result<DayTotals, StoreError> {
-    let rows = line_week::Entity::find()
-        .filter(line_week::Column::ProductLineId.eq(line))
-        .filter(line_week::Column::Week.gte(from))
-        .filter(line_week::Column::Week.lt(to))
-        .all(conn)
-        .await?;
-    Ok(rows.iter().map(|r| ((r.product_line_id, r.week), total_of!(r))).collect::<BTreeMap<_, _>>())
+    Ok(rows.iter().map(|r| ((r.product_line_id, r.day), day_total_of(r))).collect::<BTreeMap<_, _>>())
 }
 
 async fn write<C: ConnectionTrait>(conn: &C, tally: &Tally, accumulate: bool) -> Result<(), DbErr> {
@@ -501,12 +466,6 @@ pub async fn rebuild(
                 .filter(line_day::Column::Day.lt(to))
                 .exec(&txn)
                 .await?;
-            line_week::Entity::delete_many()
-                .filter(line_week::Column::ProductLineId.eq(*line))
-                .filter(line_week::Column::Week.gte(from))
-                .filter(line_week::Column::Week.lt(to))
-                .exec(&txn)
-                .await?;
             let tally = recompute(&txn, *line, start, end).await?;
             write(&txn, &tally, false).await?;
             let days = recompute_days(&txn, *line, from, to, &tally).await?;
@@ -521,7 +480,6 @@ pub async fn rebuild(
         // Fresh statistics for the planner, and (VACUUM) the visibility map that lets the
         // comparison of every line read `line_days` from its covering index alone.
         db.execute_unprepared("VACUUM (ANALYZE) line_days").await?;
-        db.execute_unprepared("VACUUM (ANALYZE) line_weeks").await?;
         db.execute_unprepared("ANALYZE report_rollups").await?;
     }
     Ok(report)
@@ -548,11 +506,9 @@ pub async fn check(
             let expected = recompute(&txn, *line, start, end).await?;
             let stored_days = stored_days(&txn, *line, from, to).await?;
             let expected_days = recompute_days(&txn, *line, from, to, &expected).await?;
-            let stored_weeks = stored_weeks(&txn, *line, from, to).await?;
             txn.commit().await?;
             differences.extend(rollup::compare(&stored_cells, &expected));
             differences.extend(rollup::compare_days(&stored_days, &expected_days));
-            differences.extend(rollup::compare_weeks(&stored_weeks, &line_weeks::weekly(&expected_days)));
         }
         progress(i + 1, lines.len());
     }

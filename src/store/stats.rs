@@ -13,10 +13,9 @@ use time::{Date, OffsetDateTime};
 use uuid::Uuid;
 
 use super::StoreError;
+use super::entities::line_day;
 use super::entities::report_rollup::{self, Column, Entity};
-use super::entities::{line_day, line_week};
 use super::rollups::measures_of;
-use crate::domain::line_weeks;
 use crate::domain::rollup::{DayTotal, Grain, Measures, Window};
 
 /// One line's numbers over a window.
@@ -307,10 +306,8 @@ impl FromQueryResult for PeriodRow {
 }
 
 /// Every given line's report counts and scans for the days `from..=until` and for the days
-/// `previous_from..from` before them. Each period is read as the whole month-aligned weeks inside it
-/// from `line_weeks` and the few days at its edges from `line_days` (`domain::line_weeks::cover`):
-/// for 28-day periods about 10 rows per line and period instead of 28, each table's rows summed by
-/// the database in one statement for both periods. Lines without a row in either period are left
+/// `previous_from..from` before them, in one read of `line_days`: a key range of about one row per
+/// line and day, each period summed by the database. Lines without a row in either period are left
 /// out.
 #[tracing::instrument(skip_all, fields(lines = lines.len()))]
 pub async fn lines_over_days(
@@ -320,81 +317,35 @@ pub async fn lines_over_days(
     from: Date,
     until: Date,
 ) -> Result<BTreeMap<Uuid, TwoPeriods>, StoreError> {
-    let mut weeks = Vec::new();
-    let mut days = Vec::new();
-    for (first, last) in [(previous_from, from.previous_day().unwrap_or(from)), (from, until)] {
-        let c = line_weeks::cover(first, last);
-        weeks.extend(c.weeks);
-        days.extend(c.days);
-    }
     let mut out: BTreeMap<Uuid, TwoPeriods> = BTreeMap::new();
     for chunk in lines.chunks(500) {
-        let rows = [
-            sum_periods::<line_week::Entity>(
-                db,
-                line_week::Column::ProductLineId,
-                line_week::Column::Week,
-                "week",
-                chunk,
-                &weeks,
-                from,
-            )
-            .await?,
-            sum_periods::<line_day::Entity>(
-                db,
-                line_day::Column::ProductLineId,
-                line_day::Column::Day,
-                "day",
-                chunk,
-                &days,
-                from,
-            )
-            .await?,
-        ];
-        for r in rows.into_iter().flatten() {
+        let mut q = line_day::Entity::find()
+            .select_only()
+            .column_as(line_day::Column::ProductLineId, "line")
+            // A literal, not a bound value: `Date` prints as `YYYY-MM-DD`, which PostgreSQL reads as
+            // a date and SQLite compares as the text it stores.
+            .column_as(Expr::cust(format!("CASE WHEN day >= '{from}' THEN 1 ELSE 0 END")), "current");
+        for name in MEASURE_NAMES.into_iter().chain(["human", "bot"]) {
+            q = q.column_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), name);
+        }
+        let rows: Vec<PeriodRow> = q
+            .filter(line_day::Column::ProductLineId.is_in(chunk.iter().copied()))
+            .filter(line_day::Column::Day.gte(previous_from))
+            .filter(line_day::Column::Day.lte(until))
+            // By position: the line, then the period.
+            .group_by(Expr::cust("1"))
+            .group_by(Expr::cust("2"))
+            .into_model()
+            .all(db)
+            .await?;
+        for r in rows {
             let entry = out.entry(r.line).or_default();
-            let period = if r.current { &mut entry.current } else { &mut entry.previous };
-            period.measures += r.total.measures;
-            period.human_scans += r.total.human_scans;
-            period.bot_scans += r.total.bot_scans;
+            if r.current {
+                entry.current = r.total;
+            } else {
+                entry.previous = r.total;
+            }
         }
     }
     Ok(out)
-}
-
-/// The sums of `lines`' rows whose key lies in one of `ranges` (both ends included), by line and
-/// by period: on or after `split` is the current one.
-async fn sum_periods<E: EntityTrait>(
-    db: &DatabaseConnection,
-    line_col: E::Column,
-    key_col: E::Column,
-    key: &str,
-    lines: &[Uuid],
-    ranges: &[(Date, Date)],
-    split: Date,
-) -> Result<Vec<PeriodRow>, StoreError> {
-    if ranges.is_empty() || lines.is_empty() {
-        return Ok(Vec::new());
-    }
-    let mut q = E::find()
-        .select_only()
-        .column_as(line_col, "line")
-        // A literal, not a bound value: `Date` prints as `YYYY-MM-DD`, which PostgreSQL reads as a
-        // date and SQLite compares as the text it stores.
-        .column_as(Expr::cust(format!("CASE WHEN {key} >= '{split}' THEN 1 ELSE 0 END")), "current");
-    for name in MEASURE_NAMES.into_iter().chain(["human", "bot"]) {
-        q = q.column_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), name);
-    }
-    let mut within = Condition::any();
-    for (a, b) in ranges {
-        within = within.add(key_col.between(*a, *b));
-    }
-    Ok(q.filter(line_col.is_in(lines.iter().copied()))
-        .filter(within)
-        // By position: the line, then the period.
-        .group_by(Expr::cust("1"))
-        .group_by(Expr::cust("2"))
-        .into_model()
-        .all(db)
-        .await?)
 }

@@ -206,8 +206,8 @@ async fn every_line_is_compared_with_the_period_before_it_and_other_manufacturer
     assert_eq!(lines[2]["current"]["reports"], 0);
     assert_eq!((&lines[2]["previous"]["reports"], &lines[2]["previous"]["defects"]), (&json!(2), &json!(1)));
 
-    // Periods that are not whole weeks: 2026-11-03..23 is the weeks from the 8th and the 15th plus
-    // the days 3-7 and 22-23 (`line_weeks` and `line_days` both read); 2026-10-13..11-02 before it.
+    // Periods of 21 days that start and end mid-week, with reports on both edges: 2026-11-03..23,
+    // and 2026-10-13..11-02 before it.
     let (status, body) = app.get_json(&m.api_token, "/api/v1/stats/lines?from=2026-11-03&until=2026-11-23").await;
     assert_eq!(status, 200, "{body}");
     assert_eq!((&body["previous_from"], &body["previous_until"]), (&json!("2026-10-13"), &json!("2026-11-02")));

@@ -9,7 +9,6 @@ pub mod digest_claim;
 pub mod invitation;
 pub mod line_day;
 pub mod line_link;
-pub mod line_week;
 pub mod login_failure;
 pub mod lot_volume;
 pub mod manufacturer;
