@@ -371,3 +371,54 @@ unavailable-title = Not available just now
 unavailable-body = This page cannot be shown or saved just now, and nothing was stored. Please try again in a few minutes.
 dash-unavailable-body = The database cannot be reached just now, so nothing was changed. Please try again in a few minutes.
 error-unavailable = Your report could not be saved just now, and nothing was stored. Please send it again in a few minutes; what you typed is kept below (photos have to be chosen again).
+
+## Responsibility zones
+nav-zones = Zones
+inbox-zone = Zone
+inbox-zone-all = Every zone
+zones-title = Responsibility zones
+zones-explain = A zone is a team that owns some categories, on every line or on some. A report goes to the zones that own its category, or, when it has none, its suggested category. A member of exactly one zone sees that zone's reports in the inbox first.
+zones-none = No zones yet.
+zones-list = Zones
+zones-add = Add a zone
+zones-name = Name
+zones-categories = Categories it owns
+zones-lines = Product lines
+zones-lines-hint = Tick none for every line, the ones added later included.
+zones-members = Members
+zones-target = Response target, in working days (1–30)
+zones-save = Save
+zones-create = Add the zone
+zones-delete = Delete
+zones-every-line = every line
+zones-kpis-title = Zones: response KPIs
+zones-kpis-explain = { $days ->
+    [one] Reports of the last day.
+   *[other] Reports of the last { $days } days.
+} A first response is the first reply sent or the first change of status. Times are nearest-rank percentiles over the reports answered; the share is over the reports whose target has passed or that were answered.
+zones-zone = Zone
+zones-reports = Reports
+zones-responded = { $count ->
+    [one] one answered
+   *[other] { $count } answered
+}
+zones-median = Median first response
+zones-p90 = 90th percentile
+zones-within = Within target
+zones-open = Open
+zones-hours = { $hours } h
+zones-days = { $days } days
+zones-share = { $percent } % of { $n }
+zones-target-days = { $days ->
+    [one] target: 1 working day
+   *[other] target: { $days } working days
+}
+zones-age-under = open under { $days ->
+    [one] 1 day
+   *[other] { $days } days
+}
+zones-age-between = { $from }–{ $to } days
+zones-age-over = { $days } days and more
+digest-zones = Your zones
+digest-zone-row = { $zone } ({ $open } open now)
+digest-newest-zones = Newest reports in your zones

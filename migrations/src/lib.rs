@@ -20,6 +20,7 @@ mod m20261204_001000_subscriptions;
 mod m20261204_001100_alerts;
 mod m20261207_000300_customer_data;
 mod m20261207_000400_classifier;
+mod m20261207_000500_zones;
 
 pub struct Migrator;
 
@@ -44,6 +45,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_001100_alerts::Migration),
             Box::new(m20261207_000300_customer_data::Migration),
             Box::new(m20261207_000400_classifier::Migration),
+            Box::new(m20261207_000500_zones::Migration),
         ]
     }
 }

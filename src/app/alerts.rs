@@ -16,6 +16,7 @@ use super::{App, AppError};
 use crate::domain::rollup::{QUARTER, Window, quarter_start};
 use crate::domain::spike::{self, BASELINE, Decision, Observation, Previous, Thresholds, Verdict};
 use crate::domain::webhook::EventType;
+use crate::domain::zone::{self, Routed, Routing};
 use crate::domain::{Kind, Locale, ManufacturerId, Role};
 use crate::i18n::Tr;
 use crate::store::entities::{alert, manufacturer, product_line, report, user};
@@ -177,13 +178,23 @@ async fn run_manufacturer(
     }
     if !opened.is_empty() {
         let recipients = store::alerts::recipients(&txn, m.id).await?;
+        let zones = super::zones::list(app, ManufacturerId(m.id)).await?;
+        let routings: Vec<Routing> = zones.iter().map(super::zones::Zone::routing).collect();
         let lines: BTreeMap<Uuid, product_line::Model> =
             store::product_lines::list(&app.db, m.id).await?.into_iter().map(|l| (l.id, l)).collect();
         let mut events = Vec::new();
         for (a, by_scans) in &opened {
             let Some(line) = lines.get(&a.product_line_id) else { continue };
             let reports = spike_reports(app, a).await?;
+            let kind = Kind::parse(&a.kind).unwrap_or(Kind::Other);
+            let about = Routed { product_line: a.product_line_id, kind, category: Some(&a.category), suggested: None };
             for r in &recipients {
+                // A member of a zone gets their zones' spikes (and those no zone owns).
+                let mine: Vec<Routing> =
+                    zones.iter().filter(|z| z.members.contains(&r.id)).map(super::zones::Zone::routing).collect();
+                if !zone::concerns(&routings, &mine, &about) {
+                    continue;
+                }
                 let locale = Locale::parse(&r.locale).unwrap_or(Locale::DEFAULT);
                 let stop = unsubscribe_url(&app.settings.public_url, link_key, r.id);
                 let mut mail = compose(app, m, line, a, &reports, *by_scans, &t, locale, &r.email);

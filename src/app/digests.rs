@@ -8,8 +8,9 @@ use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::accounts::Member;
+use super::zones::Zone;
 use super::{App, AppError};
-use crate::digest::{self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair};
+use crate::digest::{self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair, ZoneRow};
 use crate::domain::rollup::Window;
 use crate::domain::schedule::{self, Cadence, Period, Schedule, Weekday};
 use crate::domain::{Kind, LineId, Locale, ManufacturerId, ReportId, Role};
@@ -314,7 +315,9 @@ pub async fn run(app: &App, at: OffsetDateTime) -> Result<RunReport, AppError> {
     let key = link_key(app).await?;
     for m in store::manufacturers::list(&app.db).await? {
         let lines = store::product_lines::list(&app.db, m.id).await?;
+        let zones = super::zones::list(app, ManufacturerId(m.id)).await?;
         for member in store::users::members(&app.db, m.id).await? {
+            let mine: Vec<&Zone> = zones.iter().filter(|z| z.members.contains(&member.id)).collect();
             let sub = store::subscriptions::get_or_default(&app.db, &member, &m.time_zone, at).await?;
             let Some(sched) = schedule_of(&sub) else {
                 tracing::warn!(member = %member.id, zone = %sub.time_zone, "subscription has an unknown zone; skipped");
@@ -337,7 +340,7 @@ pub async fn run(app: &App, at: OffsetDateTime) -> Result<RunReport, AppError> {
                     report.already += 1;
                     continue;
                 }
-                let d = gather(app, &key, &m, &lines, &sub, &sched, &period, headline.clone()).await?;
+                let d = gather(app, &key, &m, &lines, &mine, &sub, &sched, &period, headline.clone()).await?;
                 let locale = Locale::parse(&sub.locale).unwrap_or(Locale::DEFAULT);
                 let mail = if d.is_empty() && !sub.send_empty {
                     None
@@ -387,6 +390,35 @@ pub async fn run(app: &App, at: OffsetDateTime) -> Result<RunReport, AppError> {
     Ok(report)
 }
 
+/// The reader's zones in the period: reports routed to each now and in the period before, and the
+/// open ones (counted from the reports: a zone routes by suggestions too, which no rollup keeps).
+async fn zone_rows(app: &App, who: ManufacturerId, mine: &[&Zone], period: &Period) -> Result<Vec<ZoneRow>, AppError> {
+    let length = period.end - period.start;
+    let mut out = Vec::new();
+    for z in mine {
+        let count = |since, until| super::reports::Query {
+            since: Some(since),
+            until: Some(until),
+            zone: Some(z.id),
+            ..Default::default()
+        };
+        let now = super::reports::counts(app, who, &count(period.start, period.end)).await?.total;
+        let before = super::reports::counts(app, who, &count(period.start - length, period.start)).await?.total;
+        let all =
+            super::reports::counts(app, who, &super::reports::Query { zone: Some(z.id), ..Default::default() }).await?;
+        let open: u64 = all.by_status.iter().filter(|(s, _)| s.is_open()).map(|(_, n)| n).sum();
+        let as_i64 = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
+        out.push(ZoneRow {
+            name: z.name.clone(),
+            now: as_i64(now),
+            before: as_i64(before),
+            open: as_i64(open),
+            inbox_url: format!("{}&zone={}", inbox_url(&app.settings.public_url, period, None), z.id),
+        });
+    }
+    Ok(out)
+}
+
 fn inbox_url(base: &str, period: &Period, line: Option<Uuid>) -> String {
     let from = period.start.date();
     let until = (period.end - Duration::seconds(1)).date();
@@ -403,6 +435,7 @@ async fn gather(
     key: &[u8],
     m: &manufacturer::Model,
     lines: &[store::entities::product_line::Model],
+    mine: &[&Zone],
     sub: &subscription::Model,
     sched: &Schedule,
     period: &Period,
@@ -467,8 +500,15 @@ async fn gather(
         .filter(|c| c.now > 0 || c.before > 0)
         .collect();
     categories.sort_by(|a, b| b.now.cmp(&a.now).then_with(|| a.label.cmp(&b.label)));
-    let newest =
-        if totals.now.defects > 0 { newest_defects(app, key, m, &selected, period).await? } else { Vec::new() };
+    // A member of a zone gets that zone's part: its counts, and its newest reports of any kind.
+    let zones = zone_rows(app, who, mine, period).await?;
+    let newest = if !mine.is_empty() {
+        newest_in_zones(app, key, m, lines, mine, period).await?
+    } else if totals.now.defects > 0 {
+        newest_defects(app, key, m, &selected, period).await?
+    } else {
+        Vec::new()
+    };
     let member_line_filter = if selected.len() == 1 { selected.first().map(|l| l.id) } else { None };
     Ok(Digest {
         manufacturer: m.name.clone(),
@@ -481,6 +521,7 @@ async fn gather(
         lines: rows,
         categories,
         lots,
+        zones,
         newest,
         last,
         inbox_url: inbox_url(base, period, member_line_filter),
@@ -505,25 +546,54 @@ async fn newest_defects(
         ..Default::default()
     };
     let page = super::reports::page(app, ManufacturerId(m.id), &query, None, 50).await?;
-    Ok(page
-        .reports
-        .into_iter()
-        .filter_map(|r| {
-            let line = names.get(&r.product_line_id.get())?.clone();
-            Some(NewReport {
-                line,
-                kind: r.kind,
-                category: r.category.clone().unwrap_or_default(),
-                rating: r.rating,
-                lot: r.lot.clone(),
-                excerpt: excerpt(&r.comment),
-                created_at: r.created_at,
-                thumbnails: r.photos.iter().map(|p| photo_url(app, key, m.id, r.id.get(), p.position)).collect(),
-                url: format!("{}/dashboard/reports/{}", app.settings.public_url, r.id.get()),
-            })
-        })
-        .take(NEWEST)
-        .collect())
+    Ok(page.reports.iter().filter_map(|r| new_report(app, key, m, &names, r)).take(NEWEST).collect())
+}
+
+/// A report as the digest lists it; none for a line not in `names` (one the reader does not follow).
+fn new_report(
+    app: &App,
+    key: &[u8],
+    m: &manufacturer::Model,
+    names: &BTreeMap<Uuid, String>,
+    r: &super::reports::Report,
+) -> Option<NewReport> {
+    let line = names.get(&r.product_line_id.get())?.clone();
+    Some(NewReport {
+        line,
+        kind: r.kind,
+        category: r.category.clone().unwrap_or_default(),
+        rating: r.rating,
+        lot: r.lot.clone(),
+        excerpt: excerpt(&r.comment),
+        created_at: r.created_at,
+        thumbnails: r.photos.iter().map(|p| photo_url(app, key, m.id, r.id.get(), p.position)).collect(),
+        url: format!("{}/dashboard/reports/{}", app.settings.public_url, r.id.get()),
+    })
+}
+
+/// The newest reports of the period in the reader's zones, newest first, each once.
+async fn newest_in_zones(
+    app: &App,
+    key: &[u8],
+    m: &manufacturer::Model,
+    lines: &[store::entities::product_line::Model],
+    mine: &[&Zone],
+    period: &Period,
+) -> Result<Vec<NewReport>, AppError> {
+    let names: BTreeMap<Uuid, String> = lines.iter().map(|l| (l.id, l.name.clone())).collect();
+    let mut found: Vec<super::reports::Report> = Vec::new();
+    for z in mine {
+        let query = super::reports::Query {
+            since: Some(period.start),
+            until: Some(period.end),
+            zone: Some(z.id),
+            ..Default::default()
+        };
+        found.extend(super::reports::page(app, ManufacturerId(m.id), &query, None, NEWEST as u64).await?.reports);
+    }
+    found.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| b.id.get().cmp(&a.id.get())));
+    found.dedup_by_key(|r| r.id);
+    Ok(found.iter().filter_map(|r| new_report(app, key, m, &names, r)).take(NEWEST).collect())
 }
 
 fn excerpt(comment: &str) -> String {

@@ -20,6 +20,7 @@ pub mod print_shares;
 pub mod replies;
 pub mod reports;
 pub mod webhooks;
+pub mod zones;
 
 use std::sync::Arc;
 

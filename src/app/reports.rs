@@ -47,6 +47,10 @@ pub struct Report {
     pub suggestion: Option<(String, u16)>,
     /// The category is the team's (set or corrected), not the customer's pick.
     pub category_by_team: bool,
+    /// The team's first reply or status change (the zones' KPIs).
+    pub first_response_at: Option<OffsetDateTime>,
+    /// The zones that own the report (id, name): filled where reports are listed for the team.
+    pub zones: Vec<(Uuid, String)>,
 }
 
 impl Report {
@@ -80,11 +84,14 @@ impl Report {
             consent_text: r.consent_text,
             consent_locale: r.consent_locale,
             photos: Vec::new(),
+            first_response_at: None,
+            zones: Vec::new(),
         }
     }
 
     fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Report {
         Report {
+            first_response_at: r.first_response_at,
             photos: photos
                 .into_iter()
                 .map(|p| Photo {
@@ -116,6 +123,8 @@ pub struct Query {
     pub has_email: Option<bool>,
     /// Only reports with a suggestion, or only those whose suggestion is unsure.
     pub suggestion: Option<SuggestionFilter>,
+    /// Only the reports this zone owns.
+    pub zone: Option<Uuid>,
 }
 
 pub use crate::store::reports::SuggestionFilter;
@@ -133,6 +142,7 @@ impl Query {
             text: self.text.as_deref().map(str::trim).filter(|t| !t.is_empty()).map(store::reports::fold),
             has_email: self.has_email,
             suggestion: self.suggestion,
+            zone: None,
             limit: None,
         }
     }
@@ -144,12 +154,35 @@ pub struct Page {
     pub next: Option<Cursor>,
 }
 
-/// Another manufacturer's line in the query answers "no such product line", like an unknown one.
-async fn check_line(app: &App, who: ManufacturerId, query: &Query) -> Result<(), AppError> {
+/// The store's filter for a query. Another manufacturer's line or zone answers "no such product
+/// line" or "no such zone", like an unknown one.
+async fn filter_of(app: &App, who: ManufacturerId, query: &Query) -> Result<Filter, AppError> {
     if let Some(line) = query.product_line {
         super::lines::get(app, who, line).await?;
     }
-    Ok(())
+    let mut filter = query.filter();
+    if let Some(zone) = query.zone {
+        filter.zone = Some(super::zones::get(app, who, zone).await?.routing());
+    }
+    Ok(filter)
+}
+
+/// Each report's zones: the ones that own it by its category, or by its suggestion when it has none.
+async fn with_zones(app: &App, who: ManufacturerId, mut reports: Vec<Report>) -> Result<Vec<Report>, AppError> {
+    let zones = super::zones::list(app, who).await?;
+    if zones.is_empty() {
+        return Ok(reports);
+    }
+    for r in &mut reports {
+        let routed = crate::domain::zone::Routed {
+            product_line: r.product_line_id.get(),
+            kind: r.kind,
+            category: r.category.as_deref(),
+            suggested: r.suggestion.as_ref().map(|(c, _)| c.as_str()),
+        };
+        r.zones = super::zones::owners(&zones, &routed).into_iter().map(|z| (z.id, z.name.clone())).collect();
+    }
+    Ok(reports)
 }
 
 async fn with_photos(app: &App, reports: Vec<report::Model>) -> Result<Vec<Report>, AppError> {
@@ -172,9 +205,10 @@ pub async fn page(
     after: Option<Cursor>,
     limit: u64,
 ) -> Result<Page, AppError> {
-    check_line(app, who, query).await?;
-    let page = store::reports::page(&app.db, who.get(), &query.filter(), after, limit).await?;
-    Ok(Page { reports: with_photos(app, page.reports).await?, next: page.next })
+    let filter = filter_of(app, who, query).await?;
+    let page = store::reports::page(&app.db, who.get(), &filter, after, limit).await?;
+    let reports = with_zones(app, who, with_photos(app, page.reports).await?).await?;
+    Ok(Page { reports, next: page.next })
 }
 
 /// Every matching report, as a stream of chunks of up to `chunk` reports, read by one statement
@@ -187,8 +221,8 @@ pub async fn export(
     query: Query,
     chunk: usize,
 ) -> Result<impl Stream<Item = Result<Vec<Report>, AppError>> + 'static, AppError> {
-    check_line(app, who, &query).await?;
-    let mut rows = Box::pin(store::reports::export(app.db.clone(), who.get(), query.filter(), chunk));
+    let filter = filter_of(app, who, &query).await?;
+    let mut rows = Box::pin(store::reports::export(app.db.clone(), who.get(), filter, chunk));
     // Always one chunk, even an empty one: the reader writes its header with the first.
     let first = rows.next().await.transpose()?.unwrap_or_default();
     let reports = |rows: Vec<store::reports::Exported>| rows.into_iter().map(Report::exported).collect::<Vec<_>>();
@@ -199,7 +233,8 @@ pub async fn export(
 
 pub async fn get(app: &App, who: ManufacturerId, id: ReportId) -> Result<Report, AppError> {
     let report = store::reports::get(&app.db, who.get(), id.get()).await.map_err(AppError::unless_missing("report"))?;
-    with_photos(app, vec![report]).await?.into_iter().next().ok_or(AppError::NotFound("report"))
+    let report = with_photos(app, vec![report]).await?;
+    with_zones(app, who, report).await?.into_iter().next().ok_or(AppError::NotFound("report"))
 }
 
 /// Triage: `new` -> `in_progress` -> `resolved` / `wont_fix`, in any order a team works. `actor`
@@ -281,8 +316,8 @@ impl Counts {
 }
 
 pub async fn counts(app: &App, who: ManufacturerId, query: &Query) -> Result<Counts, AppError> {
-    check_line(app, who, query).await?;
-    let rows = store::reports::count_by_status(&app.db, who.get(), &query.filter()).await?;
+    let filter = filter_of(app, who, query).await?;
+    let rows = store::reports::count_by_status(&app.db, who.get(), &filter).await?;
     let mut by_status: Vec<(ReportStatus, u64)> = ReportStatus::ALL.iter().map(|s| (*s, 0)).collect();
     for (status, n) in rows {
         let n = u64::try_from(n).unwrap_or(0);

@@ -74,6 +74,8 @@ struct View {
     bars: Vec<Bar>,
     lots_heading: String,
     lots: Vec<String>,
+    zones_heading: String,
+    zones: Vec<Row>,
     newest_heading: String,
     newest: Vec<Item>,
     changes_heading: String,
@@ -189,6 +191,14 @@ pub fn compose(d: &Digest, locale: Locale) -> anyhow::Result<Composed> {
             )
         })
         .collect();
+    let zones = d
+        .zones
+        .iter()
+        .map(|z| {
+            let label = tr.t_args("digest-zone-row", &[("zone", s(&z.name)), ("open", n(z.open))]);
+            row(label, z.now, z.before, z.inbox_url.clone())
+        })
+        .collect();
     let newest = d
         .newest
         .iter()
@@ -232,7 +242,9 @@ pub fn compose(d: &Digest, locale: Locale) -> anyhow::Result<Composed> {
         bars,
         lots_heading: tr.t("digest-lots"),
         lots,
-        newest_heading: tr.t("digest-newest"),
+        zones_heading: tr.t("digest-zones"),
+        zones,
+        newest_heading: tr.t(if d.zones.is_empty() { "digest-newest" } else { "digest-newest-zones" }),
         newest,
         changes_heading: tr.t("digest-changes"),
         changes,

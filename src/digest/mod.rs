@@ -49,6 +49,18 @@ pub struct LotRow {
     pub inbox_url: String,
 }
 
+/// One of the reader's responsibility zones: its reports this period and the one before, and how
+/// many of its reports are open now.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ZoneRow {
+    pub name: String,
+    pub now: i64,
+    pub before: i64,
+    pub open: i64,
+    /// The inbox filtered to this zone and period.
+    pub inbox_url: String,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct NewReport {
     pub line: String,
@@ -87,7 +99,9 @@ pub struct Digest {
     /// Most reports first.
     pub categories: Vec<CategoryRow>,
     pub lots: Vec<LotRow>,
-    /// Newest defect reports first.
+    /// The reader's zones (none when the reader is in no zone).
+    pub zones: Vec<ZoneRow>,
+    /// Newest first: the reader's zones' reports when the reader is in a zone, else defect reports.
     pub newest: Vec<NewReport>,
     /// The last digest this reader got, if any.
     pub last: Option<Headline>,
@@ -191,6 +205,7 @@ mod tests {
             ],
             categories: Vec::new(),
             lots: Vec::new(),
+            zones: Vec::new(),
             newest: Vec::new(),
             last: None,
             inbox_url: String::new(),

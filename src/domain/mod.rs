@@ -17,6 +17,7 @@ pub mod lot;
 pub mod metrics;
 pub mod print_share;
 pub mod product;
+pub mod response_kpi;
 pub mod retention;
 pub mod role;
 pub mod rollup;
@@ -28,6 +29,7 @@ pub mod text;
 pub mod trend;
 pub mod visitor;
 pub mod webhook;
+pub mod zone;
 
 pub use code::{Code, CodeError};
 pub use cursor::{Cursor, CursorError};

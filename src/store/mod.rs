@@ -35,6 +35,7 @@ pub mod subscriptions;
 pub mod suggestions;
 pub mod users;
 pub mod webhooks;
+pub mod zones;
 
 use std::time::Duration;
 

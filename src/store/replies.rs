@@ -55,6 +55,7 @@ pub async fn record_sent(
     outbox_id: Uuid,
     status: ReportStatus,
 ) -> Result<(), StoreError> {
+    let at = now();
     report_reply::Entity::insert(report_reply::ActiveModel {
         id: Set(Uuid::now_v7()),
         report_id: Set(report_id),
@@ -63,13 +64,20 @@ pub async fn record_sent(
         body: Set(body.to_owned()),
         channel: Set(None),
         outbox_id: Set(Some(outbox_id)),
-        created_at: Set(now()),
+        created_at: Set(at),
     })
     .exec_without_returning(conn)
     .await?;
     report::Entity::update_many()
         .col_expr(report::Column::Status, Expr::value(status.as_str()))
         .filter(report::Column::Id.eq(report_id))
+        .exec(conn)
+        .await?;
+    // The first reply is the first response (the KPIs), unless a status change came before it.
+    report::Entity::update_many()
+        .col_expr(report::Column::FirstResponseAt, Expr::value(at))
+        .filter(report::Column::Id.eq(report_id))
+        .filter(report::Column::FirstResponseAt.is_null())
         .exec(conn)
         .await?;
     Ok(())

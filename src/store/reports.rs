@@ -18,6 +18,7 @@ use super::webhooks::NewEvent;
 use super::{StoreError, now};
 use crate::domain::rollup::Fact;
 use crate::domain::webhook::EventType;
+use crate::domain::zone::Routing;
 use crate::domain::{Cursor, Kind, Locale, NewFeedback, ReportStatus};
 
 fn rfc3339(at: OffsetDateTime) -> String {
@@ -80,6 +81,7 @@ pub fn build(
         suggestion_permille: Set(None),
         suggested_at: Set(None),
         category_source: Set(None),
+        first_response_at: Set(None),
     };
     let photos = photos
         .into_iter()
@@ -156,6 +158,8 @@ pub struct Filter {
     /// Only reports with (true) or without (false) an email to answer.
     pub has_email: Option<bool>,
     pub suggestion: Option<SuggestionFilter>,
+    /// Only the reports this zone owns (`domain::zone::Routing::owns`, as SQL).
+    pub zone: Option<Routing>,
     /// At most this many rows from [`list`]; [`page`] takes its own limit and ignores this one.
     pub limit: Option<u64>,
 }
@@ -223,8 +227,33 @@ impl SuggestionFilter {
     }
 }
 
-/// The text and email conditions of `filter`, on any query over reports.
+/// The condition of [`Routing::owns`]: a category the zone owns, or, on a report without one, a
+/// suggestion it owns; on the zone's lines, when it names some.
+fn owned_by(zone: &Routing) -> Condition {
+    let mut categories = Condition::any();
+    for c in &zone.categories {
+        let none = Condition::any().add(report::Column::Category.is_null()).add(report::Column::Category.eq(""));
+        let suggested = Condition::all().add(none).add(report::Column::SuggestedCategory.eq(c.key.as_str()));
+        let key = Condition::any().add(report::Column::Category.eq(c.key.as_str())).add(suggested);
+        categories = categories.add(Condition::all().add(report::Column::Kind.eq(c.kind.as_str())).add(key));
+    }
+    if zone.categories.is_empty() {
+        // A zone owns at least one category; should one have none, it owns nothing rather than all.
+        categories = categories.add(report::Column::Id.is_null());
+    }
+    let mut cond = Condition::all().add(categories);
+    if let Some(lines) = &zone.product_lines {
+        cond = cond.add(report::Column::ProductLineId.is_in(lines.iter().copied()));
+    }
+    cond
+}
+
+/// The conditions of `filter` beyond its columns (suggestion, zone, text, email), on any query over
+/// reports.
 fn with_text_and_email<Q: QueryFilter>(mut q: Q, filter: &Filter) -> Q {
+    if let Some(zone) = &filter.zone {
+        q = q.filter(owned_by(zone));
+    }
     match filter.suggestion {
         Some(SuggestionFilter::Any) => q = q.filter(report::Column::SuggestedCategory.is_not_null()),
         Some(SuggestionFilter::Unsure) => {
@@ -502,6 +531,7 @@ pub async fn change(
             continue;
         }
         let report_id = row.id;
+        let first_response = row.first_response_at;
         if let Change::Status(status) = change {
             events.push(NewEvent {
                 manufacturer_id,
@@ -519,7 +549,13 @@ pub async fn change(
         }
         let mut active = row.into_active_model();
         match change {
-            Change::Status(status) => active.status = Set(status.as_str().to_owned()),
+            Change::Status(status) => {
+                active.status = Set(status.as_str().to_owned());
+                // The first status change is a response (the KPIs); a later one changes nothing.
+                if first_response.is_none() {
+                    active.first_response_at = Set(Some(at));
+                }
+            }
             Change::Assignee(user) => active.assignee_id = Set(user),
         }
         out.push(active.update(&txn).await?);
@@ -629,4 +665,45 @@ pub async fn set_category(
     let updated = active.update(&txn).await?;
     txn.commit().await?;
     Ok(updated)
+}
+
+/// When each report a zone owns that came in `[since, until)` was created and first responded to,
+/// oldest first: the KPIs' samples, two columns a row.
+pub async fn response_times(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    zone: &Routing,
+    since: OffsetDateTime,
+    until: OffsetDateTime,
+) -> Result<Vec<(OffsetDateTime, Option<OffsetDateTime>)>, StoreError> {
+    Ok(report::Entity::find()
+        .select_only()
+        .column(report::Column::CreatedAt)
+        .column(report::Column::FirstResponseAt)
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id))
+        .filter(report::Column::CreatedAt.gte(since.to_offset(UtcOffset::UTC)))
+        .filter(report::Column::CreatedAt.lt(until.to_offset(UtcOffset::UTC)))
+        .filter(owned_by(zone))
+        .order_by_asc(report::Column::CreatedAt)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// When each open report (new or in progress) a zone owns was created: the KPIs' age bands.
+pub async fn open_since(
+    db: &DatabaseConnection,
+    manufacturer_id: Uuid,
+    zone: &Routing,
+) -> Result<Vec<OffsetDateTime>, StoreError> {
+    let open: Vec<&str> = ReportStatus::ALL.into_iter().filter(|s| s.is_open()).map(ReportStatus::as_str).collect();
+    Ok(report::Entity::find()
+        .select_only()
+        .column(report::Column::CreatedAt)
+        .filter(report::Column::ManufacturerId.eq(manufacturer_id))
+        .filter(report::Column::Status.is_in(open))
+        .filter(owned_by(zone))
+        .into_tuple()
+        .all(db)
+        .await?)
 }

@@ -76,11 +76,12 @@ async fn another_manufacturers_token_gets_404_on_every_documented_id_and_sees_no
     let fx = fixture(&app).await;
     let intruder = app.create_manufacturer("Intruder Ltd").await;
     let server = doc["servers"][0]["url"].as_str().unwrap();
-    let theirs: Vec<String> = [&fx.line_id, &fx.link_id, &fx.report_id, &fx.member_id, &fx.token_id, &fx.webhook_id]
-        .into_iter()
-        .cloned()
-        .chain(fx.print_share_id.clone())
-        .collect();
+    let theirs: Vec<String> =
+        [&fx.line_id, &fx.link_id, &fx.report_id, &fx.member_id, &fx.token_id, &fx.webhook_id, &fx.zone_id]
+            .into_iter()
+            .cloned()
+            .chain(fx.print_share_id.clone())
+            .collect();
     // What the first manufacturer sees of its own things, before and after.
     let ops = operations(&doc);
     let mut own_reads = Vec::new();
@@ -168,6 +169,10 @@ fn strip_volatile(v: Value) -> Value {
                             | "suggested_category"
                             | "suggestion_confidence"
                             | "suggestion_unsure"
+                            // A zone routes by the suggestion; a KPI window ends now.
+                            | "zones"
+                            | "since"
+                            | "until"
                     )
                 })
                 .map(|(k, v)| (k, strip_volatile(v)))
@@ -188,7 +193,7 @@ async fn every_dashboard_route_is_in_the_role_and_tenant_matrix() {
     let app = spawn_app().await;
     let w = crate::roles::world(&app).await;
     let (member, token) = crate::roles::targets(&app, &w, 0).await;
-    let ids = [w.line.to_string(), w.report.to_string(), member.to_string(), token.to_string()];
+    let ids = [w.line.to_string(), w.report.to_string(), w.zone.to_string(), member.to_string(), token.to_string()];
     let generic = |p: &str| {
         let mut p = p.to_owned();
         for id in &ids {

@@ -44,3 +44,4 @@ mod strict_api;
 mod suggestions;
 mod webhooks;
 mod xss;
+mod zones;

@@ -40,6 +40,7 @@ pub(crate) struct Fixture {
     pub(crate) member_id: String,
     pub(crate) token_id: String,
     pub(crate) webhook_id: String,
+    pub(crate) zone_id: String,
 }
 
 fn jpeg() -> Vec<u8> {
@@ -118,7 +119,35 @@ pub(crate) async fn fixture(app: &TestApp) -> Fixture {
     .unwrap()
     .id
     .to_string();
-    Fixture { token, line_id, link_id, report_id, photo_position, print_share_id, member_id, token_id, webhook_id }
+    let zone = scanback::store::zones::create(
+        &app.db,
+        m.manufacturer_id,
+        &scanback::store::zones::ZoneSpec {
+            name: "Coatings QA".into(),
+            categories: vec!["defect/coating".into()],
+            product_lines: None,
+            members: Vec::new(),
+            response_target_days: 2,
+        },
+    )
+    .await
+    .unwrap();
+    let zone_id = zone.zone.id.to_string();
+    // Settle the suggestions now: a zone routes by them, so a report's zones and a zone's KPIs
+    // would otherwise change whenever the background job gets to it.
+    scanback::app::classify::run_once(&app.state.app).await.unwrap();
+    Fixture {
+        token,
+        line_id,
+        link_id,
+        report_id,
+        photo_position,
+        print_share_id,
+        member_id,
+        token_id,
+        webhook_id,
+        zone_id,
+    }
 }
 
 /// One documented operation.
@@ -188,6 +217,7 @@ pub(crate) fn concrete_path(op: &Operation, fx: &Fixture) -> Option<String> {
             "member_id" => fx.member_id.clone(),
             "token_id" => fx.token_id.clone(),
             "webhook_id" => fx.webhook_id.clone(),
+            "zone_id" => fx.zone_id.clone(),
             other => panic!("{}: no fixture for path parameter `{other}`; add one to tests/api/openapi.rs", op.name()),
         };
         path = path.replace(&format!("{{{name}}}"), &value);

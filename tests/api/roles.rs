@@ -26,6 +26,7 @@ pub(crate) struct World {
     pub(crate) m: scanback::store::manufacturers::NewManufacturer,
     pub(crate) line: Uuid,
     pub(crate) report: Uuid,
+    pub(crate) zone: Uuid,
     pub(crate) today: String,
 }
 
@@ -49,7 +50,18 @@ pub(crate) async fn world(app: &TestApp) -> World {
     assert_eq!(res.status(), 303);
     let line: Uuid = line["id"].as_str().unwrap().parse().unwrap();
     let report = app.reports(&m.api_token, &line.to_string()).await[0]["id"].as_str().unwrap().parse().unwrap();
-    World { m, line, report, today: time::OffsetDateTime::now_utc().date().to_string() }
+    let res = app
+        .client
+        .post(app.url("/api/v1/zones"))
+        .bearer_auth(&m.api_token)
+        .json(&json!({"name": "Coatings QA", "categories": ["defect/coating"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let zone: Value = res.json().await.unwrap();
+    let zone = zone["id"].as_str().unwrap().parse().unwrap();
+    World { m, line, report, zone, today: time::OffsetDateTime::now_utc().date().to_string() }
 }
 
 /// A member to act on (change, remove) and a token of the owner to revoke, fresh for each try.
@@ -66,7 +78,7 @@ type Action = (&'static str, String, Vec<(&'static str, String)>);
 
 /// Every dashboard form, with the least role that may post it.
 pub(crate) fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Action> {
-    let (line, report, today) = (w.line, w.report, w.today.clone());
+    let (line, report, zone, today) = (w.line, w.report, w.zone, w.today.clone());
     let s = |v: &str| v.to_owned();
     vec![
         ("editor", format!("/dashboard/lines/{line}/lots"), vec![("lot", s("L1")), ("units_produced", s("1000"))]),
@@ -101,6 +113,22 @@ pub(crate) fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Act
         ("owner", format!("/dashboard/members/{member}/remove"), vec![]),
         ("owner", s("/dashboard/tokens"), vec![("label", s("ci"))]),
         ("owner", format!("/dashboard/tokens/{token}/revoke"), vec![]),
+        (
+            "owner",
+            s("/dashboard/zones"),
+            vec![
+                ("name", format!("Handles {member}")),
+                ("categories", s("defect/handle")),
+                ("response_target_days", s("2")),
+            ],
+        ),
+        (
+            "owner",
+            format!("/dashboard/zones/{zone}"),
+            vec![("name", s("Coatings")), ("categories", s("defect/coating")), ("response_target_days", s("3"))],
+        ),
+        // Last: the owner's turn comes last and removes the zone the others could not.
+        ("owner", format!("/dashboard/zones/{zone}/delete"), vec![]),
     ]
 }
 
@@ -114,6 +142,7 @@ pub(crate) fn dashboard_pages(w: &World) -> Vec<(&'static str, String)> {
         ("viewer", "/dashboard/reports.csv".to_owned()),
         ("viewer", format!("/dashboard/reports/{report}")),
         ("viewer", "/dashboard/members".to_owned()),
+        ("viewer", "/dashboard/zones".to_owned()),
         ("editor", format!("/dashboard/lines/{line}/broadcast")),
         ("owner", "/dashboard/tokens".to_owned()),
     ]
@@ -174,6 +203,8 @@ fn api_calls(w: &World, fresh_line: &str) -> Vec<(&'static str, Method, String, 
         ("viewer", Method::GET, format!("/api/v1/reports?product_line={line}"), None),
         ("viewer", Method::GET, "/api/v1/stats/lines".into(), None),
         ("viewer", Method::GET, "/api/v1/members".into(), None),
+        ("viewer", Method::GET, "/api/v1/zones".into(), None),
+        ("viewer", Method::GET, format!("/api/v1/zones/{}/kpis", w.zone), None),
         ("viewer", Method::GET, format!("/api/v1/product-lines/{line}/lots"), None),
         ("editor", Method::PATCH, format!("/api/v1/reports/{report}"), Some(json!({"status": "in_progress"}))),
         ("editor", Method::POST, format!("/api/v1/reports/{report}/notes"), Some(json!({"body": "Checked"}))),
@@ -198,6 +229,13 @@ fn api_calls(w: &World, fresh_line: &str) -> Vec<(&'static str, Method, String, 
             Some(json!({"email": format!("inv-{fresh_line}@acme.test"), "role": "viewer"})),
         ),
         ("owner", Method::GET, "/api/v1/tokens".into(), None),
+        (
+            "owner",
+            Method::POST,
+            "/api/v1/zones".into(),
+            Some(json!({"name": format!("Handles {fresh_line}"), "categories": ["defect/handle"]})),
+        ),
+        ("owner", Method::PATCH, format!("/api/v1/zones/{}", w.zone), Some(json!({"response_target_days": 3}))),
         ("owner", Method::POST, "/api/v1/tokens".into(), Some(json!({"label": "x", "scopes": ["read"]}))),
     ]
 }
@@ -254,7 +292,9 @@ async fn another_manufacturers_ids_answer_404_on_every_dashboard_route() {
     let before = state_of(&app, &w).await;
     let other = app.create_manufacturer("Other Pans").await;
     let (cookie, csrf) = app.session_for(&other.api_token, "owner", "en").await;
-    let with_ids = |p: &str| p.contains(&w.line.to_string()) || p.contains(&w.report.to_string());
+    let with_ids = |p: &str| {
+        p.contains(&w.line.to_string()) || p.contains(&w.report.to_string()) || p.contains(&w.zone.to_string())
+    };
     for (_, path) in dashboard_pages(&w).into_iter().filter(|(_, p)| with_ids(p)) {
         let res = app.client.get(app.url(&path)).header("Cookie", cookie.clone()).send().await.unwrap();
         assert_eq!(res.status(), 404, "GET {path}");
@@ -268,7 +308,10 @@ async fn another_manufacturers_ids_answer_404_on_every_dashboard_route() {
         .unwrap();
     assert_eq!(res.status(), 404);
     for (_, path, fields) in dashboard_actions(&w, member, token) {
-        if matches!(path.as_str(), "/dashboard/members" | "/dashboard/tokens" | "/dashboard/reports/bulk") {
+        if matches!(
+            path.as_str(),
+            "/dashboard/members" | "/dashboard/tokens" | "/dashboard/reports/bulk" | "/dashboard/zones"
+        ) {
             continue;
         }
         let mut form = fields.clone();

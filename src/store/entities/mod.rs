@@ -32,3 +32,5 @@ pub mod subscription;
 pub mod user;
 pub mod webhook_delivery;
 pub mod webhook_endpoint;
+pub mod zone;
+pub mod zone_member;

@@ -38,6 +38,8 @@ pub struct Model {
     /// `team` when a member set or corrected the category (a label the model learns from at full
     /// weight); `None`: the customer's own pick.
     pub category_source: Option<String>,
+    /// The team's first response: the first reply sent or the first status change (the KPIs).
+    pub first_response_at: Option<TimeDateTimeWithTimeZone>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

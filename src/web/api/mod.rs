@@ -16,6 +16,7 @@ mod product_lines;
 pub(crate) mod reports;
 mod stats;
 mod webhooks;
+mod zones;
 
 use actix_web::web;
 
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(digests::routes)
             .configure(customers::routes)
             .configure(classifier::routes)
+            .configure(zones::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

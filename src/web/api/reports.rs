@@ -61,6 +61,17 @@ struct ReportJson {
     suggestion_unsure: bool,
     /// `team` when a member set or corrected the category, `customer` for the customer's pick.
     category_source: Option<&'static str>,
+    /// The team's first reply or status change.
+    #[serde(with = "time::serde::rfc3339::option")]
+    first_response_at: Option<OffsetDateTime>,
+    /// The responsibility zones that own the report.
+    zones: Vec<ZoneRef>,
+}
+
+#[derive(Serialize)]
+struct ZoneRef {
+    id: Uuid,
+    name: String,
 }
 
 impl ReportJson {
@@ -108,6 +119,8 @@ impl ReportJson {
             photos,
             consent_text: r.consent_text,
             consent_locale: r.consent_locale,
+            first_response_at: r.first_response_at,
+            zones: r.zones.into_iter().map(|(id, name)| ZoneRef { id, name }).collect(),
         }
     }
 }
@@ -132,6 +145,8 @@ struct ListQuery {
     cursor: Option<String>,
     /// `any`: reports with a suggested category; `unsure`: those whose suggestion is unsure.
     suggestion: Option<String>,
+    /// Only the reports this responsibility zone owns.
+    zone: Option<Uuid>,
 }
 
 /// Reports per page when the client does not say.
@@ -236,6 +251,7 @@ async fn list(
         })?),
     };
     let query = Query {
+        zone: q.zone,
         product_line: q.product_line.map(LineId),
         since: q.since.as_deref().map(|s| instant("since", s)).transpose()?,
         until: q.until.as_deref().map(|s| instant("until", s)).transpose()?,
@@ -340,6 +356,9 @@ fn next_page_url(public_url: &str, filter: &Query, cursor: &str, limit: u64) -> 
     }
     if let Some(s) = filter.suggestion {
         query.append_pair("suggestion", s.as_str());
+    }
+    if let Some(zone) = filter.zone {
+        query.append_pair("zone", &zone.to_string());
     }
     query.append_pair("cursor", cursor);
     query.append_pair("limit", &limit.to_string());

@@ -17,6 +17,7 @@ use uuid::Uuid;
 
 use super::session::Member;
 use crate::app::reports::{self, EventKind, Query, Report};
+use crate::app::zones::{self, Zone};
 use crate::app::{AppError, lines, members, replies};
 use crate::domain::{Cursor, Kind, LineId, Locale, ReportId, ReportStatus, Role};
 use crate::i18n::Tr;
@@ -63,6 +64,8 @@ struct Params {
     cursor: Option<String>,
     /// `any` or `unsure`: reports with a suggested category, or only the unsure ones.
     suggestion: Option<String>,
+    /// A zone's id, or `all`. Absent, a member of exactly one zone sees that zone's reports.
+    zone: Option<String>,
 }
 
 fn given(v: &Option<String>) -> Option<&str> {
@@ -95,7 +98,23 @@ impl Params {
                 _ => None,
             },
             suggestion: given(&self.suggestion).and_then(reports::SuggestionFilter::parse),
+            zone: given(&self.zone).and_then(|z| z.parse::<Uuid>().ok()),
         }
+    }
+
+    /// "My zone" by default: with no `zone` in the URL, a member of exactly one zone gets it; a zone
+    /// that is not (or no longer) the manufacturer's is no filter, like any value naming nothing.
+    fn with_zone_default(mut self, zones: &[Zone], mine: &[Zone]) -> Params {
+        match given(&self.zone) {
+            None if self.zone.is_none() => {
+                if let [only] = mine {
+                    self.zone = Some(only.id.to_string());
+                }
+            }
+            Some(z) if z != "all" && !zones.iter().any(|known| known.id.to_string() == z) => self.zone = None,
+            _ => {}
+        }
+        self
     }
 
     /// The filters as a query string (without the cursor), with `status` replaced when given.
@@ -116,6 +135,7 @@ impl Params {
             ("has_email", given(&self.has_email).map(str::to_owned)),
             ("q", given(&self.q).map(str::to_owned)),
             ("suggestion", given(&self.suggestion).map(str::to_owned)),
+            ("zone", given(&self.zone).map(str::to_owned)),
         ];
         for (name, value) in fields {
             if let Some(v) = value {
@@ -174,6 +194,8 @@ struct Row {
     /// "suggested: handle (72 %)", or "unsure: …" below the threshold; empty without one.
     suggestion: String,
     unsure: bool,
+    /// The zones that own it, by name.
+    zones: String,
 }
 
 /// How a suggestion reads in the inbox and on the report page.
@@ -201,6 +223,8 @@ struct InboxPage {
     statuses: Vec<Choice>,
     emails: Vec<Choice>,
     suggestions: Vec<Choice>,
+    /// Empty when the manufacturer has no zones.
+    zones: Vec<Choice>,
     /// Reports whose suggestion is unsure under the other filters, and the link that shows them.
     unsure: Option<(u64, String)>,
     lot: String,
@@ -246,7 +270,9 @@ async fn inbox(
 ) -> Result<HttpResponse, DashError> {
     let locale = member.locale;
     let tr = Tr(locale);
-    let params = params.into_inner();
+    let all_zones = zones::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
+    let mine = zones::of_member(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
+    let params = params.into_inner().with_zone_default(&all_zones, &mine);
     let query = params.query();
     let after = given(&params.cursor).and_then(|c| Cursor::parse(c).ok());
     let page = reports::page(&state.app, member.manufacturer_id, &query, after, PAGE_SIZE)
@@ -306,6 +332,7 @@ async fn inbox(
             assignee: r.assignee_id.and_then(|a| person.get(&a).map(|e| (*e).to_owned())).unwrap_or_default(),
             suggestion: suggestion_text(tr, r),
             unsure: r.suggestion_unsure(),
+            zones: r.zones.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", "),
         })
         .collect();
 
@@ -352,6 +379,15 @@ async fn inbox(
             ],
             Some(given(&params.suggestion).unwrap_or("")),
         ),
+        zones: if all_zones.is_empty() {
+            Vec::new()
+        } else {
+            choices(
+                std::iter::once(("all".to_owned(), tr.t("inbox-zone-all")))
+                    .chain(all_zones.iter().map(|z| (z.id.to_string(), z.name.clone()))),
+                Some(given(&params.zone).unwrap_or("all")),
+            )
+        },
         unsure,
         lot: given(&params.lot).unwrap_or_default().to_owned(),
         category: given(&params.category).unwrap_or_default().to_owned(),
@@ -377,7 +413,9 @@ async fn export(
     member: Member,
     params: web::Query<Params>,
 ) -> Result<HttpResponse, DashError> {
-    let query = params.query();
+    let all_zones =
+        zones::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(member.locale))?;
+    let query = params.into_inner().with_zone_default(&all_zones, &[]).query();
     let chunks = reports::export(&state.app, member.manufacturer_id, query, CSV_CHUNK)
         .await
         .map_err(DashError::from_app(member.locale))?;

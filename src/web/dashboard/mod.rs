@@ -13,6 +13,7 @@ mod overview;
 pub mod session;
 mod subscription;
 mod view;
+mod zones;
 
 use actix_web::web;
 
@@ -21,7 +22,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(members::routes)
         .configure(inbox::routes)
         .configure(broadcast::routes)
-        .configure(subscription::routes);
+        .configure(subscription::routes)
+        .configure(zones::routes);
     cfg.service(web::resource("/dashboard").route(web::get().to(overview::show)))
         .service(web::resource("/dashboard/lines/{id}").route(web::get().to(lines::show)))
         .service(web::resource("/dashboard/lines/{id}/lots").route(web::post().to(lines::set_volume)));

@@ -7,6 +7,7 @@ use askama::Template;
 use super::session::Member;
 use super::view::{self, ChangeView, MetricCell, MetricRow, PeriodQuery, Picker, Unit};
 use crate::app::dashboard::{self, LineRow};
+use crate::app::zones;
 use crate::domain::LineStatus;
 use crate::web::error::DashError;
 use crate::web::i18n::Tr;
@@ -46,6 +47,10 @@ pub struct OverviewPage {
     pub nps_asked: bool,
     pub methods: Vec<String>,
     pub lines: Vec<LineView>,
+    /// Each zone's KPIs (the last four weeks, whatever the period picked): empty without zones.
+    pub kpis: Vec<super::zones::KpiRow>,
+    pub bands: Vec<String>,
+    pub kpi_days: i64,
 }
 
 fn line_view(tr: Tr, query: &str, row: &LineRow) -> LineView {
@@ -83,6 +88,9 @@ pub async fn show(state: web::Data<AppState>, member: Member, req: HttpRequest) 
         dashboard::overview(&state.app, member.manufacturer_id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let chrome = member.chrome(&state, "/dashboard").await;
+    let kpis = zones::all_kpis(&state.app, member.manufacturer_id, zones::DEFAULT_KPI_DAYS, crate::store::now())
+        .await
+        .map_err(DashError::from_app(locale))?;
     let page = OverviewPage {
         chrome,
         lang: locale.tag(),
@@ -94,6 +102,9 @@ pub async fn show(state: web::Data<AppState>, member: Member, req: HttpRequest) 
         nps_asked: view::nps_asked(&overview.totals),
         methods: view::method_notes(tr),
         lines: overview.lines.iter().map(|row| line_view(tr, &query, row)).collect(),
+        kpis: super::zones::kpi_rows(tr, &kpis),
+        bands: super::zones::band_labels(tr),
+        kpi_days: zones::DEFAULT_KPI_DAYS,
         query,
     };
     Ok(pages::render(StatusCode::OK, locale, &page))
