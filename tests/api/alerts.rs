@@ -12,14 +12,14 @@ fn rfc3339(at: OffsetDateTime) -> String {
     at.format(&time::format_description::well_known::Rfc3339).unwrap()
 }
 
-fn run(app: &TestApp, at: OffsetDateTime) -> Value {
+pub(crate) fn run(app: &TestApp, at: OffsetDateTime) -> Value {
     let out = app.cli(&["alerts", "run", "--at", &rfc3339(at)]);
     assert!(out.status.success(), "alerts run failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout)
         .unwrap_or_else(|e| panic!("not JSON ({e}): {}", String::from_utf8_lossy(&out.stdout)))
 }
 
-async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<crate::helpers::ReceivedMail> {
+pub(crate) async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<crate::helpers::ReceivedMail> {
     for _ in 0..100 {
         let alerts: Vec<_> = app
             .mail
@@ -38,7 +38,7 @@ async fn wait_for_mails(app: &TestApp, n: usize) -> Vec<crate::helpers::Received
 /// Ten days from now (so that the app's own minute-by-minute check, which looks at today, neither
 /// sees the spike nor closes its alert): a quiet month of one coating report every four days, then
 /// six within three hours.
-async fn hand_made_spike(app: &TestApp, manufacturer: uuid::Uuid, line: uuid::Uuid) -> OffsetDateTime {
+pub(crate) async fn hand_made_spike(app: &TestApp, manufacturer: uuid::Uuid, line: uuid::Uuid) -> OffsetDateTime {
     let at = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::days(10);
     let mut specs = Vec::new();
     for day in (4..32).step_by(4) {

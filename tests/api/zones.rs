@@ -404,3 +404,72 @@ async fn the_first_reply_or_status_change_is_the_first_response_and_a_later_one_
     assert_eq!(res.status(), 200);
     assert!(app.get_json(&w.m.api_token, &p).await.1["first_response_at"].is_string());
 }
+
+#[tokio::test]
+async fn a_spike_goes_to_the_zone_that_owns_it_and_to_members_of_no_zone_not_to_other_zones() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan 28").await;
+    let line_id: Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let coat = add_member(&app, m.manufacturer_id, "coat@acme.test", "editor").await;
+    let hand = add_member(&app, m.manufacturer_id, "hand@acme.test", "editor").await;
+    for (name, category, member) in [("Coatings", "defect/coating", coat), ("Handles", "defect/handle", hand)] {
+        let (status, z) =
+            post_zone(&app, &m.api_token, json!({"name": name, "categories": [category], "members": [member]})).await;
+        assert_eq!(status, 201, "{z}");
+    }
+    let at = crate::alerts::hand_made_spike(&app, m.manufacturer_id, line_id).await;
+    let report = crate::alerts::run(&app, at);
+    assert_eq!(report["alerts"]["opened"], 1, "{report}");
+    assert_eq!(report["alerts"]["mails"], 2, "{report}");
+    let mails = crate::alerts::wait_for_mails(&app, 2).await;
+    let mut to: Vec<String> = mails.iter().flat_map(|x| x.to.clone()).collect();
+    to.sort();
+    let mut expected = vec!["coat@acme.test".to_owned(), m.owner_email.clone()];
+    expected.sort();
+    assert_eq!(to, expected, "the coatings zone and the owner (in no zone); not the handles zone");
+}
+
+#[tokio::test]
+async fn a_member_of_a_zone_gets_its_part_in_the_digest() {
+    use crate::digest::{owner_id, put_json, run_at, subscription};
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Skillet").await;
+    let line_id: Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let owner = owner_id(&app, &m.api_token).await;
+    let (status, _) =
+        put_json(&app, &m.api_token, "/api/v1/me/subscription", &subscription("daily", 8, "UTC", "en")).await;
+    assert_eq!(status, 200);
+    let (status, z) = post_zone(
+        &app,
+        &m.api_token,
+        json!({"name": "Coatings", "categories": ["defect/coating"], "members": [owner]}),
+    )
+    .await;
+    assert_eq!(status, 201, "{z}");
+    let day = time::macros::datetime!(2027-03-09 09:00 UTC);
+    let mut specs = Vec::new();
+    for h in 0..3 {
+        specs.push(ReportSpec {
+            category: Some("coating"),
+            ..ReportSpec::new(day + Duration::hours(h), Kind::Defect, 1)
+        });
+    }
+    specs.push(ReportSpec { category: Some("handle"), ..ReportSpec::new(day, Kind::Defect, 2) });
+    specs.push(ReportSpec { category: Some("coating"), ..ReportSpec::new(day - Duration::days(1), Kind::Defect, 2) });
+    app.insert_reports(m.manufacturer_id, line_id, &specs).await;
+    run_at(&app, "2027-03-10T08:00:00Z");
+    let mail = app
+        .mail
+        .received()
+        .into_iter()
+        .find(|x| x.header("X-Scanback-Period").as_deref() == Some("daily:2027-03-10"))
+        .expect("the digest");
+    let text = mail.part("text/plain").unwrap();
+    // Three coating defects in the day, one the day before; all four still open.
+    assert!(text.contains("== Your zones =="), "{text}");
+    assert!(text.contains("Coatings (4 open now): 3 / 1 (+2)"), "{text}");
+    assert!(text.contains(&format!("zone={}", z["id"].as_str().unwrap())), "{text}");
+    assert!(text.contains("== Newest reports in your zones =="), "{text}");
+    assert!(text.contains("Reports: 4 / 1 (+3)"), "the whole workspace's totals stay: {text}");
+    assert!(mail.part("text/html").unwrap().contains("data-zone"));
+}
