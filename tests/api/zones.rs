@@ -473,3 +473,55 @@ async fn a_member_of_a_zone_gets_its_part_in_the_digest() {
     assert!(text.contains("Reports: 4 / 1 (+3)"), "the whole workspace's totals stay: {text}");
     assert!(mail.part("text/html").unwrap().contains("data-zone"));
 }
+
+#[tokio::test]
+async fn the_migration_back_fills_first_responses_from_replies_and_history() {
+    use migration::MigratorTrait;
+    let app = spawn_app().await;
+    let w = crate::roles::world(&app).await;
+    let t = &w.m.api_token;
+    let replied = format!("/api/v1/reports/{}", w.report);
+    let res = app
+        .client
+        .post(app.url(&format!("{replied}/replies")))
+        .bearer_auth(t)
+        .json(&json!({"message": "Sorry"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(res.status().is_success());
+    let res =
+        app.client.patch(app.url(&replied)).bearer_auth(t).json(&json!({"status": "resolved"})).send().await.unwrap();
+    assert_eq!(res.status(), 200);
+    let triaged_id = app
+        .insert_report(w.m.manufacturer_id, w.line, &ReportSpec::new(OffsetDateTime::now_utc(), Kind::Defect, 3))
+        .await
+        .unwrap();
+    let triaged = format!("/api/v1/reports/{triaged_id}");
+    let res = app
+        .client
+        .patch(app.url(&triaged))
+        .bearer_auth(t)
+        .json(&json!({"status": "in_progress"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let untouched_id = app
+        .insert_report(w.m.manufacturer_id, w.line, &ReportSpec::new(OffsetDateTime::now_utc(), Kind::Defect, 3))
+        .await
+        .unwrap();
+    let stamped = |p: String| {
+        let app = &app;
+        async move { app.get_json(t, &p).await.1["first_response_at"].clone() }
+    };
+    let (a, b) = (stamped(replied.clone()).await, stamped(triaged.clone()).await);
+    assert!(a.is_string() && b.is_string());
+    // Back to the schema before zones (the column is gone), then forward: the back-fill finds the
+    // reply (earlier than the status change) and the status change.
+    migration::Migrator::down(&app.db, Some(1)).await.unwrap();
+    migration::Migrator::up(&app.db, None).await.unwrap();
+    assert_eq!(stamped(replied).await, a);
+    assert_eq!(stamped(triaged).await, b);
+    assert_eq!(stamped(format!("/api/v1/reports/{untouched_id}")).await, Value::Null);
+}
