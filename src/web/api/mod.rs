@@ -15,6 +15,7 @@ pub mod print_shares;
 mod product_lines;
 pub(crate) mod reports;
 mod stats;
+mod themes;
 mod webhooks;
 
 use actix_web::web;
@@ -50,6 +51,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(digests::routes)
             .configure(customers::routes)
             .configure(classifier::routes)
+            .configure(themes::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }
