@@ -42,5 +42,6 @@ mod security;
 mod stats;
 mod strict_api;
 mod suggestions;
+mod themes;
 mod webhooks;
 mod xss;
