@@ -481,7 +481,9 @@ async fn gather(
         .filter(|c| c.now > 0 || c.before > 0)
         .collect();
     categories.sort_by(|a, b| b.now.cmp(&a.now).then_with(|| a.label.cmp(&b.label)));
-    rising.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.line.cmp(&b.line)).then_with(|| a.phrase.cmp(&b.phrase)));
+    rising.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| a.line.cmp(&b.line)).then_with(|| a.phrase.cmp(&b.phrase))
+    });
     rising.truncate(RISING);
     let newest =
         if totals.now.defects > 0 { newest_defects(app, key, m, &selected, period).await? } else { Vec::new() };

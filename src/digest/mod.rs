@@ -253,7 +253,13 @@ mod tests {
     #[test]
     fn rising_phrases_are_in_both_parts_in_the_readers_language() {
         let mut d = digest();
-        d.rising.push(RisingRow { line: "Pan".into(), phrase: "ручка <b>греется".into(), now: 7, before: 1, score: 12.0 });
+        d.rising.push(RisingRow {
+            line: "Pan".into(),
+            phrase: "ручка <b>греется".into(),
+            now: 7,
+            before: 1,
+            score: 12.0,
+        });
         for (tag, heading, row) in [
             ("en", "Rising words", "Pan: “ручка <b>греется” in 7 comments, 1 in the 4 weeks before"),
             ("ru", "Чаще, чем раньше", "Pan: «ручка <b>греется» — в 7 отзывах, за 4 недели до этого — в 1"),

@@ -166,8 +166,8 @@ fn edits(a: &[char], b: &[char], limit: usize) -> usize {
     for (i, row) in rows.iter_mut().enumerate() {
         row[0] = i;
     }
-    for j in 0..=b.len() {
-        rows[0][j] = j;
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
     }
     for i in 1..=a.len() {
         for j in 1..=b.len() {
@@ -536,6 +536,9 @@ fn phrases(words: &[Word]) -> Vec<(String, String)> {
     out
 }
 
+/// Per phrase key: the comments that have it, and how often each spelling was written.
+type Tally = HashMap<String, (u32, HashMap<String, u32>)>;
+
 /// G² of has / has not, now (`a` of `n1`) against the baseline (`b` of `n0`).
 pub fn log_likelihood(a: u32, n1: u32, b: u32, n0: u32) -> f64 {
     let (a, n1, b, n0) = (f64::from(a), f64::from(n1), f64::from(b), f64::from(n0));
@@ -554,7 +557,7 @@ pub fn log_likelihood(a: u32, n1: u32, b: u32, n0: u32) -> f64 {
 /// rise: a new line has nothing to rise against.
 pub fn rising(now: &[&str], baseline: &[&str], limit: usize) -> Vec<Rise> {
     let analyzer = Analyzer::default();
-    let tally = |texts: &[&str]| -> (HashMap<String, (u32, HashMap<String, u32>)>, u32) {
+    let tally = |texts: &[&str]| -> (Tally, u32) {
         let mut out: HashMap<String, (u32, HashMap<String, u32>)> = HashMap::new();
         let mut n = 0;
         for t in texts {
@@ -770,8 +773,8 @@ mod tests {
         let themes = themes(&texts, 2);
         let ru = theme_of(&themes, 0).unwrap();
         let en = theme_of(&themes, 40).unwrap();
-        for i in 80..86 {
-            assert!(!ru.members.contains(&i) && !en.members.contains(&i), "{} joined a complaint", texts[i]);
+        for (i, text) in texts.iter().enumerate().take(86).skip(80) {
+            assert!(!ru.members.contains(&i) && !en.members.contains(&i), "{text} joined a complaint");
         }
         // The praise is a theme of its own, labelled with its negation.
         let cool = theme_of(&themes, 80).expect("the Russian praise is a theme");
@@ -893,5 +896,82 @@ mod tests {
         let phrases: Vec<&str> = rises.iter().map(|r| r.phrase.as_str()).collect();
         assert!(phrases.contains(&"not close"), "{phrases:?}");
         assert!(!phrases.iter().any(|p| p.split(' ').any(is_stopword)), "{phrases:?}");
+    }
+
+    /// 10,000 synthetic comments (20 complaints, each word misspelt one time in five, filler words,
+    /// both languages): the figures in docs/performance.md. `cargo test --lib themes_time --
+    /// --ignored --nocapture` (add `--release` for the optimised figures).
+    #[test]
+    #[ignore = "a measurement, not a check"]
+    fn themes_time_on_10000_comments() {
+        const BASES: [&str; 20] = [
+            "ручка сильно греется",
+            "покрытие облезло через месяц",
+            "крышка треснула после мойки",
+            "ручка шатается и люфтит",
+            "дно сковороды выгнулось",
+            "пригорает даже с маслом",
+            "на индукции не работает",
+            "стеклянная крышка запотевает",
+            "ручка отвалилась",
+            "царапины на покрытии",
+            "the handle gets hot",
+            "coating peels off after a month",
+            "the lid cracked in the dishwasher",
+            "the handle is loose",
+            "the bottom warped",
+            "food sticks even with oil",
+            "does not work on induction",
+            "rust spots on the rim",
+            "the knob broke off",
+            "scratches on the coating",
+        ];
+        const FILLER: [&str; 6] = ["очень", "really", "сегодня", "again", "опять", "after a week"];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let mut next = move || {
+            seed ^= seed >> 12;
+            seed ^= seed << 25;
+            seed ^= seed >> 27;
+            seed.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        };
+        let texts: Vec<String> = (0..10_000)
+            .map(|_| {
+                let base = BASES[(next() % 20) as usize];
+                let mut words: Vec<String> = base
+                    .split(' ')
+                    .map(|w| {
+                        let mut c: Vec<char> = w.chars().collect();
+                        if c.len() > 3 && next() % 5 == 0 {
+                            let i = 1 + (next() as usize) % (c.len() - 2);
+                            c.swap(i, i + 1);
+                        }
+                        c.into_iter().collect()
+                    })
+                    .collect();
+                if next() % 3 == 0 {
+                    words.push(FILLER[(next() % 6) as usize].to_owned());
+                }
+                words.join(" ")
+            })
+            .collect();
+        let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let t = std::time::Instant::now();
+        let lsh = themes(&refs, 2);
+        let lsh_time = t.elapsed();
+        let top: Vec<(usize, &str)> = lsh.iter().take(20).map(|t| (t.count, t.label.as_str())).collect();
+        println!("10,000 comments, LSH: {lsh_time:?}, {} themes; top 20: {top:?}", lsh.len());
+        let small = &refs[..2_000];
+        let t = std::time::Instant::now();
+        let a = themes_with(small, 2, Candidates::Lsh);
+        let small_lsh = t.elapsed();
+        let t = std::time::Instant::now();
+        let b = themes_with(small, 2, Candidates::All);
+        let small_all = t.elapsed();
+        let same = a.iter().zip(&b).filter(|(x, y)| x == y).count();
+        println!("2,000 comments: LSH {small_lsh:?}, all pairs {small_all:?}; {same} of {} themes identical", b.len());
+        let t = std::time::Instant::now();
+        let half = refs.len() / 2;
+        let r = rising(&refs[..half], &refs[half..], 10);
+        println!("rising over 5,000 + 5,000: {:?}, {} rises", t.elapsed(), r.len());
     }
 }

@@ -70,9 +70,11 @@ async fn similar_comments_are_one_theme_and_a_new_complaint_rises_in_json_and_on
         old_report(&app, m.manufacturer_id, line_uuid, text, now - Duration::days(8 + i)).await;
     }
     // This week, through the form.
-    for (i, comment) in HOT.iter().chain(&COOL).chain(&["the lid cracked", "доставка задержалась"]).enumerate() {
+    for (i, comment) in HOT.iter().chain(&COOL).chain(&["the lid cracked", "доставка задержалась"]).enumerate()
+    {
         let rating = (i % 5 + 1).to_string();
-        let res = app.post_feedback(&code, &[("kind", "defect"), ("rating", rating.as_str()), ("comment", comment)]).await;
+        let res =
+            app.post_feedback(&code, &[("kind", "defect"), ("rating", rating.as_str()), ("comment", comment)]).await;
         assert_eq!(res.status(), 303, "{comment}");
     }
 
@@ -82,7 +84,8 @@ async fn similar_comments_are_one_theme_and_a_new_complaint_rises_in_json_and_on
     assert_eq!(t["capped"], false);
     let themes = t["themes"].as_array().unwrap();
     let labels: Vec<&str> = themes.iter().map(|x| x["label"].as_str().unwrap()).collect();
-    let theme = |label: &str| themes.iter().find(|x| x["label"] == label).unwrap_or_else(|| panic!("{label}: {labels:?}"));
+    let theme =
+        |label: &str| themes.iter().find(|x| x["label"] == label).unwrap_or_else(|| panic!("{label}: {labels:?}"));
     let hot = theme("ручка сильно греется");
     assert_eq!(hot["count"], 12, "{hot}");
     assert_eq!(theme("ручка не греется")["count"], 3);

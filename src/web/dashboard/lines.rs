@@ -148,7 +148,10 @@ fn themes_view(tr: Tr, t: &crate::app::themes::LineThemes) -> ThemesView {
                 examples: th
                     .examples
                     .iter()
-                    .map(|e| ThemeExample { href: format!("/dashboard/reports/{}", e.report_id), excerpt: e.excerpt.clone() })
+                    .map(|e| ThemeExample {
+                        href: format!("/dashboard/reports/{}", e.report_id),
+                        excerpt: e.excerpt.clone(),
+                    })
                     .collect(),
             })
             .collect(),
