@@ -266,7 +266,7 @@ mod tests {
         ] {
             let c = compose(&d, crate::domain::Locale::parse(tag).unwrap()).unwrap();
             assert!(c.text.contains(heading) && c.text.contains(row), "{tag}: {}", c.text);
-            assert!(c.html.contains(heading) && c.html.contains("ручка &lt;b&gt;греется"), "{tag}: {}", c.html);
+            assert!(c.html.contains(heading) && c.html.contains("ручка &#60;b&#62;греется"), "{tag}: {}", c.html);
             assert!(!c.html.contains("ручка <b>"), "{tag}: the phrase is escaped");
         }
         d.rising.clear();
