@@ -10,7 +10,9 @@ use uuid::Uuid;
 use super::accounts::Member;
 use super::zones::Zone;
 use super::{App, AppError};
-use crate::digest::{self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair, ZoneRow};
+use crate::digest::{
+    self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair, RisingRow, ZoneRow,
+};
 use crate::domain::rollup::Window;
 use crate::domain::schedule::{self, Cadence, Period, Schedule, Weekday};
 use crate::domain::{Kind, LineId, Locale, ManufacturerId, ReportId, Role};
@@ -22,6 +24,8 @@ use crate::store::{self, digest_claims::NewClaim, outbox::NewMail};
 pub const CATCH_UP: Duration = Duration::days(8);
 /// Newest defect reports a digest shows.
 const NEWEST: usize = 5;
+/// Rising phrases a digest shows, over every subscribed line.
+const RISING: usize = 5;
 /// Characters of a comment a digest quotes.
 const EXCERPT_CHARS: usize = 200;
 /// The server key that signs unsubscribe and photo links.
@@ -452,6 +456,7 @@ async fn gather(
     let mut categories: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
     let mut lots = Vec::new();
     let mut labels: BTreeMap<(String, String), String> = BTreeMap::new();
+    let mut rising: Vec<RisingRow> = Vec::new();
     let locale = Locale::parse(&sub.locale).unwrap_or(Locale::DEFAULT);
     for line in &selected {
         let form = super::lines::form(app, who, LineId(line.id)).await?;
@@ -477,6 +482,17 @@ async fn gather(
                 inbox_url: inbox_url(base, period, Some(line.id)),
             });
         }
+        // Only lines with comments this period can have a rise: the others cost no read.
+        if now.totals.reports > 0 {
+            let r = super::themes::rising(app, line.id, window).await?;
+            rising.extend(r.rises.into_iter().map(|x| RisingRow {
+                line: line.name.clone(),
+                phrase: x.phrase,
+                now: x.now,
+                before: x.before,
+                score: x.score,
+            }));
+        }
         let compared = super::lots::compare(app, who, LineId(line.id)).await?;
         for lot in compared.comparison.flagged() {
             lots.push(LotRow {
@@ -500,6 +516,10 @@ async fn gather(
         .filter(|c| c.now > 0 || c.before > 0)
         .collect();
     categories.sort_by(|a, b| b.now.cmp(&a.now).then_with(|| a.label.cmp(&b.label)));
+    rising.sort_by(|a, b| {
+        b.score.total_cmp(&a.score).then_with(|| a.line.cmp(&b.line)).then_with(|| a.phrase.cmp(&b.phrase))
+    });
+    rising.truncate(RISING);
     // A member of a zone gets that zone's part: its counts, and its newest reports of any kind.
     let zones = zone_rows(app, who, mine, period).await?;
     let newest = if !mine.is_empty() {
@@ -523,6 +543,7 @@ async fn gather(
         lots,
         zones,
         newest,
+        rising,
         last,
         inbox_url: inbox_url(base, period, member_line_filter),
         dashboard_url: format!("{base}/dashboard"),

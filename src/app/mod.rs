@@ -19,6 +19,7 @@ pub mod members;
 pub mod print_shares;
 pub mod replies;
 pub mod reports;
+pub mod themes;
 pub mod webhooks;
 pub mod zones;
 

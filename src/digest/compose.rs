@@ -78,6 +78,8 @@ struct View {
     zones: Vec<Row>,
     newest_heading: String,
     newest: Vec<Item>,
+    rising_heading: String,
+    rising: Vec<String>,
     changes_heading: String,
     changes: Vec<String>,
     open_inbox: String,
@@ -214,6 +216,21 @@ pub fn compose(d: &Digest, locale: Locale) -> anyhow::Result<Composed> {
             Item { heading, excerpt: r.excerpt.clone(), thumbnails: r.thumbnails.clone(), url: r.url.clone() }
         })
         .collect();
+    let rising = d
+        .rising
+        .iter()
+        .map(|r| {
+            tr.t_args(
+                "themes-digest-row",
+                &[
+                    ("line", s(&r.line)),
+                    ("phrase", s(&r.phrase)),
+                    ("now", n(i64::from(r.now))),
+                    ("before", n(i64::from(r.before))),
+                ],
+            )
+        })
+        .collect();
     let changes = changes(d)
         .into_iter()
         .map(|c| match c {
@@ -246,6 +263,8 @@ pub fn compose(d: &Digest, locale: Locale) -> anyhow::Result<Composed> {
         zones,
         newest_heading: tr.t(if d.zones.is_empty() { "digest-newest" } else { "digest-newest-zones" }),
         newest,
+        rising_heading: tr.t("themes-digest-heading"),
+        rising,
         changes_heading: tr.t("digest-changes"),
         changes,
         open_inbox: tr.t("digest-open-inbox"),

@@ -75,6 +75,18 @@ pub struct NewReport {
     pub url: String,
 }
 
+/// A phrase whose share of a line's comments rose in this period against the 28 days before.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RisingRow {
+    pub line: String,
+    pub phrase: String,
+    /// Comments with the phrase in this period, and in the 28 days before.
+    pub now: u32,
+    pub before: u32,
+    /// G², for ordering across lines.
+    pub score: f64,
+}
+
 /// What the previous digest said, kept with its claim as JSON, so the next one can say what changed.
 #[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Headline {
@@ -103,6 +115,8 @@ pub struct Digest {
     pub zones: Vec<ZoneRow>,
     /// Newest first: the reader's zones' reports when the reader is in a zone, else defect reports.
     pub newest: Vec<NewReport>,
+    /// Rising phrases of the subscribed lines, highest G² first.
+    pub rising: Vec<RisingRow>,
     /// The last digest this reader got, if any.
     pub last: Option<Headline>,
     pub inbox_url: String,
@@ -207,6 +221,7 @@ mod tests {
             lots: Vec::new(),
             zones: Vec::new(),
             newest: Vec::new(),
+            rising: Vec::new(),
             last: None,
             inbox_url: String::new(),
             dashboard_url: String::new(),
@@ -248,5 +263,28 @@ mod tests {
                 Change::BackInLine("Pan / A".into())
             ]
         );
+    }
+
+    #[test]
+    fn rising_phrases_are_in_both_parts_in_the_readers_language() {
+        let mut d = digest();
+        d.rising.push(RisingRow {
+            line: "Pan".into(),
+            phrase: "ручка <b>греется".into(),
+            now: 7,
+            before: 1,
+            score: 12.0,
+        });
+        for (tag, heading, row) in [
+            ("en", "Rising words", "Pan: “ручка <b>греется” in 7 comments, 1 in the 4 weeks before"),
+            ("ru", "Чаще, чем раньше", "Pan: «ручка <b>греется» — в 7 отзывах, за 4 недели до этого — в 1"),
+        ] {
+            let c = compose(&d, crate::domain::Locale::parse(tag).unwrap()).unwrap();
+            assert!(c.text.contains(heading) && c.text.contains(row), "{tag}: {}", c.text);
+            assert!(c.html.contains(heading) && c.html.contains("ручка &#60;b&#62;греется"), "{tag}: {}", c.html);
+            assert!(!c.html.contains("ручка <b>"), "{tag}: the phrase is escaped");
+        }
+        d.rising.clear();
+        assert!(!compose(&d, crate::domain::Locale::DEFAULT).unwrap().text.contains("Rising words"));
     }
 }

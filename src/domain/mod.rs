@@ -26,6 +26,7 @@ pub mod spc;
 pub mod spike;
 pub mod stats_period;
 pub mod text;
+pub mod themes;
 pub mod trend;
 pub mod visitor;
 pub mod webhook;

@@ -17,11 +17,12 @@ use rust_stemmers::{Algorithm, Stemmer};
 use unicode_segmentation::UnicodeSegmentation;
 
 /// One word of a comment: `surface` is the folded word, `term` what word n-grams are made of (its
-/// stem, prefixed by a negation that stood before it).
+/// stem, prefixed by a negation that stood before it: `negated` says so).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Word {
     pub surface: String,
     pub term: String,
+    pub negated: bool,
 }
 
 /// Words that negate the next one: joined to it, so "не греется" is its own term.
@@ -91,15 +92,15 @@ impl Analyzer {
                 continue;
             }
             let stem = self.stem(&surface);
-            let term = match negated.take() {
-                Some(neg) => format!("{neg}_{stem}"),
-                None => stem,
+            let (term, negated_word) = match negated.take() {
+                Some(neg) => (format!("{neg}_{stem}"), true),
+                None => (stem, false),
             };
-            out.push(Word { surface, term });
+            out.push(Word { surface, term, negated: negated_word });
         }
         // A trailing negation ("works? no") is a word after all.
         if let Some(neg) = negated {
-            out.push(Word { term: neg.clone(), surface: neg });
+            out.push(Word { term: neg.clone(), surface: neg, negated: false });
         }
         out
     }

@@ -33,6 +33,7 @@ pub mod sessions;
 pub mod stats;
 pub mod subscriptions;
 pub mod suggestions;
+pub mod themes;
 pub mod users;
 pub mod webhooks;
 pub mod zones;

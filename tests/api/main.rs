@@ -42,6 +42,7 @@ mod security;
 mod stats;
 mod strict_api;
 mod suggestions;
+mod themes;
 mod webhooks;
 mod xss;
 mod zones;

@@ -39,13 +39,19 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
     let (line_id, code) = (line["id"].as_str().unwrap().to_owned(), line["code"].as_str().unwrap().to_owned());
 
     // The customer: a comment with the payload, and one that a spreadsheet would run.
-    for comment in [format!("It broke {PAYLOAD}"), "=HYPERLINK(\"http://evil.example\",\"x\")".to_owned()] {
+    // The payload twice (another rating, so not a resubmission): a theme, whose label and examples
+    // the line page shows.
+    for (comment, rating) in [
+        (format!("It broke {PAYLOAD}"), "2"),
+        ("=HYPERLINK(\"http://evil.example\",\"x\")".to_owned(), "2"),
+        (format!("It broke {PAYLOAD}"), "3"),
+    ] {
         let res = app
             .post_feedback(
                 &code,
                 &[
                     ("kind", "defect"),
-                    ("rating", "2"),
+                    ("rating", rating),
                     ("comment", comment.as_str()),
                     ("email", "buyer@example.com"),
                     ("consent", "yes"),
@@ -101,6 +107,10 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
         assert_eq!(status, 200, "{path}");
         inert(&path, &page);
     }
+    let (_, page) = app.dashboard(&m.api_token, &format!("/dashboard/lines/{line_id}"), "en").await;
+    let themes = crate::themes::section(&page, "themes");
+    assert!(themes.contains("It broke"), "the payload's theme is shown: {themes}");
+    inert("line page themes", themes);
     // The CSV exports: text stays text, and a cell a spreadsheet would evaluate is defused.
     let (status, csv) = app.dashboard(&m.api_token, "/dashboard/reports.csv", "en").await;
     assert_eq!(status, 200);

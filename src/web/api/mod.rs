@@ -15,6 +15,7 @@ pub mod print_shares;
 mod product_lines;
 pub(crate) mod reports;
 mod stats;
+mod themes;
 mod webhooks;
 mod zones;
 
@@ -52,6 +53,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
             .configure(customers::routes)
             .configure(classifier::routes)
             .configure(zones::routes)
+            .configure(themes::routes)
             .default_service(web::to(|| async { Err::<actix_web::HttpResponse, _>(ApiError::NotFound("route")) })),
     );
 }

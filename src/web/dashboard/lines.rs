@@ -112,6 +112,70 @@ pub struct ReportItem {
     pub thumbs: Vec<Thumb>,
 }
 
+pub struct ThemeExample {
+    pub href: String,
+    pub excerpt: String,
+}
+
+pub struct ThemeItem {
+    pub label: String,
+    pub count: String,
+    pub examples: Vec<ThemeExample>,
+}
+
+pub struct RiseItem {
+    pub phrase: String,
+    pub now: String,
+    pub before: String,
+}
+
+pub struct ThemesView {
+    pub themes: Vec<ThemeItem>,
+    pub capped: Option<String>,
+    pub rises: Vec<RiseItem>,
+    pub rising_hint: String,
+}
+
+fn themes_view(tr: Tr, t: &crate::app::themes::LineThemes) -> ThemesView {
+    let max = crate::app::themes::MAX_COMMENTS as i64;
+    ThemesView {
+        themes: t
+            .themes
+            .iter()
+            .map(|th| ThemeItem {
+                label: th.label.clone(),
+                count: tr.t_num("themes-count", "count", th.count as i64),
+                examples: th
+                    .examples
+                    .iter()
+                    .map(|e| ThemeExample {
+                        href: format!("/dashboard/reports/{}", e.report_id),
+                        excerpt: e.excerpt.clone(),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        capped: (t.capped || t.rising.capped).then(|| tr.t_num("themes-capped", "max", max)),
+        rises: t
+            .rising
+            .rises
+            .iter()
+            .map(|r| RiseItem {
+                phrase: r.phrase.clone(),
+                now: count(tr, i64::from(r.now)),
+                before: count(tr, i64::from(r.before)),
+            })
+            .collect(),
+        rising_hint: tr.t_args(
+            "themes-rising-hint",
+            &[
+                ("now", FluentValue::from(count(tr, t.rising.comments as i64))),
+                ("before", FluentValue::from(count(tr, t.rising.baseline_comments as i64))),
+            ],
+        ),
+    }
+}
+
 /// The volume form as typed, and what was wrong with it.
 #[derive(Default)]
 pub struct VolumeForm {
@@ -145,6 +209,7 @@ pub struct LinePageView {
     pub volume: VolumeForm,
     pub saved: Option<String>,
     pub newest: Vec<ReportItem>,
+    pub themes: ThemesView,
     /// "Tell everyone affected", for editors and owners.
     pub broadcast: Option<super::broadcast::BroadcastForm>,
 }
@@ -447,6 +512,9 @@ async fn render(
     let window = dashboard::window(period, time::OffsetDateTime::now_utc()).map_err(DashError::from_app(locale))?;
     let page =
         dashboard::line(&state.app, member.manufacturer_id, id, window).await.map_err(DashError::from_app(locale))?;
+    let themes = crate::app::themes::line(&state.app, member.manufacturer_id, id, window)
+        .await
+        .map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let path = format!("/dashboard/lines/{id}");
     let chrome = member.chrome(state, &path).await;
@@ -471,6 +539,7 @@ async fn render(
         volume,
         saved,
         newest: page.newest.iter().map(|r| report_item(tr, &page.form, r)).collect(),
+        themes: themes_view(tr, &themes),
         broadcast: member.role.allows(Role::Editor).then(|| super::broadcast::blank_form(member, id, &page.form)),
         query,
     };
