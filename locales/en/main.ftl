@@ -422,3 +422,4 @@ zones-age-over = { $days } days and more
 digest-zones = Your zones
 digest-zone-row = { $zone } ({ $open } open now)
 digest-newest-zones = Newest reports in your zones
+inbox-first-title = Look at these first: the category suggestion is unsure

@@ -13,4 +13,4 @@ themes-rising-phrase = Phrase
 themes-rising-now = Last 7 days
 themes-rising-before = 28 days before
 themes-digest-heading = Rising words
-themes-digest-row = { $line }: “{ $phrase }” in { $now } comments, { $before } in the 4 weeks before
+themes-digest-row = { $line }: “{ $phrase }” in { $now } comments in the last 7 days, { $before } in the 4 weeks before

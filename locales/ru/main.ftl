@@ -437,3 +437,4 @@ zones-age-over = { $days } дн. и больше
 digest-zones = Ваши зоны
 digest-zone-row = { $zone } (открыто сейчас: { $open })
 digest-newest-zones = Новые отзывы в ваших зонах
+inbox-first-title = Сначала посмотрите эти: предложенная категория под вопросом

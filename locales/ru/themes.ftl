@@ -14,4 +14,4 @@ themes-rising-phrase = Фраза
 themes-rising-now = Последние 7 дней
 themes-rising-before = 28 дней до них
 themes-digest-heading = Чаще, чем раньше
-themes-digest-row = { $line }: «{ $phrase }» — в { $now } отзывах, за 4 недели до этого — в { $before }
+themes-digest-row = { $line }: «{ $phrase }» — в { $now } отзывах за последние 7 дней, за 4 недели до этого — в { $before }

@@ -21,6 +21,7 @@ mod m20261204_001100_alerts;
 mod m20261207_000300_customer_data;
 mod m20261207_000400_classifier;
 mod m20261207_000500_zones;
+mod m20261207_000600_triage_indexes;
 
 pub struct Migrator;
 
@@ -46,6 +47,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000300_customer_data::Migration),
             Box::new(m20261207_000400_classifier::Migration),
             Box::new(m20261207_000500_zones::Migration),
+            Box::new(m20261207_000600_triage_indexes::Migration),
         ]
     }
 }

@@ -451,6 +451,9 @@ async fn gather(
     let selected: Vec<_> = lines.iter().filter(|l| chosen.as_ref().is_none_or(|ids| ids.contains(&l.id))).collect();
     let window = Window::new(period.start, period.end).map_err(|e| anyhow::anyhow!("digest window: {e}"))?;
     let previous = window.previous();
+    // Rising phrases are week over week whatever the cadence: a daily digest's single day against
+    // four weeks would show noise as rises.
+    let week = Window::new(period.end - Duration::days(7), period.end).map_err(|e| anyhow::anyhow!("digest week: {e}"))?;
     let mut totals = Pair::default();
     let mut rows = Vec::new();
     let mut categories: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
@@ -484,7 +487,7 @@ async fn gather(
         }
         // Only lines with comments this period can have a rise: the others cost no read.
         if now.totals.reports > 0 {
-            let r = super::themes::rising(app, line.id, window).await?;
+            let r = super::themes::rising(app, line.id, week).await?;
             rising.extend(r.rises.into_iter().map(|x| RisingRow {
                 line: line.name.clone(),
                 phrase: x.phrase,

@@ -278,8 +278,23 @@ pub async fn kpis(
     days: i64,
     now: OffsetDateTime,
 ) -> Result<Kpis, AppError> {
+    kpis_in(app, who, zone, days, now, &time_zone(app, who).await?).await
+}
+
+/// The manufacturer's time zone, where working days are counted.
+async fn time_zone(app: &App, who: ManufacturerId) -> Result<jiff::tz::TimeZone, AppError> {
     let m = store::manufacturers::get(&app.db, who.get()).await?;
-    let tz = schedule::zone(&m.time_zone).unwrap_or(jiff::tz::TimeZone::UTC);
+    Ok(schedule::zone(&m.time_zone).unwrap_or(jiff::tz::TimeZone::UTC))
+}
+
+async fn kpis_in(
+    app: &App,
+    who: ManufacturerId,
+    zone: &Zone,
+    days: i64,
+    now: OffsetDateTime,
+    tz: &jiff::tz::TimeZone,
+) -> Result<Kpis, AppError> {
     let since = now - Duration::days(days);
     let routing = zone.routing();
     let samples: Vec<Sample> = store::reports::response_times(&app.db, who.get(), &routing, since, now)
@@ -295,7 +310,7 @@ pub async fn kpis(
         days,
         since,
         until: now,
-        response: response_kpi::response(&samples, zone.response_target_days, &tz, now),
+        response: response_kpi::response(&samples, zone.response_target_days, tz, now),
         open: open.len() as u64,
         open_by_age: response_kpi::open_by_age(open, now),
     })
@@ -303,9 +318,14 @@ pub async fn kpis(
 
 /// Every zone's KPIs, by zone name.
 pub async fn all_kpis(app: &App, who: ManufacturerId, days: i64, now: OffsetDateTime) -> Result<Vec<Kpis>, AppError> {
+    let zones = list(app, who).await?;
     let mut out = Vec::new();
-    for z in list(app, who).await? {
-        out.push(kpis(app, who, &z, days, now).await?);
+    if zones.is_empty() {
+        return Ok(out);
+    }
+    let tz = time_zone(app, who).await?;
+    for z in zones {
+        out.push(kpis_in(app, who, &z, days, now, &tz).await?);
     }
     Ok(out)
 }

@@ -214,13 +214,18 @@ async fn the_inbox_shows_suggestions_links_the_unsure_ones_first_and_takes_a_cor
 
     let (status, page) = app.dashboard(&token, "/dashboard/reports", "en").await;
     assert_eq!(status, 200);
-    assert!(page.contains("suggested: handle"), "{page}");
+    assert!(page.contains("suggested: Handle (loose, broken, gets hot)"), "the label, not the key: {page}");
     assert!(page.contains("1 report has an unsure category suggestion"), "{page}");
+    // The unsure one is shown above the list, before anything else.
+    let first_at = page.find(&format!("data-first=\"{vague}\"")).expect("the unsure report above the list");
+    let list_at = page.find("<table").expect("the list");
+    assert!(first_at < list_at, "{page}");
+    assert!(!page.contains(&format!("data-first=\"{sure}\"")), "a sure suggestion is not in that block");
     assert!(page.contains("/dashboard/reports?suggestion=unsure"));
     let (_, unsure) = app.dashboard(&token, "/dashboard/reports?suggestion=unsure", "en").await;
     assert!(unsure.contains(&vague.to_string()) && !unsure.contains(&sure.to_string()));
     let (_, ru) = app.dashboard(&token, "/dashboard/reports", "ru").await;
-    assert!(ru.contains("предложено: handle"), "{ru}");
+    assert!(ru.contains("предложено: Ручка (шатается, сломалась, нагревается)"), "{ru}");
 
     // The report page's category form: a correction through the dashboard is a label too.
     let (_, report_page) = app.dashboard(&token, &format!("/dashboard/reports/{vague}"), "en").await;

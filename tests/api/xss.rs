@@ -1,6 +1,6 @@
 //! Hostile text is inert wherever it is shown. One payload goes into every free-text field a
 //! customer or a member can fill (the manufacturer's and the line's names, the customer's comment,
-//! a note, a reply, a token label, an artwork caption) and every surface that
+//! a note, a reply, a token label, a zone's name, an artwork caption) and every surface that
 //! shows them is read back: the scan page, the dashboard pages, the CSV export, the print page,
 //! the digest mail and the reply mail, SVG and PDF artwork. Each surface must show the text (so the
 //! field really reaches it) and never as markup.
@@ -95,6 +95,16 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
     // The scan page and the thank-you page.
     let page = app.get_scan_page(&code, None).await.text().await.unwrap();
     inert("scan page", &page);
+    // A zone's name shows on the zones page, the inbox's zone filter and the overview's KPIs.
+    let res = app
+        .client
+        .post(app.url("/api/v1/zones"))
+        .bearer_auth(&m.api_token)
+        .json(&json!({ "name": format!("Zone {PAYLOAD}"), "categories": ["defect/coating"] }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
     // The dashboard.
     for path in [
         "/dashboard".to_owned(),
@@ -102,6 +112,7 @@ async fn a_script_payload_in_every_field_is_inert_on_every_surface() {
         "/dashboard/reports".to_owned(),
         format!("/dashboard/reports/{report}"),
         "/dashboard/tokens".to_owned(),
+        "/dashboard/zones".to_owned(),
     ] {
         let (status, page) = app.dashboard(&m.api_token, &path, "en").await;
         assert_eq!(status, 200, "{path}");

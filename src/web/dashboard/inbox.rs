@@ -19,7 +19,7 @@ use super::session::Member;
 use crate::app::reports::{self, EventKind, Query, Report};
 use crate::app::zones::{self, Zone};
 use crate::app::{AppError, lines, members, replies};
-use crate::domain::{Cursor, Kind, LineId, Locale, ReportId, ReportStatus, Role};
+use crate::domain::{Cursor, FormConfig, Kind, LineId, Locale, ReportId, ReportStatus, Role};
 use crate::i18n::Tr;
 use crate::web::api::reports::{CSV_HEADER, push_csv_rows};
 use crate::web::error::DashError;
@@ -43,6 +43,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Reports per inbox page.
 const PAGE_SIZE: u64 = 50;
+/// Reports with an unsure suggestion shown above the list.
+const UNSURE_FIRST: u64 = 5;
 /// Rows per piece of the HTTP body while the CSV streams.
 const CSV_CHUNK: usize = 1000;
 /// Characters of a comment shown in the list (the report page shows all of it).
@@ -198,12 +200,40 @@ struct Row {
     zones: String,
 }
 
+/// A category's label in the reader's language, from the form of the report's line (the key when
+/// the form no longer has it).
+fn category_label(form: Option<&FormConfig>, kind: Kind, key: &str, locale: Locale) -> String {
+    form.and_then(|f| f.categories.for_kind(kind).iter().find(|c| c.key == key))
+        .map_or_else(|| key.to_owned(), |c| c.label(locale).to_owned())
+}
+
+/// The forms of the lines these reports are on, for their category labels.
+async fn forms_of(state: &AppState, member: &Member, reports: &[Report]) -> Result<HashMap<Uuid, FormConfig>, DashError> {
+    let mut out = HashMap::new();
+    for r in reports {
+        let line = r.product_line_id;
+        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(line.get()) {
+            e.insert(lines::form(&state.app, member.manufacturer_id, line).await.map_err(DashError::from_app(member.locale))?);
+        }
+    }
+    Ok(out)
+}
+
+/// A report whose suggestion is unsure, above the list.
+struct FirstRow {
+    id: Uuid,
+    received: String,
+    excerpt: String,
+    suggestion: String,
+}
+
 /// How a suggestion reads in the inbox and on the report page.
-fn suggestion_text(tr: Tr, r: &Report) -> String {
+fn suggestion_text(tr: Tr, r: &Report, form: Option<&FormConfig>) -> String {
     match &r.suggestion {
         Some((c, p)) => {
             let key = if r.suggestion_unsure() { "inbox-suggestion-unsure" } else { "inbox-suggestion-sure" };
-            tr.t_args(key, &[("category", c.clone().into()), ("percent", ((i64::from(*p) + 5) / 10).into())])
+            let label = category_label(form, r.kind, c, tr.0);
+            tr.t_args(key, &[("category", label.into()), ("percent", ((i64::from(*p) + 5) / 10).into())])
         }
         None => String::new(),
     }
@@ -227,6 +257,8 @@ struct InboxPage {
     zones: Vec<Choice>,
     /// Reports whose suggestion is unsure under the other filters, and the link that shows them.
     unsure: Option<(u64, String)>,
+    /// The newest of them, shown above the first page.
+    first: Vec<FirstRow>,
     lot: String,
     category: String,
     from: String,
@@ -280,15 +312,24 @@ async fn inbox(
         .map_err(DashError::from_app(locale))?;
     let counts =
         reports::counts(&state.app, member.manufacturer_id, &query).await.map_err(DashError::from_app(locale))?;
-    // The unsure suggestions come first: a link to them above the list, whatever else is shown.
-    let unsure = if query.suggestion == Some(reports::SuggestionFilter::Unsure) {
-        None
+    // The unsure suggestions come first: the newest few of them above the first page of the list,
+    // and a link to all of them, whatever else is shown.
+    let (unsure, first) = if query.suggestion == Some(reports::SuggestionFilter::Unsure) {
+        (None, Vec::new())
     } else {
         let q = Query { suggestion: Some(reports::SuggestionFilter::Unsure), ..query.clone() };
         let n =
             reports::counts(&state.app, member.manufacturer_id, &q).await.map_err(DashError::from_app(locale))?.total;
         let p = Params { suggestion: Some("unsure".into()), cursor: None, ..params.clone() };
-        (n > 0).then(|| (n, format!("/dashboard/reports?{}", p.encode(None))))
+        let first = if n > 0 && after.is_none() {
+            reports::page(&state.app, member.manufacturer_id, &q, None, UNSURE_FIRST)
+                .await
+                .map_err(DashError::from_app(locale))?
+                .reports
+        } else {
+            Vec::new()
+        };
+        ((n > 0).then(|| (n, format!("/dashboard/reports?{}", p.encode(None)))), first)
     };
     let line_list = line_names(&state, &member).await?;
     let people = member_emails(&state, &member).await?;
@@ -315,6 +356,17 @@ async fn inbox(
     };
     let summary = tr.t_num("inbox-summary", "count", i64::try_from(shown).unwrap_or(i64::MAX));
 
+    let forms = forms_of(&state, &member, &page.reports).await?;
+    let first_forms = forms_of(&state, &member, &first).await?;
+    let first: Vec<FirstRow> = first
+        .iter()
+        .map(|r| FirstRow {
+            id: r.id.get(),
+            received: when(r.created_at),
+            excerpt: excerpt(&r.comment),
+            suggestion: suggestion_text(tr, r, first_forms.get(&r.product_line_id.get())),
+        })
+        .collect();
     let rows = page
         .reports
         .iter()
@@ -323,14 +375,19 @@ async fn inbox(
             received: when(r.created_at),
             line: line_of.get(&r.product_line_id.get()).map(|n| (*n).to_owned()).unwrap_or_default(),
             kind: kind_label(tr, r.kind),
-            category: r.category.clone().unwrap_or_default(),
+            category: r
+                .category
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map(|c| category_label(forms.get(&r.product_line_id.get()), r.kind, c, locale))
+                .unwrap_or_default(),
             lot: r.lot.clone().unwrap_or_default(),
             rating: r.rating,
             excerpt: excerpt(&r.comment),
             has_email: r.email.as_deref().is_some_and(|e| !e.is_empty()),
             status: status_label(tr, r.status),
             assignee: r.assignee_id.and_then(|a| person.get(&a).map(|e| (*e).to_owned())).unwrap_or_default(),
-            suggestion: suggestion_text(tr, r),
+            suggestion: suggestion_text(tr, r, forms.get(&r.product_line_id.get())),
             unsure: r.suggestion_unsure(),
             zones: r.zones.iter().map(|(_, n)| n.as_str()).collect::<Vec<_>>().join(", "),
         })
@@ -389,6 +446,7 @@ async fn inbox(
             )
         },
         unsure,
+        first,
         lot: given(&params.lot).unwrap_or_default().to_owned(),
         category: given(&params.category).unwrap_or_default().to_owned(),
         from: parse_date(&params.from).map(|d| d.to_string()).unwrap_or_default(),
@@ -581,14 +639,22 @@ async fn render_report(
     let people = member_emails(state, member).await?;
     let former = tr.t("history-former-member");
 
+    let form = lines::form(&state.app, who, report.product_line_id).await.map_err(&from_app)?;
     let mut facts = vec![
         (tr.t("inbox-line"), line.name.clone()),
         (tr.t("inbox-kind"), kind_label(tr, report.kind)),
-        (tr.t("inbox-category"), report.category.clone().unwrap_or_else(|| "—".to_owned())),
+        (
+            tr.t("inbox-category"),
+            report
+                .category
+                .as_deref()
+                .filter(|c| !c.is_empty())
+                .map_or_else(|| "—".to_owned(), |c| category_label(Some(&form), report.kind, c, locale)),
+        ),
         (tr.t("report-rating"), format!("{} / 5", report.rating)),
     ];
     if report.suggestion.is_some() {
-        facts.push((tr.t("report-suggestion"), suggestion_text(tr, &report)));
+        facts.push((tr.t("report-suggestion"), suggestion_text(tr, &report, Some(&form))));
     }
     if let Some(n) = report.recommend {
         facts.push((tr.t("report-recommend"), format!("{n} / 10")));
