@@ -10,9 +10,7 @@ use uuid::Uuid;
 use super::accounts::Member;
 use super::zones::Zone;
 use super::{App, AppError};
-use crate::digest::{
-    self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair, RisingRow, ZoneRow,
-};
+use crate::digest::{self, CategoryRow, Digest, Headline, LineRow, LotRow, NewReport, Pair, RisingRow, ZoneRow};
 use crate::domain::rollup::Window;
 use crate::domain::schedule::{self, Cadence, Period, Schedule, Weekday};
 use crate::domain::{Kind, LineId, Locale, ManufacturerId, ReportId, Role};
@@ -453,7 +451,8 @@ async fn gather(
     let previous = window.previous();
     // Rising phrases are week over week whatever the cadence: a daily digest's single day against
     // four weeks would show noise as rises.
-    let week = Window::new(period.end - Duration::days(7), period.end).map_err(|e| anyhow::anyhow!("digest week: {e}"))?;
+    let week =
+        Window::new(period.end - Duration::days(7), period.end).map_err(|e| anyhow::anyhow!("digest week: {e}"))?;
     let mut totals = Pair::default();
     let mut rows = Vec::new();
     let mut categories: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();

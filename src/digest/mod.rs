@@ -277,7 +277,11 @@ mod tests {
         });
         for (tag, heading, row) in [
             ("en", "Rising words", "Pan: “ручка <b>греется” in 7 comments in the last 7 days, 1 in the 4 weeks before"),
-            ("ru", "Чаще, чем раньше", "Pan: «ручка <b>греется» — в 7 отзывах за последние 7 дней, за 4 недели до этого — в 1"),
+            (
+                "ru",
+                "Чаще, чем раньше",
+                "Pan: «ручка <b>греется» — в 7 отзывах за последние 7 дней, за 4 недели до этого — в 1",
+            ),
         ] {
             let c = compose(&d, crate::domain::Locale::parse(tag).unwrap()).unwrap();
             assert!(c.text.contains(heading) && c.text.contains(row), "{tag}: {}", c.text);

@@ -129,13 +129,16 @@ impl Model {
         let k = classes.len();
         let mut weight: Vec<f32> = all.iter().map(|e| e.weight).collect();
         if opts.balanced {
+            // By the number of examples, not their summed weight: balancing by weight would lift a
+            // class of customers' picks alone to the weight of one the team labelled, and undo the
+            // lower weight of a customer's pick.
             let mut per_class = vec![0.0f32; k];
-            for (y, w) in ys.iter().zip(&weight) {
-                per_class[*y] += w;
+            for y in &ys {
+                per_class[*y] += 1.0;
             }
             let total: f32 = per_class.iter().sum();
             for (y, w) in ys.iter().zip(weight.iter_mut()) {
-                *w *= total / (k as f32 * per_class[*y].max(1e-6));
+                *w *= total / (k as f32 * per_class[*y].max(1.0));
             }
         }
         let mut w = vec![0.0f32; idf.len() * k];
@@ -310,6 +313,30 @@ mod tests {
         assert!(f1 >= FIXTURE_FLOOR, "macro-F1 {f1:.3} below {FIXTURE_FLOOR}; wrong: {wrong:#?}");
         // A negation is its own feature: "не греется" is about heating, not a hot handle.
         assert_eq!(model.predict("не греется на индукции").unwrap().class, "heat");
+    }
+
+    #[test]
+    fn the_teams_label_outweighs_more_customers_picks_of_the_same_words() {
+        let ex =
+            |class: &str, weight: f32| Example {
+                text: "ручка блестит и скрипит".into(), class: class.into(), weight
+            };
+        let mut examples: Vec<Example> = (0..5).map(|_| ex("defect/coating", CUSTOMER_WEIGHT)).collect();
+        examples.extend((0..2).map(|_| ex("defect/handle", TEAM_WEIGHT)));
+        let other = |t: &str, c: &str| Example { text: t.into(), class: c.into(), weight: TEAM_WEIGHT };
+        examples.push(other("крышка треснула", "defect/lid"));
+        examples.push(other("крышка разбилась", "defect/lid"));
+        let model = Model::train(&examples, &[], &Options::default()).unwrap();
+        let s = model.suggest("ручка блестит и скрипит", |_| true).unwrap();
+        assert_eq!(s.class, "defect/handle", "two corrections by the team beat five customers' picks: {s:?}");
+        assert!(s.confidence > 0.6, "clearly, not by a tie: {s:?}");
+        // With every pick weighted alike the classes balance out: neither is sure.
+        for e in &mut examples {
+            e.weight = TEAM_WEIGHT;
+        }
+        let model = Model::train(&examples, &[], &Options::default()).unwrap();
+        let tie = model.suggest("ручка блестит и скрипит", |_| true).unwrap();
+        assert!(tie.confidence < 0.55, "{tie:?}");
     }
 
     #[test]

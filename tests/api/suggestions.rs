@@ -242,3 +242,51 @@ async fn the_inbox_shows_suggestions_links_the_unsure_ones_first_and_takes_a_cor
     assert_eq!((v["category"].as_str(), v["category_source"].as_str()), (Some("lid"), Some("team")));
     assert_eq!(v["suggested_category"], Value::Null);
 }
+
+/// Stores `n` reports on `line` whose category the team set to `category`, with `comment`.
+async fn team_labels(app: &TestApp, m: Uuid, line: Uuid, category: &'static str, comment: &str, n: usize) {
+    use sea_orm::sea_query::Expr;
+    use sea_orm::{ColumnTrait, QueryFilter};
+    let now = time::OffsetDateTime::now_utc();
+    for i in 0..n {
+        let spec = crate::helpers::ReportSpec {
+            category: Some(category),
+            ..crate::helpers::ReportSpec::new(
+                now - time::Duration::minutes(i as i64 + 1),
+                scanback::domain::Kind::Defect,
+                2,
+            )
+        };
+        let id = app.insert_report(m, line, &spec).await.unwrap();
+        let text = format!("{comment} {}", ["", "!", ".", " снова", " again"][i % 5]);
+        report::Entity::update_many()
+            .col_expr(report::Column::Comment, Expr::value(text.clone()))
+            .col_expr(report::Column::CommentFolded, Expr::value(text.to_lowercase()))
+            .col_expr(report::Column::CategorySource, Expr::value("team"))
+            .col_expr(report::Column::SuggestedAt, Expr::value(scanback::store::now()))
+            .filter(report::Column::Id.eq(id))
+            .exec(&app.db)
+            .await
+            .unwrap();
+    }
+}
+
+#[tokio::test]
+async fn a_line_with_enough_labels_learns_its_own_meaning_of_the_same_words() {
+    let app = app().await;
+    let (m, a) = app.manufacturer_with_line("Pan A").await;
+    let b: Value = app.post_line(&m.api_token, &json!({"name": "Pan B"})).await.json().await.unwrap();
+    let (a_id, b_id): (Uuid, Uuid) =
+        (a["id"].as_str().unwrap().parse().unwrap(), b["id"].as_str().unwrap().parse().unwrap());
+    // On line A the team calls "it squeaks and shines" a handle problem; on line B a coating one.
+    let words = "блестит и скрипит при нагреве";
+    let n = scanback::domain::classifier::MIN_LINE_LABELS;
+    team_labels(&app, m.manufacturer_id, a_id, "handle", words, n).await;
+    team_labels(&app, m.manufacturer_id, b_id, "coating", words, n).await;
+    app.state.app.classifier.labels_changed(scanback::domain::ManufacturerId(m.manufacturer_id));
+    let on_a = submit(&app, &m.api_token, a["code"].as_str().unwrap(), &a_id.to_string(), "defect", "", words).await;
+    let on_b = submit(&app, &m.api_token, b["code"].as_str().unwrap(), &b_id.to_string(), "defect", "", words).await;
+    // One manufacturer-wide model would give both the same answer; each line's own model does not.
+    suggestion_becomes(&app, &m.api_token, on_a, "handle").await;
+    suggestion_becomes(&app, &m.api_token, on_b, "coating").await;
+}

@@ -208,12 +208,20 @@ fn category_label(form: Option<&FormConfig>, kind: Kind, key: &str, locale: Loca
 }
 
 /// The forms of the lines these reports are on, for their category labels.
-async fn forms_of(state: &AppState, member: &Member, reports: &[Report]) -> Result<HashMap<Uuid, FormConfig>, DashError> {
+async fn forms_of(
+    state: &AppState,
+    member: &Member,
+    reports: &[Report],
+) -> Result<HashMap<Uuid, FormConfig>, DashError> {
     let mut out = HashMap::new();
     for r in reports {
         let line = r.product_line_id;
         if let std::collections::hash_map::Entry::Vacant(e) = out.entry(line.get()) {
-            e.insert(lines::form(&state.app, member.manufacturer_id, line).await.map_err(DashError::from_app(member.locale))?);
+            e.insert(
+                lines::form(&state.app, member.manufacturer_id, line)
+                    .await
+                    .map_err(DashError::from_app(member.locale))?,
+            );
         }
     }
     Ok(out)
