@@ -423,3 +423,7 @@ digest-zones = Your zones
 digest-zone-row = { $zone } ({ $open } open now)
 digest-newest-zones = Newest reports in your zones
 inbox-first-title = Look at these first: the category suggestion is unsure
+nav-keywords = Keywords
+keywords-title = Keywords for category suggestions
+keywords-explain = Before the team has corrected enough reports, suggestions come from these words and from each category's own name. One word or phrase a line; stems match, so "hot" also finds "hotter". Corrections soon outweigh them.
+keywords-save = Save the keywords

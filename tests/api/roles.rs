@@ -97,6 +97,7 @@ pub(crate) fn dashboard_actions(w: &World, member: Uuid, token: Uuid) -> Vec<Act
         ("editor", format!("/dashboard/reports/{report}/assignee"), vec![("assignee", String::new())]),
         ("editor", format!("/dashboard/reports/{report}/notes"), vec![("body", s("Checked the batch"))]),
         ("editor", format!("/dashboard/reports/{report}/category"), vec![("category", s("handle"))]),
+        ("editor", s("/dashboard/keywords"), vec![("kw:defect/handle", s("горячая\nhot"))]),
         ("editor", format!("/dashboard/reports/{report}/reply"), vec![("message", s("We will replace it"))]),
         (
             "editor",
@@ -143,6 +144,7 @@ pub(crate) fn dashboard_pages(w: &World) -> Vec<(&'static str, String)> {
         ("viewer", format!("/dashboard/reports/{report}")),
         ("viewer", "/dashboard/members".to_owned()),
         ("viewer", "/dashboard/zones".to_owned()),
+        ("viewer", "/dashboard/keywords".to_owned()),
         ("editor", format!("/dashboard/lines/{line}/broadcast")),
         ("owner", "/dashboard/tokens".to_owned()),
     ]
@@ -311,7 +313,11 @@ async fn another_manufacturers_ids_answer_404_on_every_dashboard_route() {
     for (_, path, fields) in dashboard_actions(&w, member, token) {
         if matches!(
             path.as_str(),
-            "/dashboard/members" | "/dashboard/tokens" | "/dashboard/reports/bulk" | "/dashboard/zones"
+            "/dashboard/members"
+                | "/dashboard/tokens"
+                | "/dashboard/reports/bulk"
+                | "/dashboard/zones"
+                | "/dashboard/keywords"
         ) {
             continue;
         }

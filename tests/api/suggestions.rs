@@ -290,3 +290,41 @@ async fn a_line_with_enough_labels_learns_its_own_meaning_of_the_same_words() {
     suggestion_becomes(&app, &m.api_token, on_a, "handle").await;
     suggestion_becomes(&app, &m.api_token, on_b, "coating").await;
 }
+
+#[tokio::test]
+async fn the_keywords_page_saves_what_the_api_reads_and_keeps_a_refused_form() {
+    let app = app().await;
+    let (token, _, _) = line(&app).await;
+    let res = app
+        .dashboard_post(
+            &token,
+            "editor",
+            "/dashboard/keywords",
+            &[("kw:defect/handle", "горячая\n  hot \n\n"), ("kw:defect/lid", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, kw) = app.get_json(&token, "/api/v1/category-keywords").await;
+    assert_eq!(kw["defect/handle"], json!(["горячая", "hot"]), "{kw}");
+    assert!(kw.get("defect/lid").is_none_or(|v| v == &json!([])), "an empty box is no keyword: {kw}");
+    let (status, page) = app.dashboard(&token, "/dashboard/keywords", "ru").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("горячая\nhot</textarea>"), "{page}");
+    assert!(page.contains("Ручка (шатается, сломалась, нагревается)"), "the category's label in the reader's language");
+    let long = "x".repeat(61);
+    let res = app
+        .dashboard_post(&token, "editor", "/dashboard/keywords", &[("kw:defect/handle", &format!("тёплая\n{long}"))])
+        .await;
+    assert_eq!(res.status(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains(&format!("тёплая\n{long}</textarea>")), "what was typed is kept");
+    assert!(html.contains("at most 60 characters"), "{html}");
+    assert_eq!(
+        app.get_json(&token, "/api/v1/category-keywords").await.1["defect/handle"],
+        json!(["горячая", "hot"]),
+        "nothing stored"
+    );
+    // Viewers read them and cannot save.
+    let res = app.dashboard_post(&token, "viewer", "/dashboard/keywords", &[("kw:defect/handle", "x")]).await;
+    assert_eq!(res.status(), 403);
+}

@@ -7,6 +7,7 @@ mod broadcast;
 mod charts;
 mod format;
 mod inbox;
+mod keywords;
 mod lines;
 mod members;
 mod overview;
@@ -23,7 +24,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .configure(inbox::routes)
         .configure(broadcast::routes)
         .configure(subscription::routes)
-        .configure(zones::routes);
+        .configure(zones::routes)
+        .configure(keywords::routes);
     cfg.service(web::resource("/dashboard").route(web::get().to(overview::show)))
         .service(web::resource("/dashboard/lines/{id}").route(web::get().to(lines::show)))
         .service(web::resource("/dashboard/lines/{id}/lots").route(web::post().to(lines::set_volume)));

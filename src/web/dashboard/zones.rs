@@ -189,6 +189,22 @@ struct Options {
 
 async fn options(state: &AppState, member: &Member) -> Result<Options, DashError> {
     let locale = member.locale;
+    let (categories, all) = categories(state, member).await?;
+    let (people, _) = members::list(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
+    Ok(Options {
+        categories,
+        lines: all.into_iter().map(|l| (l.id.get(), l.name)).collect(),
+        members: people.into_iter().map(|m| (m.id, m.email)).collect(),
+    })
+}
+
+/// Every category the manufacturer's lines offer (the default form's without a line), `kind/key`
+/// -> "Kind: label" in the reader's language; and the lines.
+pub(super) async fn categories(
+    state: &AppState,
+    member: &Member,
+) -> Result<(BTreeMap<String, String>, Vec<lines::Line>), DashError> {
+    let locale = member.locale;
     let tr = Tr(locale);
     let all = lines::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
     let mut forms = Vec::new();
@@ -207,12 +223,7 @@ async fn options(state: &AppState, member: &Member) -> Result<Options, DashError
             }
         }
     }
-    let (people, _) = members::list(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
-    Ok(Options {
-        categories,
-        lines: all.into_iter().map(|l| (l.id.get(), l.name)).collect(),
-        members: people.into_iter().map(|m| (m.id, m.email)).collect(),
-    })
+    Ok((categories, all))
 }
 
 fn form(tr: Tr, o: &Options, id: Option<Uuid>, t: &Typed, error: Option<String>) -> ZoneForm {
