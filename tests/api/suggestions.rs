@@ -328,3 +328,35 @@ async fn the_keywords_page_saves_what_the_api_reads_and_keeps_a_refused_form() {
     let res = app.dashboard_post(&token, "viewer", "/dashboard/keywords", &[("kw:defect/handle", "x")]).await;
     assert_eq!(res.status(), 403);
 }
+
+#[tokio::test]
+async fn a_comment_that_contradicts_the_customers_pick_gets_a_suggestion_and_one_that_agrees_none() {
+    let app = app().await;
+    let (token, code, line) = line(&app).await;
+    let contradicts = submit(
+        &app,
+        &token,
+        &code,
+        &line,
+        "defect",
+        "coating",
+        "ручка ручка шатается, ручка сломалась, ручка отвалилась",
+    )
+    .await;
+    let agrees = submit(
+        &app,
+        &token,
+        &code,
+        &line,
+        "defect",
+        "handle",
+        "ручка ручка шатается, ручка сломалась, ручка отвалилась",
+    )
+    .await;
+    let c = looked_at(&app, &token, contradicts).await;
+    assert_eq!(c["category"], "coating", "the customer's pick stays: {c}");
+    assert_eq!(c["suggested_category"], "handle", "{c}");
+    assert!(c["suggestion_confidence"].as_f64().unwrap() >= 0.5, "shown only when confident: {c}");
+    let a = looked_at(&app, &token, agrees).await;
+    assert_eq!(a["suggested_category"], Value::Null, "nothing to suggest when the comment agrees: {a}");
+}
