@@ -427,3 +427,4 @@ nav-keywords = Keywords
 keywords-title = Keywords for category suggestions
 keywords-explain = Before the team has corrected enough reports, suggestions come from these words and from each category's own name. One word or phrase a line; stems match, so "hot" also finds "hotter". Corrections soon outweigh them.
 keywords-save = Save the keywords
+inbox-bulk-category = Set this category (reports of its kind)

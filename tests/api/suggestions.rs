@@ -360,3 +360,49 @@ async fn a_comment_that_contradicts_the_customers_pick_gets_a_suggestion_and_one
     let a = looked_at(&app, &token, agrees).await;
     assert_eq!(a["suggested_category"], Value::Null, "nothing to suggest when the comment agrees: {a}");
 }
+
+#[tokio::test]
+async fn the_inbox_sets_the_teams_category_on_the_ticked_reports_of_that_kind() {
+    let app = app().await;
+    let (token, code, line) = line(&app).await;
+    let defect = submit(&app, &token, &code, &line, "defect", "coating", "шатается и болтается").await;
+    let praise = submit(&app, &token, &code, &line, "praise", "", "отличная сковорода").await;
+    let untouched = submit(&app, &token, &code, &line, "defect", "coating", "облезло").await;
+    let (status, page) = app.dashboard(&token, "/dashboard/reports", "en").await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("<option value=\"defect/handle\">Defect: Handle (loose, broken, gets hot)</option>"),
+        "{page}"
+    );
+    let res = app
+        .dashboard_post(
+            &token,
+            "editor",
+            "/dashboard/reports/bulk",
+            &[
+                ("id", &defect.to_string()),
+                ("id", &praise.to_string()),
+                ("action", "category"),
+                ("category", "defect/handle"),
+                ("back", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let d = report_json(&app, &token, defect).await;
+    assert_eq!((d["category"].clone(), d["category_source"].clone()), (json!("handle"), json!("team")), "{d}");
+    let p = report_json(&app, &token, praise).await;
+    assert_eq!(p["category"], Value::Null, "a praise keeps its own: {p}");
+    assert_eq!(report_json(&app, &token, untouched).await["category"], "coating", "not ticked, not changed");
+    // A viewer's bulk form changes nothing.
+    let res = app
+        .dashboard_post(
+            &token,
+            "viewer",
+            "/dashboard/reports/bulk",
+            &[("id", &untouched.to_string()), ("action", "category"), ("category", "defect/lid"), ("back", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(report_json(&app, &token, untouched).await["category"], "coating");
+}

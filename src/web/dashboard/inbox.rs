@@ -280,6 +280,8 @@ struct InboxPage {
     first_href: Option<String>,
     back: String,
     bulk_statuses: Vec<Choice>,
+    /// `kind/key` -> "Kind: label": the team's category for the ticked reports of that kind.
+    bulk_categories: Vec<Choice>,
     assignees: Vec<Choice>,
 }
 
@@ -468,6 +470,7 @@ async fn inbox(
         first_href,
         back: filters,
         bulk_statuses: choices(status_options(), None),
+        bulk_categories: choices(super::zones::categories(&state, &member).await?.0, None),
         assignees,
     };
     Ok(pages::render(StatusCode::OK, locale, &page))
@@ -527,8 +530,9 @@ fn actor(member: &Member) -> Option<Uuid> {
     Some(member.user_id)
 }
 
-/// Several reports at once: the checked `id`s get one status (`action=status`) or one assignee
-/// (`action=assign`). Nothing checked changes nothing.
+/// Several reports at once: the checked `id`s get one status (`action=status`), one assignee
+/// (`action=assign`) or, those of the category's kind, the team's category (`action=category`, a
+/// label the suggestions learn from). Nothing checked changes nothing.
 async fn bulk(
     state: web::Data<AppState>,
     req: HttpRequest,
@@ -559,12 +563,42 @@ async fn bulk(
             let assignee = parse_assignee(field(&fields, "assignee"), locale)?;
             reports::assign(&state.app, member.manufacturer_id, actor(&member), &ids, assignee).await.map(|_| ())
         }
+        Some("category") => {
+            let Some((kind, key)) = field(&fields, "category").and_then(|c| c.split_once('/')) else {
+                return Ok(back_to_inbox(back));
+            };
+            let Some(kind) = Kind::parse(kind) else { return Ok(back_to_inbox(back)) };
+            set_categories(&state, &member, &ids, kind, key).await
+        }
         _ => return Ok(back_to_inbox(back)),
     };
     match result {
         Ok(()) | Err(AppError::Invalid { .. }) => Ok(back_to_inbox(back)),
         Err(e) => Err(DashError::from_app(locale)(e)),
     }
+}
+
+/// The team's category for each of these reports that is of `kind` (reports of another kind keep
+/// theirs: a key means something else there). A key the report's line does not offer is refused
+/// for that report only.
+async fn set_categories(
+    state: &AppState,
+    member: &Member,
+    ids: &[ReportId],
+    kind: Kind,
+    key: &str,
+) -> Result<(), AppError> {
+    for id in ids {
+        let report = reports::get(&state.app, member.manufacturer_id, *id).await?;
+        if report.kind != kind {
+            continue;
+        }
+        match crate::app::classify::set_category(&state.app, member.manufacturer_id, actor(member), *id, key).await {
+            Ok(()) | Err(AppError::Invalid { .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(())
 }
 
 /// `""` is nobody; anything else must be a member id (another workspace's is "not found" later).
