@@ -52,6 +52,8 @@ pub struct App {
     pub photo_jobs: Arc<Semaphore>,
     /// Category suggestions: models per manufacturer, and the job's wake-up.
     pub classifier: Arc<classify::Classifier>,
+    /// Lines' themes computed in the last minute.
+    pub themes: Arc<themes::Cache>,
 }
 
 impl App {
@@ -65,6 +67,7 @@ impl App {
             webhooks: Arc::new(Notify::new()),
             photo_jobs: Arc::new(Semaphore::new(crate::photos::decode_jobs())),
             classifier: Arc::new(classify::Classifier::default()),
+            themes: Arc::new(themes::Cache::default()),
         }
     }
 

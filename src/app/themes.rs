@@ -1,7 +1,8 @@
 //! Themes and rising phrases of one product line, for the line page, the API and digests: reads
 //! only the comments it needs (one line, one period, newest first, at most [`MAX_COMMENTS`]) and
 //! groups them on the blocking pool (`domain::themes`). Never on the scan or submit path: nothing
-//! is stored, every call computes from the comments as they are.
+//! is stored; a line's themes are kept in memory for [`CACHE_FOR`], so reloading a line page does
+//! not group its comments again.
 
 use time::{Duration, OffsetDateTime};
 use uuid::Uuid;
@@ -27,6 +28,37 @@ pub const EXAMPLES: usize = 3;
 const EXCERPT_CHARS: usize = 160;
 /// A theme is at least two comments: one is a comment.
 const MIN_THEME: usize = 2;
+/// How long a line's themes are reused: they are at most this old.
+pub const CACHE_FOR: std::time::Duration = std::time::Duration::from_secs(60);
+/// Lines whose themes are kept at once.
+const CACHE_LINES: usize = 64;
+
+/// A line and its window's bounds (Unix seconds).
+type CacheKey = (Uuid, i64, i64);
+
+/// Recently computed themes per (line, window), with when they were computed.
+#[derive(Default)]
+pub struct Cache {
+    entries: std::sync::Mutex<std::collections::HashMap<CacheKey, (std::time::Instant, LineThemes)>>,
+}
+
+impl Cache {
+    fn get(&self, key: CacheKey) -> Option<LineThemes> {
+        let entries = self.entries.lock().ok()?;
+        entries.get(&key).filter(|(at, _)| at.elapsed() < CACHE_FOR).map(|(_, t)| t.clone())
+    }
+
+    fn put(&self, key: CacheKey, themes: LineThemes) {
+        let Ok(mut entries) = self.entries.lock() else { return };
+        entries.retain(|_, (at, _)| at.elapsed() < CACHE_FOR);
+        if entries.len() >= CACHE_LINES
+            && let Some(oldest) = entries.iter().min_by_key(|(_, (at, _))| *at).map(|(k, _)| *k)
+        {
+            entries.remove(&oldest);
+        }
+        entries.insert(key, (std::time::Instant::now(), themes));
+    }
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Example {
@@ -90,6 +122,16 @@ async fn blocking<T: Send + 'static>(job: impl FnOnce() -> T + Send + 'static) -
 #[tracing::instrument(skip_all, fields(%who, %id))]
 pub async fn line(app: &App, who: ManufacturerId, id: LineId, window: Window) -> Result<LineThemes, AppError> {
     super::lines::get(app, who, id).await?;
+    let key = (id.get(), window.start().unix_timestamp(), window.end().unix_timestamp());
+    if let Some(cached) = app.themes.get(key) {
+        return Ok(cached);
+    }
+    let computed = compute(app, id, window).await?;
+    app.themes.put(key, computed.clone());
+    Ok(computed)
+}
+
+async fn compute(app: &App, id: LineId, window: Window) -> Result<LineThemes, AppError> {
     let (comments, capped) = read(app, id.get(), window).await?;
     let rise_window = Window::new(window.end() - Duration::days(RISE_DAYS), window.end())
         .map_err(|e| AppError::Unexpected(anyhow::anyhow!("rise window: {e}")))?;
