@@ -47,6 +47,8 @@ pub async fn erase(app: &App, scope: Option<ManufacturerId>, email: &str) -> Res
             .map_err(|e| anyhow::anyhow!("removing photo files failed: {e}"))?;
     }
     tracing::info!(reports = erased.reports, photos = erased.photos, mails = erased.mails, "customer data erased");
+    // Themes quote comments: none of the erased may be shown from memory.
+    app.themes.clear();
     Ok(Erasure { email, erased })
 }
 
@@ -241,5 +243,6 @@ pub async fn run_once(app: &App, at: OffsetDateTime) -> Result<RetentionRun, App
             run.messages += messages;
         }
     }
+    app.themes.clear();
     Ok(run)
 }

@@ -250,7 +250,8 @@ pub async fn set_status(
         .await
         .map_err(AppError::unless_missing("report"))?;
     app.webhooks.notify_one();
-    with_photos(app, vec![report]).await?.into_iter().next().ok_or(AppError::NotFound("report"))
+    let report = with_photos(app, vec![report]).await?;
+    with_zones(app, who, report).await?.into_iter().next().ok_or(AppError::NotFound("report"))
 }
 
 /// Most reports one bulk action takes (a page of the inbox is far smaller).
@@ -299,7 +300,8 @@ pub async fn assign(
     let changed = store::reports::change(&app.db, who.get(), &ids, Change::Assignee(assignee), actor)
         .await
         .map_err(AppError::unless_missing("report"))?;
-    with_photos(app, changed).await
+    let changed = with_photos(app, changed).await?;
+    with_zones(app, who, changed).await
 }
 
 /// How many reports a query selects, per status (whatever status the query itself names).

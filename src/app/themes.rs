@@ -48,6 +48,13 @@ impl Cache {
         entries.get(&key).filter(|(at, _)| at.elapsed() < CACHE_FOR).map(|(_, t)| t.clone())
     }
 
+    /// Forgets every line's themes (after an erasure: they quote comments).
+    pub fn clear(&self) {
+        if let Ok(mut entries) = self.entries.lock() {
+            entries.clear();
+        }
+    }
+
     fn put(&self, key: CacheKey, themes: LineThemes) {
         let Ok(mut entries) = self.entries.lock() else { return };
         entries.retain(|_, (at, _)| at.elapsed() < CACHE_FOR);

@@ -531,7 +531,7 @@ pub async fn change(
             continue;
         }
         let report_id = row.id;
-        let first_response = row.first_response_at;
+        let leaves_new = row.status == ReportStatus::New.as_str();
         if let Change::Status(status) = change {
             events.push(NewEvent {
                 manufacturer_id,
@@ -549,16 +549,16 @@ pub async fn change(
         }
         let mut active = row.into_active_model();
         match change {
-            Change::Status(status) => {
-                active.status = Set(status.as_str().to_owned());
-                // The first status change is a response (the KPIs); a later one changes nothing.
-                if first_response.is_none() {
-                    active.first_response_at = Set(Some(at));
-                }
-            }
+            Change::Status(status) => active.status = Set(status.as_str().to_owned()),
             Change::Assignee(user) => active.assignee_id = Set(user),
         }
         out.push(active.update(&txn).await?);
+        if leaves_new {
+            stamp_first_response(&txn, report_id, at).await?;
+            if let Some(r) = out.last_mut() {
+                r.first_response_at = r.first_response_at.or(Some(at));
+            }
+        }
         super::report_events::record(&txn, report_id, actor, kind, from, to, at).await?;
     }
     // In the change's transaction: a committed status change always has its deliveries queued.
@@ -566,6 +566,22 @@ pub async fn change(
     txn.commit().await?;
     out.sort_by_key(|r| ids.iter().position(|id| *id == r.id));
     Ok(out)
+}
+
+/// Stamps a report's first response (the KPIs) unless it has one: a statement of its own, so that a
+/// reply committed meanwhile keeps its earlier stamp.
+pub(crate) async fn stamp_first_response<C: ConnectionTrait>(
+    db: &C,
+    id: Uuid,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    report::Entity::update_many()
+        .col_expr(report::Column::FirstResponseAt, sea_orm::sea_query::Expr::value(at.to_offset(UtcOffset::UTC)))
+        .filter(report::Column::Id.eq(id))
+        .filter(report::Column::FirstResponseAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(())
 }
 
 /// Moves a report of this manufacturer to another triage status, with a history row.
@@ -684,6 +700,13 @@ pub async fn response_times(
         .filter(report::Column::CreatedAt.gte(since.to_offset(UtcOffset::UTC)))
         .filter(report::Column::CreatedAt.lt(until.to_offset(UtcOffset::UTC)))
         .filter(owned_by(zone))
+        // Handled before first responses were kept (not new, never stamped): when is unknown, so
+        // such a report is neither a time nor a miss.
+        .filter(
+            Condition::any()
+                .add(report::Column::FirstResponseAt.is_not_null())
+                .add(report::Column::Status.eq(ReportStatus::New.as_str())),
+        )
         .order_by_asc(report::Column::CreatedAt)
         .into_tuple()
         .all(db)

@@ -295,6 +295,16 @@ async fn a_line_with_enough_labels_learns_its_own_meaning_of_the_same_words() {
 async fn the_keywords_page_saves_what_the_api_reads_and_keeps_a_refused_form() {
     let app = app().await;
     let (token, _, _) = line(&app).await;
+    // A keyword of a category no form offers now (set through the API) survives saving the page.
+    let res = app
+        .client
+        .put(app.url("/api/v1/category-keywords"))
+        .bearer_auth(&token)
+        .json(&json!({"defect/rivets": ["заклёпка"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
     let res = app
         .dashboard_post(
             &token,
@@ -307,6 +317,7 @@ async fn the_keywords_page_saves_what_the_api_reads_and_keeps_a_refused_form() {
     let (_, kw) = app.get_json(&token, "/api/v1/category-keywords").await;
     assert_eq!(kw["defect/handle"], json!(["горячая", "hot"]), "{kw}");
     assert!(kw.get("defect/lid").is_none_or(|v| v == &json!([])), "an empty box is no keyword: {kw}");
+    assert_eq!(kw["defect/rivets"], json!(["заклёпка"]), "what the page does not show stays: {kw}");
     let (status, page) = app.dashboard(&token, "/dashboard/keywords", "ru").await;
     assert_eq!(status, 200);
     assert!(page.contains("горячая\nhot</textarea>"), "{page}");

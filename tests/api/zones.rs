@@ -237,6 +237,8 @@ async fn a_member_of_one_zone_sees_its_reports_in_the_inbox_by_default_and_can_s
     );
     assert!(mine.contains(&w.m.manufacturer_id.to_string()) || mine.contains("Coatings"));
     assert_eq!(shown(&page("?zone=all").await), 6, "every zone, on request");
+    // A link naming other filters (a digest's, an alert's) shows them in every zone.
+    assert_eq!(shown(&page("?kind=defect").await), 5, "the defects of every zone, not only the member's");
     assert_eq!(shown(&page(&format!("?zone={}", w.handles)).await), 2);
     // A zone id that names nothing is no filter, as every other hand-edited value.
     assert_eq!(shown(&page(&format!("?zone={}", Uuid::now_v7())).await), 6);
@@ -289,7 +291,15 @@ async fn timed(app: &TestApp, m: Uuid, line: Uuid, created: OffsetDateTime, firs
     let id = app.insert_report(m, line, &spec).await.unwrap();
     report::Entity::update_many()
         .col_expr(report::Column::FirstResponseAt, Expr::value(first))
-        .col_expr(report::Column::Status, Expr::value(if open { "in_progress" } else { "resolved" }))
+        // Unanswered and open is new: any status change would have been a response.
+        .col_expr(
+            report::Column::Status,
+            Expr::value(match (first, open) {
+                (None, true) => "new",
+                (Some(_), true) => "in_progress",
+                (_, false) => "resolved",
+            }),
+        )
         .filter(report::Column::Id.eq(id))
         .exec(&app.db)
         .await
@@ -318,6 +328,8 @@ async fn zone_kpis_match_a_week_computed_by_hand() {
     }
     // Older than the window: left out of the times, but an open one still counts by age.
     timed(&app, m.manufacturer_id, line, at(24 * 40), None, true).await;
+    // Handled before first responses were kept (resolved, never stamped): neither a time nor a miss.
+    timed(&app, m.manufacturer_id, line, at(30), None, false).await;
     let (status, zone) =
         post_zone(&app, &m.api_token, json!({"name": "Coatings", "categories": ["defect/coating"]})).await;
     assert_eq!(status, 201);

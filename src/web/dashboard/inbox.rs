@@ -104,11 +104,13 @@ impl Params {
         }
     }
 
-    /// "My zone" by default: with no `zone` in the URL, a member of exactly one zone gets it; a zone
-    /// that is not (or no longer) the manufacturer's is no filter, like any value naming nothing.
+    /// "My zone" by default: a member of exactly one zone who opens the bare inbox (no filter in
+    /// the URL) gets it. A link that names other filters (a digest's line and period, an alert's
+    /// category) shows what it names in every zone: it may be about what no zone owns. A zone that
+    /// is not (or no longer) the manufacturer's is no filter, like any value naming nothing.
     fn with_zone_default(mut self, zones: &[Zone], mine: &[Zone]) -> Params {
         match given(&self.zone) {
-            None if self.zone.is_none() => {
+            None if self.zone.is_none() && self.encode(None).is_empty() => {
                 if let [only] = mine {
                     self.zone = Some(only.id.to_string());
                 }
@@ -588,12 +590,18 @@ async fn set_categories(
     kind: Kind,
     key: &str,
 ) -> Result<(), AppError> {
+    if ids.len() > reports::BULK_MAX {
+        return Err(AppError::refused_n("id", "bulk-error-many", "max", reports::BULK_MAX as i64));
+    }
+    // Every id first: one that is not this manufacturer's report changes none of them.
+    let mut found = Vec::with_capacity(ids.len());
     for id in ids {
-        let report = reports::get(&state.app, member.manufacturer_id, *id).await?;
-        if report.kind != kind {
-            continue;
-        }
-        match crate::app::classify::set_category(&state.app, member.manufacturer_id, actor(member), *id, key).await {
+        found.push(reports::get(&state.app, member.manufacturer_id, *id).await?);
+    }
+    for report in found.into_iter().filter(|r| r.kind == kind) {
+        match crate::app::classify::set_category(&state.app, member.manufacturer_id, actor(member), report.id, key)
+            .await
+        {
             Ok(()) | Err(AppError::Invalid { .. }) => {}
             Err(e) => return Err(e),
         }

@@ -103,14 +103,20 @@ async fn save(
     }
     member.check_form(&req, &csrf)?;
     member.require(Role::Editor)?;
-    // Every category of the page is sent, so an emptied box removes that category's keywords.
-    let words: BTreeMap<String, Vec<String>> = typed
-        .iter()
-        .map(|(c, text)| {
-            (c.clone(), text.lines().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect())
-        })
-        .filter(|(_, w): &(String, Vec<String>)| !w.is_empty())
-        .collect();
+    // Every category of the page is sent, so an emptied box removes that category's keywords; the
+    // keywords of categories the page does not show (set through the API for a category no form
+    // offers now) stay.
+    let stored =
+        classify::keywords(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(member.locale))?;
+    let mut words: BTreeMap<String, Vec<String>> = stored.into_iter().filter(|(c, _)| !typed.contains_key(c)).collect();
+    words.extend(
+        typed
+            .iter()
+            .map(|(c, text)| {
+                (c.clone(), text.lines().map(str::trim).filter(|w| !w.is_empty()).map(str::to_owned).collect())
+            })
+            .filter(|(_, w): &(String, Vec<String>)| !w.is_empty()),
+    );
     match classify::set_keywords(&state.app, member.manufacturer_id, words).await {
         Ok(_) => Ok(HttpResponse::SeeOther().insert_header((LOCATION, "/dashboard/keywords")).finish()),
         Err(e @ AppError::Invalid { .. }) => {

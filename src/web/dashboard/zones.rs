@@ -43,10 +43,15 @@ pub struct KpiRow {
 }
 
 fn hours(tr: Tr, h: Option<f64>) -> String {
+    // One decimal, with the reader's decimal separator.
+    let decimal = |x: f64| {
+        let s = format!("{x:.1}");
+        if tr.0.tag() == "ru" { s.replace('.', ",") } else { s }
+    };
     match h {
         None => "—".into(),
-        Some(h) if h < 48.0 => tr.t_args("zones-hours", &[("hours", format!("{h:.1}").into())]),
-        Some(h) => tr.t_args("zones-days", &[("days", format!("{:.1}", h / 24.0).into())]),
+        Some(h) if h < 48.0 => tr.t_args("zones-hours", &[("hours", decimal(h).into())]),
+        Some(h) => tr.t_args("zones-days", &[("days", decimal(h / 24.0).into())]),
     }
 }
 
