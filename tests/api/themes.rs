@@ -147,3 +147,42 @@ pub(crate) fn section<'a>(page: &'a str, id: &str) -> &'a str {
     let len = page[start..].find("</section>").unwrap();
     &page[start..start + len]
 }
+
+#[tokio::test]
+async fn a_daily_digest_names_the_phrases_rising_this_week_against_the_four_before() {
+    use crate::digest::{put_json, run_at, subscription};
+    let app = spawn_app_with(|_| {}).await;
+    let (m, line) = app.manufacturer_with_line("Сковорода").await;
+    let line_uuid: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let (status, _) =
+        put_json(&app, &m.api_token, "/api/v1/me/subscription", &subscription("daily", 8, "UTC", "en")).await;
+    assert_eq!(status, 200);
+    // The digest of 2027-03-10 08:00 UTC: its week is from 03-03 08:00, the four weeks before it
+    // from 02-03. The baseline speaks of the coating and the lid; this week of the hot handle, some
+    // of it in the digest's own day (a day alone would be too few comments to judge).
+    let end = time::macros::datetime!(2027-03-10 08:00 UTC);
+    for i in 0..20 {
+        let text = if i % 2 == 0 { "покрытие облезло" } else { "the lid cracked" };
+        old_report(&app, m.manufacturer_id, line_uuid, text, end - Duration::days(8 + i)).await;
+    }
+    for (i, text) in HOT.iter().take(8).enumerate() {
+        old_report(&app, m.manufacturer_id, line_uuid, text, end - Duration::hours(6 + 18 * i as i64)).await;
+    }
+    old_report(&app, m.manufacturer_id, line_uuid, "покрытие облезло", end - Duration::hours(30)).await;
+    run_at(&app, "2027-03-10T08:00:00Z");
+    let mail = app
+        .mail
+        .received()
+        .into_iter()
+        .find(|x| x.header("X-Scanback-Period").as_deref() == Some("daily:2027-03-10"))
+        .expect("the digest");
+    let text = mail.part("text/plain").unwrap();
+    assert!(text.contains("Rising words"), "{text}");
+    let rows: Vec<&str> =
+        text.lines().filter(|l| l.starts_with("- Сковорода: “") && l.contains("in the last 7 days")).collect();
+    assert!(
+        rows.iter().any(|r| r.contains("“ручк") && r.contains(", 0 in the 4 weeks before")),
+        "the handle rises: {text}"
+    );
+    assert!(rows.iter().all(|r| !r.contains("покрыт")), "the old complaint does not rise: {text}");
+}
