@@ -190,8 +190,12 @@ async fn run_manufacturer(
             let about = Routed { product_line: a.product_line_id, kind, category: Some(&a.category), suggested: None };
             for r in &recipients {
                 // A member of a zone gets their zones' spikes (and those no zone owns).
-                let mine: Vec<Routing> =
-                    zones.iter().filter(|z| z.members.contains(&r.id)).map(super::zones::Zone::routing).collect();
+                let mine: Vec<Routing> = zones
+                    .iter()
+                    .zip(&routings)
+                    .filter(|(z, _)| z.members.contains(&r.id))
+                    .map(|(_, rt)| rt.clone())
+                    .collect();
                 if !zone::concerns(&routings, &mine, &about) {
                     continue;
                 }

@@ -149,6 +149,18 @@ pub async fn list(app: &App, who: ManufacturerId) -> Result<Vec<Line>, AppError>
     Ok(store::product_lines::list(&app.db, who.get()).await?.into_iter().map(Line::from).collect())
 }
 
+/// Every line with its form, in one read (a form per line would be a read per line).
+pub async fn list_with_forms(app: &App, who: ManufacturerId) -> Result<Vec<(Line, FormConfig)>, AppError> {
+    Ok(store::product_lines::list(&app.db, who.get())
+        .await?
+        .into_iter()
+        .map(|m| {
+            let form = FormConfig::from_stored(m.form_config.as_deref());
+            (Line::from(m), form)
+        })
+        .collect())
+}
+
 /// One of the manufacturer's lines; another manufacturer's line is "no such product line".
 pub async fn get(app: &App, who: ManufacturerId, id: LineId) -> Result<Line, AppError> {
     Ok(get_model(app, who, id).await?.into())

@@ -173,6 +173,8 @@ async fn with_zones(app: &App, who: ManufacturerId, mut reports: Vec<Report>) ->
     if zones.is_empty() {
         return Ok(reports);
     }
+    // Parsed once for the whole list, not once per report.
+    let routings: Vec<_> = zones.iter().map(|z| (z.routing(), z)).collect();
     for r in &mut reports {
         let routed = crate::domain::zone::Routed {
             product_line: r.product_line_id.get(),
@@ -180,7 +182,7 @@ async fn with_zones(app: &App, who: ManufacturerId, mut reports: Vec<Report>) ->
             category: r.category.as_deref(),
             suggested: r.suggestion.as_ref().map(|(c, _)| c.as_str()),
         };
-        r.zones = super::zones::owners(&zones, &routed).into_iter().map(|z| (z.id, z.name.clone())).collect();
+        r.zones = routings.iter().filter(|(rt, _)| rt.owns(&routed)).map(|(_, z)| (z.id, z.name.clone())).collect();
     }
     Ok(reports)
 }

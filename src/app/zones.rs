@@ -10,7 +10,7 @@ use uuid::Uuid;
 use super::accounts::Member;
 use super::{App, AppError};
 use crate::domain::response_kpi::{self, ResponseKpis, Sample};
-use crate::domain::zone::{self, Category, Routed, Routing, ZoneError};
+use crate::domain::zone::{self, Category, Routing, ZoneError};
 use crate::domain::{FormConfig, Kind, ManufacturerId, Role, schedule};
 use crate::store::{self, zones::Stored, zones::ZoneSpec};
 
@@ -234,11 +234,6 @@ pub async fn of_member(app: &App, who: &Member) -> Result<Vec<Zone>, AppError> {
     Ok(list(app, who.manufacturer_id).await?.into_iter().filter(|z| mine.contains(&z.id)).collect())
 }
 
-/// The zones (id and name) that own a report, in the order of `zones`.
-pub fn owners<'a>(zones: &'a [Zone], r: &Routed<'_>) -> Vec<&'a Zone> {
-    zones.iter().filter(|z| z.routing().owns(r)).collect()
-}
-
 /// One zone's KPIs over the reports of the last `days` days, with their sample sizes.
 #[derive(Clone, Debug, serde::Serialize)]
 pub struct Kpis {
@@ -316,16 +311,21 @@ async fn kpis_in(
     })
 }
 
-/// Every zone's KPIs, by zone name.
-pub async fn all_kpis(app: &App, who: ManufacturerId, days: i64, now: OffsetDateTime) -> Result<Vec<Kpis>, AppError> {
-    let zones = list(app, who).await?;
+/// The KPIs of each of these zones (the manufacturer's, as [`list`] gives them), in their order.
+pub async fn all_kpis(
+    app: &App,
+    who: ManufacturerId,
+    zones: &[Zone],
+    days: i64,
+    now: OffsetDateTime,
+) -> Result<Vec<Kpis>, AppError> {
     let mut out = Vec::new();
     if zones.is_empty() {
         return Ok(out);
     }
     let tz = time_zone(app, who).await?;
     for z in zones {
-        out.push(kpis_in(app, who, &z, days, now, &tz).await?);
+        out.push(kpis_in(app, who, z, days, now, &tz).await?);
     }
     Ok(out)
 }

@@ -68,15 +68,7 @@ pub async fn record_sent(
     })
     .exec_without_returning(conn)
     .await?;
-    // The first reply to a report nobody had handled is its first response (the KPIs). A report
-    // handled before responses were kept (not new, never stamped) stays unknown rather than late.
-    report::Entity::update_many()
-        .col_expr(report::Column::FirstResponseAt, Expr::value(at))
-        .filter(report::Column::Id.eq(report_id))
-        .filter(report::Column::FirstResponseAt.is_null())
-        .filter(report::Column::Status.eq(ReportStatus::New.as_str()))
-        .exec(conn)
-        .await?;
+    super::reports::stamp_first_response(conn, report_id, at).await?;
     report::Entity::update_many()
         .col_expr(report::Column::Status, Expr::value(status.as_str()))
         .filter(report::Column::Id.eq(report_id))

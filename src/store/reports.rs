@@ -531,7 +531,6 @@ pub async fn change(
             continue;
         }
         let report_id = row.id;
-        let leaves_new = row.status == ReportStatus::New.as_str();
         if let Change::Status(status) = change {
             events.push(NewEvent {
                 manufacturer_id,
@@ -549,16 +548,15 @@ pub async fn change(
         }
         let mut active = row.into_active_model();
         match change {
-            Change::Status(status) => active.status = Set(status.as_str().to_owned()),
+            Change::Status(status) => {
+                // Before the status moves: the stamp is for a report still new.
+                stamp_first_response(&txn, report_id, at).await?;
+                active.status = Set(status.as_str().to_owned());
+            }
             Change::Assignee(user) => active.assignee_id = Set(user),
         }
+        // The row as stored (RETURNING), the stamp included.
         out.push(active.update(&txn).await?);
-        if leaves_new {
-            stamp_first_response(&txn, report_id, at).await?;
-            if let Some(r) = out.last_mut() {
-                r.first_response_at = r.first_response_at.or(Some(at));
-            }
-        }
         super::report_events::record(&txn, report_id, actor, kind, from, to, at).await?;
     }
     // In the change's transaction: a committed status change always has its deliveries queued.
@@ -568,8 +566,10 @@ pub async fn change(
     Ok(out)
 }
 
-/// Stamps a report's first response (the KPIs) unless it has one: a statement of its own, so that a
-/// reply committed meanwhile keeps its earlier stamp.
+/// Stamps a report's first response (the KPIs): the first reply or status change of a report nobody
+/// had handled. Call it before the change moves the status. A statement of its own, so a reply
+/// committed meanwhile keeps its earlier stamp; a report handled before stamps were kept (not new,
+/// never stamped) stays unknown rather than late.
 pub(crate) async fn stamp_first_response<C: ConnectionTrait>(
     db: &C,
     id: Uuid,
@@ -579,6 +579,7 @@ pub(crate) async fn stamp_first_response<C: ConnectionTrait>(
         .col_expr(report::Column::FirstResponseAt, sea_orm::sea_query::Expr::value(at.to_offset(UtcOffset::UTC)))
         .filter(report::Column::Id.eq(id))
         .filter(report::Column::FirstResponseAt.is_null())
+        .filter(report::Column::Status.eq(ReportStatus::New.as_str()))
         .exec(db)
         .await?;
     Ok(())

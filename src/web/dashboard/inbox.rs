@@ -209,26 +209,6 @@ fn category_label(form: Option<&FormConfig>, kind: Kind, key: &str, locale: Loca
         .map_or_else(|| key.to_owned(), |c| c.label(locale).to_owned())
 }
 
-/// The forms of the lines these reports are on, for their category labels.
-async fn forms_of(
-    state: &AppState,
-    member: &Member,
-    reports: &[Report],
-) -> Result<HashMap<Uuid, FormConfig>, DashError> {
-    let mut out = HashMap::new();
-    for r in reports {
-        let line = r.product_line_id;
-        if let std::collections::hash_map::Entry::Vacant(e) = out.entry(line.get()) {
-            e.insert(
-                lines::form(&state.app, member.manufacturer_id, line)
-                    .await
-                    .map_err(DashError::from_app(member.locale))?,
-            );
-        }
-    }
-    Ok(out)
-}
-
 /// A report whose suggestion is unsure, above the list.
 struct FirstRow {
     id: Uuid,
@@ -293,11 +273,6 @@ async fn member_emails(state: &AppState, member: &Member) -> Result<Vec<(Uuid, S
     Ok(all.into_iter().map(|m| (m.id, m.email)).collect())
 }
 
-async fn line_names(state: &AppState, member: &Member) -> Result<Vec<(Uuid, String)>, DashError> {
-    let all = lines::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(member.locale))?;
-    Ok(all.into_iter().map(|l| (l.id.get(), l.name)).collect())
-}
-
 fn excerpt(text: &str) -> String {
     let mut out: String = text.chars().take(EXCERPT_CHARS).collect();
     if text.chars().count() > EXCERPT_CHARS {
@@ -343,7 +318,11 @@ async fn inbox(
         };
         ((n > 0).then(|| (n, format!("/dashboard/reports?{}", p.encode(None)))), first)
     };
-    let line_list = line_names(&state, &member).await?;
+    // Every line with its form, in one read: the line names, the category labels of both lists and
+    // the bulk form's choices.
+    let (bulk_categories, line_forms) = super::zones::categories(&state, &member).await?;
+    let line_list: Vec<(Uuid, String)> = line_forms.iter().map(|(l, _)| (l.id.get(), l.name.clone())).collect();
+    let forms: HashMap<Uuid, FormConfig> = line_forms.into_iter().map(|(l, f)| (l.id.get(), f)).collect();
     let people = member_emails(&state, &member).await?;
     let line_of: HashMap<Uuid, &str> = line_list.iter().map(|(id, n)| (*id, n.as_str())).collect();
     let person: HashMap<Uuid, &str> = people.iter().map(|(id, e)| (*id, e.as_str())).collect();
@@ -368,15 +347,13 @@ async fn inbox(
     };
     let summary = tr.t_num("inbox-summary", "count", i64::try_from(shown).unwrap_or(i64::MAX));
 
-    let forms = forms_of(&state, &member, &page.reports).await?;
-    let first_forms = forms_of(&state, &member, &first).await?;
     let first: Vec<FirstRow> = first
         .iter()
         .map(|r| FirstRow {
             id: r.id.get(),
             received: when(r.created_at),
             excerpt: excerpt(&r.comment),
-            suggestion: suggestion_text(tr, r, first_forms.get(&r.product_line_id.get())),
+            suggestion: suggestion_text(tr, r, forms.get(&r.product_line_id.get())),
         })
         .collect();
     let rows = page
@@ -472,7 +449,7 @@ async fn inbox(
         first_href,
         back: filters,
         bulk_statuses: choices(status_options(), None),
-        bulk_categories: choices(super::zones::categories(&state, &member).await?.0, None),
+        bulk_categories: choices(bulk_categories, None),
         assignees,
     };
     Ok(pages::render(StatusCode::OK, locale, &page))

@@ -88,9 +88,11 @@ pub async fn show(state: web::Data<AppState>, member: Member, req: HttpRequest) 
         dashboard::overview(&state.app, member.manufacturer_id, window).await.map_err(DashError::from_app(locale))?;
     let query = view::query_suffix(period);
     let chrome = member.chrome(&state, "/dashboard").await;
-    let kpis = zones::all_kpis(&state.app, member.manufacturer_id, zones::DEFAULT_KPI_DAYS, crate::store::now())
-        .await
-        .map_err(DashError::from_app(locale))?;
+    let every = zones::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
+    let kpis =
+        zones::all_kpis(&state.app, member.manufacturer_id, &every, zones::DEFAULT_KPI_DAYS, crate::store::now())
+            .await
+            .map_err(DashError::from_app(locale))?;
     let page = OverviewPage {
         chrome,
         lang: locale.tag(),

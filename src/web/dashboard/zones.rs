@@ -198,29 +198,25 @@ async fn options(state: &AppState, member: &Member) -> Result<Options, DashError
     let (people, _) = members::list(&state.app, &member.account()).await.map_err(DashError::from_app(locale))?;
     Ok(Options {
         categories,
-        lines: all.into_iter().map(|l| (l.id.get(), l.name)).collect(),
+        lines: all.into_iter().map(|(l, _)| (l.id.get(), l.name)).collect(),
         members: people.into_iter().map(|m| (m.id, m.email)).collect(),
     })
 }
 
 /// Every category the manufacturer's lines offer (the default form's without a line), `kind/key`
-/// -> "Kind: label" in the reader's language; and the lines.
+/// -> "Kind: label" in the reader's language; and the lines with their forms.
 pub(super) async fn categories(
     state: &AppState,
     member: &Member,
-) -> Result<(BTreeMap<String, String>, Vec<lines::Line>), DashError> {
+) -> Result<(BTreeMap<String, String>, Vec<(lines::Line, FormConfig)>), DashError> {
     let locale = member.locale;
     let tr = Tr(locale);
-    let all = lines::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
-    let mut forms = Vec::new();
-    for l in &all {
-        forms.push(lines::form(&state.app, member.manufacturer_id, l.id).await.map_err(DashError::from_app(locale))?);
-    }
-    if forms.is_empty() {
-        forms.push(FormConfig::default());
-    }
+    let all = lines::list_with_forms(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
+    let default = [FormConfig::default()];
+    let forms: Vec<&FormConfig> =
+        if all.is_empty() { default.iter().collect() } else { all.iter().map(|(_, f)| f).collect() };
     let mut categories = BTreeMap::new();
-    for f in &forms {
+    for f in forms {
         for k in Kind::ALL {
             for c in f.categories.for_kind(k) {
                 let label = format!("{}: {}", tr.t(&format!("kind-name-{}", k.as_str())), c.label(locale));
@@ -270,7 +266,7 @@ async fn render(
     let locale = member.locale;
     let tr = Tr(locale);
     let all = zones::list(&state.app, member.manufacturer_id).await.map_err(DashError::from_app(locale))?;
-    let kpis = zones::all_kpis(&state.app, member.manufacturer_id, zones::DEFAULT_KPI_DAYS, crate::store::now())
+    let kpis = zones::all_kpis(&state.app, member.manufacturer_id, &all, zones::DEFAULT_KPI_DAYS, crate::store::now())
         .await
         .map_err(DashError::from_app(locale))?;
     let o = options(state, member).await?;
