@@ -320,7 +320,10 @@ pub async fn run(app: &App, at: OffsetDateTime) -> Result<RunReport, AppError> {
         let zones = super::zones::list(app, ManufacturerId(m.id)).await?;
         for member in store::users::members(&app.db, m.id).await? {
             let mine: Vec<&Zone> = zones.iter().filter(|z| z.members.contains(&member.id)).collect();
-            let sub = store::subscriptions::get_or_default(&app.db, &member, &m.time_zone, at).await?;
+            // The zone read now, not with the list above: a new member's default subscription takes
+            // the workspace's zone as it is when the default is written, even if it changed meanwhile.
+            let zone_now = store::manufacturers::get(&app.db, m.id).await?.time_zone;
+            let sub = store::subscriptions::get_or_default(&app.db, &member, &zone_now, at).await?;
             let Some(sched) = schedule_of(&sub) else {
                 tracing::warn!(member = %member.id, zone = %sub.time_zone, "subscription has an unknown zone; skipped");
                 continue;
