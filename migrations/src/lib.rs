@@ -22,6 +22,7 @@ mod m20261207_000300_customer_data;
 mod m20261207_000400_classifier;
 mod m20261207_000500_zones;
 mod m20261207_000600_triage_indexes;
+mod m20261208_000100_line_day_blocks;
 
 pub struct Migrator;
 
@@ -48,6 +49,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000400_classifier::Migration),
             Box::new(m20261207_000500_zones::Migration),
             Box::new(m20261207_000600_triage_indexes::Migration),
+            Box::new(m20261208_000100_line_day_blocks::Migration),
         ]
     }
 }

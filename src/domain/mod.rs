@@ -4,6 +4,7 @@ pub mod classifier;
 pub mod client_addr;
 pub mod code;
 pub mod cursor;
+pub mod day_blocks;
 pub mod digital_link;
 pub mod digital_link_compression;
 pub mod feedback;

@@ -16,6 +16,7 @@ use std::ops::{Add, AddAssign};
 use time::{Date, Duration, OffsetDateTime, Time, UtcOffset};
 use uuid::Uuid;
 
+use super::day_blocks::Span;
 use super::feedback::Kind;
 use super::metrics::{self, Share};
 
@@ -313,8 +314,19 @@ impl Tally {
 /// total's scans, from the scan counts).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Difference {
-    Cell { key: CellKey, stored: Measures, expected: Measures },
-    Day { line: Uuid, day: Date, stored: DayTotal, expected: DayTotal },
+    Cell {
+        key: CellKey,
+        stored: Measures,
+        expected: Measures,
+    },
+    /// A `line_days` row: one day, or the block of days that starts on `day`.
+    Day {
+        line: Uuid,
+        span: Span,
+        day: Date,
+        stored: DayTotal,
+        expected: DayTotal,
+    },
 }
 
 impl std::fmt::Display for Difference {
@@ -332,10 +344,14 @@ impl std::fmt::Display for Difference {
                 }
                 Ok(())
             }
-            Difference::Day { line, day, stored, expected } => {
+            Difference::Day { line, span, day, stored, expected } => {
+                let what = match span {
+                    Span::Day => "day total",
+                    Span::Block => "block total from",
+                };
                 write!(
                     f,
-                    "line {line} day total {day}: stored {} reports and {}/{} human/bot scans, raw rows give {} and {}/{}",
+                    "line {line} {what} {day}: stored {} reports and {}/{} human/bot scans, raw rows give {} and {}/{}",
                     stored.measures.reports,
                     stored.human_scans,
                     stored.bot_scans,
@@ -375,19 +391,19 @@ pub fn compare(stored: &Tally, expected: &Tally) -> Vec<Difference> {
     out
 }
 
-/// Every line and day where the stored day totals and the recomputed ones disagree; a missing row
-/// counts as zero.
-pub fn compare_days(stored: &DayTotals, expected: &DayTotals) -> Vec<Difference> {
+/// Every line and day (or block, by `span`) where the stored totals and the recomputed ones
+/// disagree; a missing row counts as zero.
+pub fn compare_days(span: Span, stored: &DayTotals, expected: &DayTotals) -> Vec<Difference> {
     let mut out = Vec::new();
     for (&(line, day), exp) in expected {
         let got = stored.get(&(line, day)).copied().unwrap_or_default();
         if got != *exp {
-            out.push(Difference::Day { line, day, stored: got, expected: *exp });
+            out.push(Difference::Day { line, span, day, stored: got, expected: *exp });
         }
     }
     for (&(line, day), got) in stored {
         if !expected.contains_key(&(line, day)) && !got.is_zero() {
-            out.push(Difference::Day { line, day, stored: *got, expected: DayTotal::default() });
+            out.push(Difference::Day { line, span, day, stored: *got, expected: DayTotal::default() });
         }
     }
     out

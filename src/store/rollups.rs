@@ -21,6 +21,7 @@ use super::StoreError;
 use super::entities::report_rollup::{self, Column};
 use super::entities::{line_day, product_line, report, scan_count};
 use crate::domain::Kind;
+use crate::domain::day_blocks::{self, Span};
 use crate::domain::rollup::{self, CellKey, DayTotal, DayTotals, Difference, Fact, Grain, Measures, Tally};
 
 /// Rows per INSERT: 19 values each stays far below SQLite's bound-parameter limit.
@@ -126,11 +127,12 @@ pub(crate) enum DayPart {
     Whole,
 }
 
-fn day_active(line: Uuid, day: Date, t: &DayTotal) -> line_day::ActiveModel {
+fn day_active(line: Uuid, span: Span, day: Date, t: &DayTotal) -> line_day::ActiveModel {
     let m = &t.measures;
     let [r1, r2, r3, r4, r5] = m.ratings;
     line_day::ActiveModel {
         product_line_id: Set(line),
+        span: Set(span.code()),
         day: Set(day),
         reports: Set(m.reports),
         defects: Set(m.defects),
@@ -168,10 +170,20 @@ fn day_total_of(r: &line_day::Model) -> DayTotal {
     }
 }
 
-/// Writes day totals inside the caller's transaction: `Whole` inserts rows (after a rebuild's
-/// delete); the other parts add their half to the row, creating it when the day has none yet.
+/// Writes day totals, and the totals of the blocks that hold those days, inside the caller's
+/// transaction: `Whole` inserts rows (after a rebuild's delete of whole months, so whole blocks);
+/// the other parts add their half to each row, creating it when the day or block has none yet.
 pub(crate) async fn write_days<C: ConnectionTrait>(conn: &C, days: &DayTotals, part: DayPart) -> Result<(), DbErr> {
-    let rows: Vec<line_day::ActiveModel> = days.iter().map(|((line, day), t)| day_active(*line, *day, t)).collect();
+    let blocks = day_blocks::block_totals(days);
+    // In key order, as every writer does, so two writers take row locks in the same order.
+    let mut keyed: Vec<(Uuid, Span, Date, &DayTotal)> = days
+        .iter()
+        .map(|(&(line, day), t)| (line, Span::Day, day, t))
+        .chain(blocks.iter().map(|(&(line, day), t)| (line, Span::Block, day, t)))
+        .collect();
+    keyed.sort_by_key(|&(line, span, day, _)| (line, span, day));
+    let rows: Vec<line_day::ActiveModel> =
+        keyed.into_iter().map(|(line, span, day, t)| day_active(line, span, day, t)).collect();
     for chunk in rows.chunks(ROWS_PER_STATEMENT) {
         let insert = line_day::Entity::insert_many(chunk.iter().cloned());
         let added: &[line_day::Column] = match part {
@@ -182,7 +194,8 @@ pub(crate) async fn write_days<C: ConnectionTrait>(conn: &C, days: &DayTotals, p
             DayPart::Reports => &DAY_MEASURES,
             DayPart::Scans => &[line_day::Column::Human, line_day::Column::Bot],
         };
-        let mut on_conflict = OnConflict::columns([line_day::Column::ProductLineId, line_day::Column::Day]);
+        let mut on_conflict =
+            OnConflict::columns([line_day::Column::ProductLineId, line_day::Column::Span, line_day::Column::Day]);
         for col in added {
             let name = sea_orm::IdenStatic::as_str(col);
             on_conflict.value(*col, Expr::cust(format!("line_days.{name} + excluded.{name}")));
@@ -223,9 +236,16 @@ async fn recompute_days<C: ConnectionTrait>(
     Ok(days)
 }
 
-async fn stored_days<C: ConnectionTrait>(conn: &C, line: Uuid, from: Date, to: Date) -> Result<DayTotals, StoreError> {
+async fn stored_days<C: ConnectionTrait>(
+    conn: &C,
+    line: Uuid,
+    span: Span,
+    from: Date,
+    to: Date,
+) -> Result<DayTotals, StoreError> {
     let rows = line_day::Entity::find()
         .filter(line_day::Column::ProductLineId.eq(line))
+        .filter(line_day::Column::Span.eq(span.code()))
         .filter(line_day::Column::Day.gte(from))
         .filter(line_day::Column::Day.lt(to))
         .all(conn)
@@ -504,11 +524,13 @@ pub async fn check(
             let (from, to) = (start.date(), end.date());
             let stored_cells = stored(&txn, *line, start, end).await?;
             let expected = recompute(&txn, *line, start, end).await?;
-            let stored_days = stored_days(&txn, *line, from, to).await?;
+            let days = stored_days(&txn, *line, Span::Day, from, to).await?;
+            let blocks = stored_days(&txn, *line, Span::Block, from, to).await?;
             let expected_days = recompute_days(&txn, *line, from, to, &expected).await?;
             txn.commit().await?;
             differences.extend(rollup::compare(&stored_cells, &expected));
-            differences.extend(rollup::compare_days(&stored_days, &expected_days));
+            differences.extend(rollup::compare_days(Span::Day, &days, &expected_days));
+            differences.extend(rollup::compare_days(Span::Block, &blocks, &day_blocks::block_totals(&expected_days)));
         }
         progress(i + 1, lines.len());
     }

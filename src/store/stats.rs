@@ -4,18 +4,19 @@
 
 use std::collections::BTreeMap;
 
-use sea_orm::sea_query::Expr;
+use sea_orm::sea_query::{Alias, Expr, Query, UnionType};
 use sea_orm::{
-    ColumnTrait, Condition, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter, QueryResult,
-    QuerySelect, Select,
+    ColumnTrait, Condition, ConnectionTrait, DatabaseConnection, DbErr, EntityTrait, FromQueryResult, QueryFilter,
+    QueryResult, QuerySelect, Select,
 };
-use time::{Date, OffsetDateTime};
+use time::{Date, Duration, OffsetDateTime};
 use uuid::Uuid;
 
 use super::StoreError;
 use super::entities::line_day;
 use super::entities::report_rollup::{self, Column, Entity};
 use super::rollups::measures_of;
+use crate::domain::day_blocks;
 use crate::domain::rollup::{DayTotal, Grain, Measures, Window};
 
 /// One line's numbers over a window.
@@ -306,9 +307,10 @@ impl FromQueryResult for PeriodRow {
 }
 
 /// Every given line's report counts and scans for the days `from..=until` and for the days
-/// `previous_from..from` before them, in one read of `line_days`: a key range of about one row per
-/// line and day, each period summed by the database. Lines without a row in either period are left
-/// out.
+/// `previous_from..from` before them, in one statement over `line_days`: each period is read as
+/// its whole blocks of days and the edge days around them (`domain::day_blocks::cover`), each a
+/// key range, about ten rows per line and period instead of one per day; the database sums them.
+/// Lines without a row in either period are left out.
 #[tracing::instrument(skip_all, fields(lines = lines.len()))]
 pub async fn lines_over_days(
     db: &DatabaseConnection,
@@ -317,28 +319,37 @@ pub async fn lines_over_days(
     from: Date,
     until: Date,
 ) -> Result<BTreeMap<Uuid, TwoPeriods>, StoreError> {
+    let periods =
+        [(0, day_blocks::cover(previous_from, from - Duration::days(1))), (1, day_blocks::cover(from, until))];
     let mut out: BTreeMap<Uuid, TwoPeriods> = BTreeMap::new();
     for chunk in lines.chunks(500) {
-        let mut q = line_day::Entity::find()
-            .select_only()
-            .column_as(line_day::Column::ProductLineId, "line")
-            // A literal, not a bound value: `Date` prints as `YYYY-MM-DD`, which PostgreSQL reads as
-            // a date and SQLite compares as the text it stores.
-            .column_as(Expr::cust(format!("CASE WHEN day >= '{from}' THEN 1 ELSE 0 END")), "current");
+        // One branch per key range; `current` says which period it belongs to.
+        let mut branches = periods.iter().flat_map(|(current, cover)| {
+            cover.ranges().map(move |(span, a, b)| {
+                let mut q = Query::select();
+                q.from(line_day::Entity)
+                    .expr_as(Expr::col(line_day::Column::ProductLineId), Alias::new("line"))
+                    .expr_as(Expr::cust(current.to_string()), Alias::new("current"));
+                for name in MEASURE_NAMES.into_iter().chain(["human", "bot"]) {
+                    q.column(Alias::new(name));
+                }
+                q.and_where(line_day::Column::ProductLineId.is_in(chunk.iter().copied()))
+                    .and_where(line_day::Column::Span.eq(span.code()))
+                    .and_where(line_day::Column::Day.between(a, b))
+                    .to_owned()
+            })
+        });
+        let Some(mut union) = branches.next() else { break };
+        union.unions(branches.map(|b| (UnionType::All, b)));
+        let mut outer = Query::select();
+        outer.from_subquery(union, Alias::new("t")).column(Alias::new("line")).column(Alias::new("current"));
         for name in MEASURE_NAMES.into_iter().chain(["human", "bot"]) {
-            q = q.column_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), name);
+            outer.expr_as(Expr::cust(format!("CAST(SUM({name}) AS BIGINT)")), Alias::new(name));
         }
-        let rows: Vec<PeriodRow> = q
-            .filter(line_day::Column::ProductLineId.is_in(chunk.iter().copied()))
-            .filter(line_day::Column::Day.gte(previous_from))
-            .filter(line_day::Column::Day.lte(until))
-            // By position: the line, then the period.
-            .group_by(Expr::cust("1"))
-            .group_by(Expr::cust("2"))
-            .into_model()
-            .all(db)
-            .await?;
-        for r in rows {
+        outer.group_by_col(Alias::new("line")).group_by_col(Alias::new("current"));
+        let rows = db.query_all_raw(db.get_database_backend().build(&outer)).await?;
+        for row in rows {
+            let r = PeriodRow::from_query_result(&row, "")?;
             let entry = out.entry(r.line).or_default();
             if r.current {
                 entry.current = r.total;

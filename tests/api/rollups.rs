@@ -223,7 +223,13 @@ async fn check_names_a_damaged_cell_and_exits_non_zero_until_a_rebuild_repairs_i
         printed.contains("day total 2026-11-20: stored 2 reports and 4/0 human/bot scans, raw rows give 2 and 3/0"),
         "{printed}"
     );
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("3 rollup cell(s) differ"));
+    // The block of days that holds the 20th (the 15th to the 21st) has the same damage.
+    assert!(
+        printed
+            .contains("block total from 2026-11-15: stored 2 reports and 4/0 human/bot scans, raw rows give 2 and 3/0"),
+        "{printed}"
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("4 rollup cell(s) differ"));
 
     let rebuilt = app.cli(&["rollups", "rebuild"]);
     assert!(rebuilt.status.success(), "{}", String::from_utf8_lossy(&rebuilt.stderr));
@@ -247,4 +253,36 @@ async fn a_database_from_before_rollups_gets_them_computed_when_it_is_opened() {
         .get_json(&m.api_token, &format!("/api/v1/product-lines/{line_id}/stats?from=2026-11-20&until=2026-11-20"))
         .await;
     assert_eq!(stats["reports"], 1, "{stats}");
+}
+
+/// The migration that added blocks of days to `line_days` sums them from the day rows a database
+/// already holds: taken back and applied again, `rollups check` finds every block equal to a
+/// recomputation, and the comparison of every line reads the same totals.
+#[tokio::test]
+async fn the_blocks_of_days_are_filled_from_the_stored_days_when_the_migration_runs() {
+    use migration::{Migrator, MigratorTrait};
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let line: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let specs: Vec<ReportSpec> = (0..40)
+        .map(|n| ReportSpec::new(datetime!(2026-10-20 10:00 UTC) + Duration::days(n), Kind::Defect, 2))
+        .collect();
+    app.insert_reports(m.manufacturer_id, line, &specs).await;
+    app.state.scans.record(line, time::macros::date!(2026 - 11 - 09), None, false);
+    app.flush_scans().await;
+    let url = "/api/v1/stats/lines?from=2026-11-02&until=2026-11-29";
+    let (_, before) = app.get_json(&m.api_token, url).await;
+    assert_eq!(before["lines"][0]["current"]["reports"], 27, "{before}");
+
+    Migrator::down(&app.db, Some(1)).await.expect("take the blocks migration back");
+    Migrator::up(&app.db, None).await.expect("apply it again");
+    let check = app.cli(&["rollups", "check"]);
+    assert!(
+        check.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
+    let (_, after) = app.get_json(&m.api_token, url).await;
+    assert_eq!(before, after);
 }

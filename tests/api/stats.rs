@@ -241,3 +241,63 @@ async fn a_rebuild_from_raw_reports_gives_the_same_statistics_and_check_finds_no
     assert!(String::from_utf8_lossy(&out.stderr).contains("1/1"), "a progress bar on stderr");
     assert_eq!(stats(&app, &f, "from=2026-10-01&until=2026-11-30").await, before);
 }
+
+/// A report a day (two on the 1st of each month) and scans on every third day, over ten weeks
+/// that cross two month ends; every line's comparison, read from blocks of days and the days at
+/// their edges, equals a count of those days for windows starting and ending anywhere in a block.
+#[tokio::test]
+async fn the_comparison_of_every_line_counts_each_day_once_whatever_blocks_its_periods_cut() {
+    let app = spawn_app().await;
+    let (m, line) = app.manufacturer_with_line("Pan").await;
+    let line: uuid::Uuid = line["id"].as_str().unwrap().parse().unwrap();
+    let first = date!(2026 - 09 - 20);
+    let days: Vec<time::Date> = (0..70).map(|n| first + time::Duration::days(n)).collect();
+    let mut specs = Vec::new();
+    for d in &days {
+        let at = d.with_hms(12, 0, 0).unwrap().assume_utc();
+        specs.push(spec(at, Kind::Defect, None, None, 2, None));
+        if d.day() == 1 {
+            specs.push(spec(at, Kind::Praise, None, None, 5, None));
+        }
+    }
+    app.insert_reports(m.manufacturer_id, line, &specs).await;
+    for (i, d) in days.iter().enumerate() {
+        if i % 3 == 0 {
+            app.state.scans.record(line, *d, None, false);
+        }
+    }
+    app.flush_scans().await;
+    let count = |from: time::Date, until: time::Date| {
+        let inside = |d: &&time::Date| **d >= from && **d <= until;
+        let reports = days.iter().filter(inside).map(|d| if d.day() == 1 { 2 } else { 1 }).sum::<i64>();
+        let defects = days.iter().filter(inside).count() as i64;
+        let scans = days.iter().enumerate().filter(|(i, d)| i % 3 == 0 && inside(d)).count() as i64;
+        (reports, defects, scans)
+    };
+    for (from, len) in [
+        (date!(2026 - 10 - 01), 7),
+        (date!(2026 - 10 - 08), 28),
+        (date!(2026 - 10 - 05), 28),
+        (date!(2026 - 10 - 29), 3),
+        (date!(2026 - 10 - 28), 9),
+        (date!(2026 - 11 - 02), 26),
+        (date!(2026 - 10 - 15), 1),
+        (date!(2026 - 10 - 20), 40),
+    ] {
+        let until = from + time::Duration::days(len - 1);
+        let previous_from = from - time::Duration::days(len);
+        let (status, body) =
+            app.get_json(&m.api_token, &format!("/api/v1/stats/lines?from={from}&until={until}")).await;
+        assert_eq!(status, 200, "{body}");
+        let l = &body["lines"][0];
+        let got = |p: &str| {
+            (l[p]["reports"].as_i64().unwrap(), l[p]["defects"].as_i64().unwrap(), l[p]["scans"].as_i64().unwrap())
+        };
+        assert_eq!(got("current"), count(from, until), "{from}..={until}: {body}");
+        assert_eq!(
+            got("previous"),
+            count(previous_from, from - time::Duration::days(1)),
+            "previous of {from}..={until}: {body}"
+        );
+    }
+}
