@@ -61,8 +61,7 @@ impl Report {
 }
 
 impl Report {
-    /// An exported row (no photos: the CSV has none).
-    fn exported(r: store::reports::Exported) -> Report {
+    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Report {
         Report {
             id: ReportId(r.id),
             product_line_id: LineId(r.product_line_id),
@@ -83,14 +82,6 @@ impl Report {
             created_at: r.created_at,
             consent_text: r.consent_text,
             consent_locale: r.consent_locale,
-            photos: Vec::new(),
-            first_response_at: None,
-            zones: Vec::new(),
-        }
-    }
-
-    fn new(r: report::Model, photos: Vec<report_photo::Model>) -> Report {
-        Report {
             first_response_at: r.first_response_at,
             photos: photos
                 .into_iter()
@@ -102,7 +93,48 @@ impl Report {
                     height: p.height,
                 })
                 .collect(),
-            ..Report::exported(r.into())
+            zones: Vec::new(),
+        }
+    }
+}
+
+/// One report as an export writes it: the columns of the CSV and nothing else, since an export
+/// reads every matching row (a million of them, for a big line).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportRow {
+    pub id: ReportId,
+    pub product_line_id: LineId,
+    pub created_at: OffsetDateTime,
+    pub kind: Kind,
+    pub category: Option<String>,
+    pub rating: i16,
+    pub recommend: Option<i16>,
+    pub usage_period: Option<String>,
+    pub comment: String,
+    pub email: Option<String>,
+    pub lot: Option<String>,
+    pub serial: Option<String>,
+    pub locale: String,
+    pub status: ReportStatus,
+}
+
+impl ExportRow {
+    fn new(r: store::reports::Exported) -> ExportRow {
+        ExportRow {
+            id: ReportId(r.id),
+            product_line_id: LineId(r.product_line_id),
+            created_at: r.created_at,
+            kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
+            category: r.category,
+            rating: r.rating,
+            recommend: r.nps,
+            usage_period: r.usage_period,
+            comment: r.comment,
+            email: r.email,
+            lot: r.lot,
+            serial: r.serial,
+            locale: r.locale,
+            status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
         }
     }
 }
@@ -222,12 +254,12 @@ pub async fn export(
     who: ManufacturerId,
     query: Query,
     chunk: usize,
-) -> Result<impl Stream<Item = Result<Vec<Report>, AppError>> + 'static, AppError> {
+) -> Result<impl Stream<Item = Result<Vec<ExportRow>, AppError>> + 'static, AppError> {
     let filter = filter_of(app, who, &query).await?;
     let mut rows = Box::pin(store::reports::export(app.db.clone(), who.get(), filter, chunk));
     // Always one chunk, even an empty one: the reader writes its header with the first.
     let first = rows.next().await.transpose()?.unwrap_or_default();
-    let reports = |rows: Vec<store::reports::Exported>| rows.into_iter().map(Report::exported).collect::<Vec<_>>();
+    let reports = |rows: Vec<store::reports::Exported>| rows.into_iter().map(ExportRow::new).collect::<Vec<_>>();
     let first = stream::once(async move { Ok::<_, AppError>(reports(first)) });
     let rest = rows.map(move |chunk| chunk.map(reports).map_err(AppError::from));
     Ok(first.chain(rest).inspect_err(|e| tracing::error!(error = ?e, "report export failed part-way")))

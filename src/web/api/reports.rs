@@ -8,7 +8,7 @@ use time::format_description::well_known::Rfc3339;
 use uuid::Uuid;
 
 use super::Manufacturer;
-use crate::app::reports::{self, Query, Report};
+use crate::app::reports::{self, ExportRow, Query, Report};
 use crate::domain::Role;
 use crate::domain::{Cursor, Kind, LineId, ReportId, ReportStatus};
 use crate::web::error::ApiError;
@@ -308,15 +308,7 @@ async fn list(
         // down answers 500 here rather than a 200 with a cut-off file.
         Format::Csv => {
             let chunks = reports::export(&state.app, who.id, query, CSV_CHUNK).await?;
-            let mut first = true;
-            let body = chunks.map_ok(move |reports| {
-                let mut chunk = Vec::with_capacity(256 * reports.len());
-                if std::mem::take(&mut first) {
-                    chunk.extend_from_slice(CSV_HEADER.as_bytes());
-                }
-                push_csv_rows(&mut chunk, &reports);
-                Bytes::from(chunk)
-            });
+            let body = csv_body(chunks);
             Ok(HttpResponse::Ok()
                 .content_type("text/csv; charset=utf-8")
                 .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
@@ -459,11 +451,27 @@ async fn photo(
         .body(bytes))
 }
 
-pub(crate) const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
+const CSV_HEADER: &str = "id,product_line_id,created_at,kind,category,rating,recommend,usage_period,comment,email,lot,serial,locale,status\r\n";
+
+/// The CSV of an export's chunks of rows: the header with the first chunk (there is always one),
+/// then one piece of body per chunk.
+pub(crate) fn csv_body<E>(
+    chunks: impl futures_util::Stream<Item = Result<Vec<ExportRow>, E>>,
+) -> impl futures_util::Stream<Item = Result<Bytes, E>> {
+    let mut first = true;
+    chunks.map_ok(move |rows| {
+        let mut chunk = Vec::with_capacity(256 * rows.len());
+        if std::mem::take(&mut first) {
+            chunk.extend_from_slice(CSV_HEADER.as_bytes());
+        }
+        push_csv_rows(&mut chunk, &rows);
+        Bytes::from(chunk)
+    })
+}
 
 /// Appends one CSV record per report. Every field is written straight into `out` (no string per
 /// field or row): an export writes a million rows.
-pub(crate) fn push_csv_rows(out: &mut Vec<u8>, reports: &[Report]) {
+fn push_csv_rows(out: &mut Vec<u8>, reports: &[ExportRow]) {
     use std::io::Write as _;
     let mut uuid = Uuid::encode_buffer();
     for r in reports {

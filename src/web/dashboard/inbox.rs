@@ -10,7 +10,6 @@ use actix_web::http::header::LOCATION;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use bytes::Bytes;
-use futures_util::TryStreamExt;
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, Time, UtcOffset};
 use uuid::Uuid;
@@ -21,7 +20,7 @@ use crate::app::zones::{self, Zone};
 use crate::app::{AppError, lines, members, replies};
 use crate::domain::{Cursor, FormConfig, Kind, LineId, Locale, ReportId, ReportStatus, Role};
 use crate::i18n::Tr;
-use crate::web::api::reports::{CSV_HEADER, push_csv_rows};
+use crate::web::api::reports::csv_body;
 use crate::web::error::DashError;
 use crate::web::i18n::{LangLink, switch_links};
 use crate::web::pages;
@@ -467,20 +466,11 @@ async fn export(
     let chunks = reports::export(&state.app, member.manufacturer_id, query, CSV_CHUNK)
         .await
         .map_err(DashError::from_app(member.locale))?;
-    let mut first = true;
-    let body = chunks.map_ok(move |reports| {
-        let mut chunk = Vec::with_capacity(256 * reports.len());
-        if std::mem::take(&mut first) {
-            chunk.extend_from_slice(CSV_HEADER.as_bytes());
-        }
-        push_csv_rows(&mut chunk, &reports);
-        Bytes::from(chunk)
-    });
     Ok(HttpResponse::Ok()
         .content_type("text/csv; charset=utf-8")
         .insert_header(("Content-Disposition", "attachment; filename=\"reports.csv\""))
         .insert_header(("Cache-Control", "no-store"))
-        .streaming(body))
+        .streaming(csv_body(chunks)))
 }
 
 /// The fields of an urlencoded form, repeated names kept (the bulk form's checkboxes).
