@@ -225,6 +225,9 @@ impl RetentionRun {
     }
 }
 
+/// Addresses a retention run looks at per read: bounds its memory whatever the number of reports.
+const ADDRESSES_PER_PAGE: u64 = 200;
+
 /// Applies every manufacturer's limits as of `at`. Idempotent, and safe from several processes: each
 /// step is a conditional update of what is still there.
 pub async fn run_once(app: &App, at: OffsetDateTime) -> Result<RetentionRun, AppError> {
@@ -232,9 +235,18 @@ pub async fn run_once(app: &App, at: OffsetDateTime) -> Result<RetentionRun, App
     for m in store::manufacturers::list(&app.db).await? {
         let limits = store::customers::retention(&app.db, m.id).await?;
         let cutoff = retention::months_before(at, limits.email_retention_months);
-        for (email, ids) in store::customers::addresses_last_contacted_before(&app.db, m.id, cutoff).await? {
-            run.reports += store::customers::erase_address(&app.db, m.id, &email, &ids).await?;
-            run.addresses += 1;
+        let mut after: Option<String> = None;
+        loop {
+            let page = store::customers::expired_addresses(&app.db, m.id, cutoff, after.as_deref(), ADDRESSES_PER_PAGE)
+                .await?;
+            for (email, ids) in &page.addresses {
+                run.reports += store::customers::erase_address(&app.db, m.id, email, ids).await?;
+                run.addresses += 1;
+            }
+            match page.next {
+                Some(next) => after = Some(next),
+                None => break,
+            }
         }
         if let Some(months) = limits.text_retention_months {
             let (comments, messages) =

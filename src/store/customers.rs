@@ -6,12 +6,12 @@
 //! (`report_photos` and the files). What stays is what statistics are made of (kind, category,
 //! rating, lot, dates) and the rollups, which never held any of it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use sea_orm::sea_query::{Expr, ExprTrait, Func};
 use sea_orm::{
-    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
-    TransactionTrait,
+    ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect, TransactionTrait,
 };
 use time::OffsetDateTime;
 use uuid::Uuid;
@@ -207,51 +207,78 @@ pub async fn set_retention(db: &DatabaseConnection, manufacturer: Uuid, r: Reten
     Ok(())
 }
 
-/// The addresses of `manufacturer` whose last contact (the newest of their reports and of the
-/// messages on them, either way) is before `cutoff`, each with its reports.
-pub async fn addresses_last_contacted_before(
+/// One page of the addresses whose retention has run out (see [`expired_addresses`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ExpiredPage {
+    /// Each address due for erasure (folded to lower case) with its reports.
+    pub addresses: Vec<(String, Vec<Uuid>)>,
+    /// The last address this page looked at, due or not: where the next page starts. `None` when
+    /// nothing was left to look at.
+    pub next: Option<String>,
+}
+
+/// The manufacturer's addresses (compared in lower case) whose last contact, their newest report or
+/// message, is before `cutoff`, in address order after `after`, looking at up to `limit` addresses.
+/// Only an address with a report older than the cutoff can be due, so the candidates come from that
+/// range of reports alone, and each candidate's reports are found by the index on the folded
+/// address: a run reads what may be due, not every report that has an address.
+pub async fn expired_addresses(
     db: &DatabaseConnection,
     manufacturer: Uuid,
     cutoff: OffsetDateTime,
-) -> Result<Vec<(String, Vec<Uuid>)>, StoreError> {
-    let rows: Vec<(Uuid, Option<String>, OffsetDateTime)> = report::Entity::find()
+    after: Option<&str>,
+    limit: u64,
+) -> Result<ExpiredPage, StoreError> {
+    let cutoff = cutoff.to_offset(time::UtcOffset::UTC);
+    // The same expression as `ix_reports_manufacturer_email`, so that index answers it.
+    let folded = || Expr::expr(Func::lower(Expr::col(report::Column::Email)));
+    let mut q = report::Entity::find()
+        .select_only()
+        .column_as(folded(), "address")
+        .distinct()
+        .filter(report::Column::ManufacturerId.eq(manufacturer))
+        .filter(report::Column::CreatedAt.lt(cutoff))
+        .filter(report::Column::Email.is_not_null())
+        .filter(report::Column::Email.ne(""));
+    if let Some(after) = after {
+        q = q.filter(folded().gt(after));
+    }
+    let candidates: Vec<String> = q.order_by_asc(folded()).limit(limit).into_tuple().all(db).await?;
+    let Some(next) = candidates.last().cloned() else { return Ok(ExpiredPage::default()) };
+    let rows: Vec<(Uuid, String, OffsetDateTime)> = report::Entity::find()
         .select_only()
         .column(report::Column::Id)
-        .column(report::Column::Email)
+        .column_as(folded(), "address")
         .column(report::Column::CreatedAt)
         .filter(report::Column::ManufacturerId.eq(manufacturer))
-        .filter(report::Column::Email.is_not_null())
+        .filter(folded().is_in(candidates))
         .into_tuple()
         .all(db)
         .await?;
     let ids: Vec<Uuid> = rows.iter().map(|r| r.0).collect();
     let mut last_message: HashMap<Uuid, OffsetDateTime> = HashMap::new();
     for chunk in ids.chunks(CHUNK) {
-        let replies: Vec<(Uuid, OffsetDateTime)> = report_reply::Entity::find()
+        let replies: Vec<(Uuid, Option<OffsetDateTime>)> = report_reply::Entity::find()
             .select_only()
             .column(report_reply::Column::ReportId)
-            .column(report_reply::Column::CreatedAt)
+            .column_as(report_reply::Column::CreatedAt.max(), "last")
             .filter(report_reply::Column::ReportId.is_in(chunk.to_vec()))
+            .group_by(report_reply::Column::ReportId)
             .into_tuple()
             .all(db)
             .await?;
-        for (report, at) in replies {
-            let e = last_message.entry(report).or_insert(at);
-            *e = Ord::max(*e, at);
-        }
+        last_message.extend(replies.into_iter().filter_map(|(report, at)| Some((report, at?))));
     }
-    let mut by_address: HashMap<String, (OffsetDateTime, Vec<Uuid>)> = HashMap::new();
-    for (id, email, created_at) in rows {
-        let Some(email) = email.filter(|e| !e.is_empty()) else { continue };
+    let mut by_address: BTreeMap<String, (OffsetDateTime, Vec<Uuid>)> = BTreeMap::new();
+    for (id, address, created_at) in rows {
         let last = last_message.get(&id).map_or(created_at, |m| Ord::max(*m, created_at));
-        let e = by_address.entry(email.to_lowercase()).or_insert((last, Vec::new()));
+        let e = by_address.entry(address).or_insert((last, Vec::new()));
         e.0 = Ord::max(e.0, last);
         e.1.push(id);
     }
-    let mut out: Vec<(String, Vec<Uuid>)> =
+    let addresses =
         by_address.into_iter().filter(|(_, (last, _))| *last < cutoff).map(|(a, (_, ids))| (a, ids)).collect();
-    out.sort();
-    Ok(out)
+    Ok(ExpiredPage { addresses, next: Some(next) })
 }
 
 /// Removes `email` from the reports `ids` and from the manufacturer's mails to it: the address only
