@@ -169,9 +169,21 @@ impl Rss {
     }
 }
 
+/// The raw queries' connection. On PostgreSQL it keeps the server's parallel query (a plain GROUP BY
+/// over a million rows gains from it) and only turns JIT off, as the service does; the service itself
+/// runs without parallel workers (`store::connect`), which only slow its short queries.
+async fn raw_connection(url: &str) -> anyhow::Result<DatabaseConnection> {
+    if !url.starts_with("postgres") {
+        return Ok(store::connect(url).await?);
+    }
+    let mut options = sea_orm::ConnectOptions::new(url.to_owned());
+    options.sqlx_logging(false).map_sqlx_postgres_opts(|o| o.options([("jit", "off")]));
+    Ok(sea_orm::Database::connect(options).await?)
+}
+
 async fn run(args: &Args) -> anyhow::Result<Vec<String>> {
     let mut failures = Vec::new();
-    let db = store::connect(&args.database_url).await?;
+    let db = raw_connection(&args.database_url).await?;
     let backend = db.get_database_backend();
     let http = reqwest::Client::builder().no_proxy().timeout(Duration::from_secs(300)).build()?;
     let today = OffsetDateTime::now_utc().date();

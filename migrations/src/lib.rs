@@ -24,6 +24,7 @@ mod m20261207_000500_zones;
 mod m20261207_000600_triage_indexes;
 mod m20261208_000100_line_day_blocks;
 mod m20261208_000200_reports_email_index;
+mod m20261208_000300_reports_manufacturer_line_index;
 
 pub struct Migrator;
 
@@ -52,6 +53,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261207_000600_triage_indexes::Migration),
             Box::new(m20261208_000100_line_day_blocks::Migration),
             Box::new(m20261208_000200_reports_email_index::Migration),
+            Box::new(m20261208_000300_reports_manufacturer_line_index::Migration),
         ]
     }
 }

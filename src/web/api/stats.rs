@@ -207,9 +207,8 @@ async fn lines(
     let (from, until, window) = days_window(&q)?;
     let previous = window.previous();
     let (previous_from, previous_until) = (previous.start().date(), previous.end().date() - Duration::days(1));
-    let all = store::product_lines::list(&state.app.db, who.id.get()).await?;
-    let ids: Vec<Uuid> = all.iter().map(|l| l.id).collect();
-    let totals = store::stats::lines_over_days(&state.app.db, &ids, previous_from, from, until).await?;
+    let all = store::product_lines::list_named(&state.app.db, who.id.get()).await?;
+    let totals = store::stats::lines_over_days(&state.app.db, who.id.get(), previous_from, from, until).await?;
     let mut lines: Vec<LineTotals> = all
         .into_iter()
         .map(|l| {
