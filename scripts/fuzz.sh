@@ -50,6 +50,11 @@ start=$(date +%s)
 # (what CI uses) is the dev profile without debug info: a build several times cheaper than release,
 # the fuzzer slower, which a 20 s regression run does not mind.
 profile="${FUZZ_PROFILE:-release}"
+# qrcode is built without the coverage instrumentation (scripts/fuzz-rustc.sh says why); a wrapper
+# already set (sccache) still runs, inside ours.
+wrapper="$PWD/scripts/fuzz-rustc.sh"
+[ "${RUSTC_WRAPPER:-}" = "$wrapper" ] || export FUZZ_INNER_WRAPPER="${RUSTC_WRAPPER:-}"
+export RUSTC_WRAPPER="$wrapper"
 RUSTFLAGS="${sancov[*]}" cargo build --locked --profile "$profile" -p scanback-fuzz --target "$triple" --bins
 case "$profile" in
   dev) bin_dir="$CARGO_TARGET_DIR/$triple/debug" ;;

@@ -19,6 +19,23 @@ pub const MAX_SIDE: u32 = 12_000;
 /// With [`decode_jobs`] decodes at once, photo decoding needs at most `decode_jobs() x` this.
 pub const MAX_DECODE_BYTES: u64 = 100 * 1024 * 1024;
 
+/// How large a picture one decode may be: refused from the header when over. Production always
+/// decodes under [`Budget::UPLOAD`] ([`process`], [`product_image`]); a smaller budget exists for the
+/// fuzz target (`fuzz/fuzz_targets/photo.rs`), so that its executions do not spend their time filling
+/// and re-encoding multi-megapixel buffers. The code path is the same whatever the budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    /// Largest decoded picture, width x height.
+    pub max_pixels: u64,
+    /// Largest decoded buffer in bytes (width x height x bytes per pixel, from the header).
+    pub max_decode_bytes: u64,
+}
+
+impl Budget {
+    /// What uploads and product pictures get: [`MAX_PIXELS`] and [`MAX_DECODE_BYTES`].
+    pub const UPLOAD: Budget = Budget { max_pixels: MAX_PIXELS, max_decode_bytes: MAX_DECODE_BYTES };
+}
+
 /// How many photos may be decoded at once: one per core. More would not finish sooner, and each
 /// holds up to [`MAX_DECODE_BYTES`].
 pub fn decode_jobs() -> usize {
@@ -54,12 +71,23 @@ pub const PRODUCT_SIDE: u32 = 480;
 
 /// A product picture for the scan page: one small JPEG. Returns (bytes, width, height).
 pub fn product_image(bytes: &[u8]) -> Result<(Vec<u8>, u32, u32), PhotoError> {
-    let small = decode_shrunk(bytes, PRODUCT_SIDE)?;
+    product_image_with(bytes, &Budget::UPLOAD)
+}
+
+/// [`product_image`] under another decoding budget (the fuzz target's).
+pub fn product_image_with(bytes: &[u8], budget: &Budget) -> Result<(Vec<u8>, u32, u32), PhotoError> {
+    let small = decode_shrunk(bytes, PRODUCT_SIDE, budget)?;
     Ok((jpeg(&small, 80)?, small.width(), small.height()))
 }
 
+/// A customer photo: the display picture (long side at most [`DISPLAY_SIDE`]) and its thumbnail.
 pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
-    let display = decode_shrunk(bytes, DISPLAY_SIDE)?;
+    process_with(bytes, &Budget::UPLOAD)
+}
+
+/// [`process`] under another decoding budget (the fuzz target's).
+pub fn process_with(bytes: &[u8], budget: &Budget) -> Result<Processed, PhotoError> {
+    let display = decode_shrunk(bytes, DISPLAY_SIDE, budget)?;
     let thumb = shrink(&display, THUMB_SIDE);
     Ok(Processed {
         width: display.width(),
@@ -72,8 +100,8 @@ pub fn process(bytes: &[u8]) -> Result<Processed, PhotoError> {
 /// Decodes under the limits, shrinks to `side` and turns the picture upright. The full-size buffer
 /// is the only large allocation: shrinking averages straight into the small picture, and turning
 /// and the RGB conversion happen on that.
-fn decode_shrunk(bytes: &[u8], side: u32) -> Result<DynamicImage, PhotoError> {
-    let (img, orientation) = decode(bytes)?;
+fn decode_shrunk(bytes: &[u8], side: u32, budget: &Budget) -> Result<DynamicImage, PhotoError> {
+    let (img, orientation) = decode(bytes, budget)?;
     let mut small = shrink(&img, side);
     drop(img);
     if let Some(o) = orientation {
@@ -82,7 +110,7 @@ fn decode_shrunk(bytes: &[u8], side: u32) -> Result<DynamicImage, PhotoError> {
     Ok(DynamicImage::ImageRgb8(small.into_rgb8()))
 }
 
-fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<image::metadata::Orientation>), PhotoError> {
+fn decode(bytes: &[u8], budget: &Budget) -> Result<(DynamicImage, Option<image::metadata::Orientation>), PhotoError> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(PhotoError::TooLarge);
     }
@@ -94,12 +122,12 @@ fn decode(bytes: &[u8]) -> Result<(DynamicImage, Option<image::metadata::Orienta
     let mut limits = Limits::default();
     limits.max_image_width = Some(MAX_SIDE);
     limits.max_image_height = Some(MAX_SIDE);
-    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    limits.max_alloc = Some(budget.max_decode_bytes);
     reader.limits(limits);
     let mut decoder = reader.into_decoder().map_err(map_decode)?;
     let (w, h) = decoder.dimensions();
     // Checked from the header, before a single pixel is decoded (not every codec honours max_alloc).
-    if u64::from(w) * u64::from(h) > MAX_PIXELS || decoder.total_bytes() > MAX_DECODE_BYTES {
+    if u64::from(w) * u64::from(h) > budget.max_pixels || decoder.total_bytes() > budget.max_decode_bytes {
         return Err(PhotoError::TooManyPixels);
     }
     let orientation = decoder.orientation().ok();
@@ -169,5 +197,28 @@ mod tests {
         // At the limit it is accepted and shrunk.
         let p = process(&png(5000, 5000)).unwrap();
         assert_eq!((p.width, p.height), (1600, 1600));
+    }
+
+    #[test]
+    fn the_upload_budget_is_the_production_limits_and_a_smaller_budget_refuses_from_the_header() {
+        assert_eq!(Budget::UPLOAD, Budget { max_pixels: MAX_PIXELS, max_decode_bytes: MAX_DECODE_BYTES });
+        let small = Budget { max_pixels: 512 * 512, max_decode_bytes: 1024 * 1024 };
+        // 640 x 480 is nothing for an upload but over the small budget's pixels; the same file.
+        let picture = png(640, 480);
+        assert!(process_with(&picture, &Budget::UPLOAD).is_ok());
+        assert_eq!(process_with(&picture, &small).err(), Some(PhotoError::TooManyPixels));
+        assert_eq!(product_image_with(&picture, &small).err(), Some(PhotoError::TooManyPixels));
+        // At the small budget's limit it is accepted and goes through the same steps.
+        let p = process_with(&png(512, 512), &small).unwrap();
+        assert_eq!((p.width, p.height), (512, 512));
+        let (jpeg, w, h) = product_image_with(&png(512, 512), &small).unwrap();
+        assert_eq!((w, h), (PRODUCT_SIDE, PRODUCT_SIDE));
+        assert_eq!(image::guess_format(&jpeg).unwrap(), ImageFormat::Jpeg);
+        // The byte budget bites on its own: 16-bit RGBA at 400 x 400 is 1.28 MB decoded.
+        let img = image::ImageBuffer::<image::Rgba<u16>, _>::from_pixel(400, 400, image::Rgba([1, 2, 3, 4]));
+        let mut deep = Vec::new();
+        DynamicImage::ImageRgba16(img).write_to(&mut Cursor::new(&mut deep), ImageFormat::Png).unwrap();
+        assert_eq!(process_with(&deep, &small).err(), Some(PhotoError::TooManyPixels));
+        assert!(process_with(&deep, &Budget::UPLOAD).is_ok());
     }
 }
