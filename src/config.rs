@@ -32,7 +32,8 @@ pub struct Settings {
     /// Seconds between two spike checks inside `serve`.
     #[serde(default = "default_alert_check_seconds")]
     pub alert_check_seconds: u64,
-    /// Seconds between two runs of the retention limits inside `serve`.
+    /// Seconds between two runs of the retention limits inside `serve`; 0 runs none (a scheduler
+    /// outside runs `scanback customer retention` instead).
     #[serde(default = "default_retention_check_seconds")]
     pub retention_check_seconds: u64,
     /// Reverse proxies whose `Forwarded` / `X-Forwarded-For` header names the client: addresses or
@@ -203,8 +204,8 @@ impl Settings {
         if !(1..=86_400).contains(&self.alert_check_seconds) {
             return Err(invalid("SCANBACK_ALERT_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
         }
-        if !(1..=86_400).contains(&self.retention_check_seconds) {
-            return Err(invalid("SCANBACK_RETENTION_CHECK_SECONDS", "must be from 1 to 86400 seconds"));
+        if !(0..=86_400).contains(&self.retention_check_seconds) {
+            return Err(invalid("SCANBACK_RETENTION_CHECK_SECONDS", "must be from 0 (off) to 86400 seconds"));
         }
         if self.submit_burst == 0 || self.submit_per_minute == 0 {
             return Err(invalid("SCANBACK_SUBMIT_BURST / SCANBACK_SUBMIT_PER_MINUTE", "must be at least 1"));
