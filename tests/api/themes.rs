@@ -139,6 +139,10 @@ async fn similar_comments_are_one_theme_and_a_new_complaint_rises_in_json_and_on
     assert_eq!(t["comments"], 17, "the baseline is older than 7 days");
     let (status, _) = app.get_json(&m.api_token, &format!("/api/v1/product-lines/{line_id}/themes?period=5d")).await;
     assert_eq!(status, 422);
+    // An empty value is a mistake, not the default (schemathesis sent `period=&until=`).
+    let (status, body) =
+        app.get_json(&m.api_token, &format!("/api/v1/product-lines/{line_id}/themes?period=&until=")).await;
+    assert_eq!((status, &body["error"]["field"]), (422, &serde_json::json!("period")), "{body}");
 }
 
 /// The `<section id="{id}" ...>...</section>` of a page.

@@ -128,6 +128,13 @@ async fn get(
     q: web::Query<ThemesQuery>,
 ) -> Result<HttpResponse, ApiError> {
     let id = path.into_inner();
+    // The dashboard's forms send empty fields for "not chosen"; an API client that sends one has
+    // made a mistake (the document says a date or a preset), so it is told, not defaulted.
+    for (field, value) in [("period", &q.period), ("from", &q.from), ("until", &q.until)] {
+        if value.as_deref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(ApiError::invalid(field, format!("`{field}` is empty; leave it out for the default")));
+        }
+    }
     let period = StatsPeriod::parse(q.period.as_deref(), q.from.as_deref(), q.until.as_deref())
         .map_err(|e| ApiError::invalid("period", e.to_string()))?;
     let window = crate::app::dashboard::window(period, OffsetDateTime::now_utc())?;
