@@ -65,8 +65,8 @@ impl Report {
         Report {
             id: ReportId(r.id),
             product_line_id: LineId(r.product_line_id),
-            kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
-            status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
+            kind: stored_kind(&r.kind),
+            status: stored_status(&r.status),
             assignee_id: r.assignee_id,
             suggestion: r.suggested_category.zip(r.suggestion_permille).map(|(c, p)| (c, p.clamp(0, 1000) as u16)),
             category_by_team: r.category_source.as_deref() == Some(store::suggestions::SOURCE_TEAM),
@@ -98,6 +98,16 @@ impl Report {
     }
 }
 
+/// A stored kind or status, read back: the database only holds values the writers wrote, so an
+/// unknown one (from a newer version) falls back rather than failing the whole list.
+fn stored_kind(kind: &str) -> Kind {
+    Kind::parse(kind).unwrap_or(Kind::Other)
+}
+
+fn stored_status(status: &str) -> ReportStatus {
+    ReportStatus::from_stored(status).unwrap_or(ReportStatus::New)
+}
+
 /// One report as an export writes it: the columns of the CSV and nothing else, since an export
 /// reads every matching row (a million of them, for a big line).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,7 +134,7 @@ impl ExportRow {
             id: ReportId(r.id),
             product_line_id: LineId(r.product_line_id),
             created_at: r.created_at,
-            kind: Kind::parse(&r.kind).unwrap_or(Kind::Other),
+            kind: stored_kind(&r.kind),
             category: r.category,
             rating: r.rating,
             recommend: r.nps,
@@ -134,7 +144,7 @@ impl ExportRow {
             lot: r.lot,
             serial: r.serial,
             locale: r.locale,
-            status: ReportStatus::from_stored(&r.status).unwrap_or(ReportStatus::New),
+            status: stored_status(&r.status),
         }
     }
 }
